@@ -1,0 +1,110 @@
+//! The command line (spec 03, "Commands"), as clap types. Parsing only: each command's
+//! work is in `cmd/`.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+
+/// Is safeguarding supervision really happening, and where are children's cases
+/// drifting? oversight reads safeguarding-system exports from every school of a trust
+/// into a Parquet store and reports compliance against each school's own policy.
+#[derive(Debug, Parser)]
+#[command(name = "oversight", version, propagate_version = true)]
+pub struct Cli {
+    #[command(flatten)]
+    pub output: Output,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// How much to say.
+#[derive(Debug, Clone, Copy, Args)]
+pub struct Output {
+    /// Say only what went wrong.
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    pub quiet: bool,
+    /// Say more: every quarantined row, timings.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// The demo: ingest sample-data/ into out/store and report on it.
+    Run,
+    /// Read export bundles into the store: validate, pseudonymise, upsert.
+    Ingest(IngestArgs),
+    /// Check export bundles and print the ingest report; nothing is written.
+    Validate(ValidateArgs),
+    /// Compute every metric from the store and write the CSV reports and manifest.
+    Report(ReportArgs),
+    /// Write synthetic canonical bundles (for benchmarks and large test data).
+    Generate(GenerateArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IngestArgs {
+    /// The store folder (created when missing).
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// A file holding the pseudonymisation key (used when OVERSIGHT_KEY is not set).
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Exit with status 3 when any row was quarantined.
+    #[arg(long)]
+    pub strict: bool,
+    /// Bundle folders (or folders of bundles, like `generate`'s output).
+    #[arg(required = true, value_name = "BUNDLE")]
+    pub bundles: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ValidateArgs {
+    /// A file holding the pseudonymisation key; case refs in messages use it.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
+    /// Bundle folders (or folders of bundles).
+    #[arg(required = true, value_name = "BUNDLE")]
+    pub bundles: Vec<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct GenerateArgs {
+    /// Where to write one bundle folder per trust.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// How many trusts the schools are spread over.
+    #[arg(long, default_value_t = 3)]
+    pub trusts: usize,
+    /// How many schools in all.
+    #[arg(long, default_value_t = 20)]
+    pub schools: usize,
+    /// How many academic years of records, ending with the current one.
+    #[arg(long, default_value_t = 1)]
+    pub years: u32,
+    /// The random seed: the same seed (and date) gives the same bytes.
+    #[arg(long, default_value_t = 42)]
+    pub seed: u64,
+    /// Generate as if today were this date (YYYY-MM-DD), for reproducible data.
+    #[arg(long, value_name = "DATE")]
+    pub today: Option<chrono::NaiveDate>,
+}
+
+#[derive(Debug, Args)]
+pub struct ReportArgs {
+    /// The store folder written by `ingest`.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// The trust's policy file (TOML).
+    #[arg(long, value_name = "FILE")]
+    pub policy: PathBuf,
+    /// Where to write the report.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+    /// Compute as of this date (YYYY-MM-DD); nothing after it is seen. Default: today.
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<chrono::NaiveDate>,
+    /// The report year (2025/26); default: the academic year of the as-of date.
+    #[arg(long, value_name = "YEAR")]
+    pub year: Option<String>,
+}

@@ -1,0 +1,46 @@
+//! `oversight ingest --store DIR [--key-file FILE] [--strict] BUNDLE...`
+//!
+//! Reads export bundles into the store: every row validated, case ids pseudonymised,
+//! rows upserted by `(trust_id, id)`, all in one transaction. Prints the ingest report.
+//! With `--strict`, exits 3 when any row was quarantined.
+
+use std::process::ExitCode;
+
+use anyhow::Context;
+
+use super::{EXIT_QUARANTINED, examples, spinner, today};
+use crate::cli::{IngestArgs, Output};
+use crate::ingest::{self, Bundle, PseudonymKey};
+
+pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
+    let bundles = find_bundles(&args.bundles)?;
+    let key = PseudonymKey::resolve(args.key_file.as_deref())?;
+    let progress = spinner(output, &format!("ingesting {} bundles", bundles.len()));
+    let report = ingest::ingest(&args.store, &bundles, &key, today()).with_context(|| {
+        format!(
+            "ingest into {} failed; the store is as it was",
+            args.store.display()
+        )
+    })?;
+    progress.finish_and_clear();
+    if !output.quiet {
+        print!("{}", report.display(examples(output)));
+    }
+    if args.strict && report.rows_quarantined() > 0 {
+        eprintln!(
+            "oversight: {} rows quarantined (--strict)",
+            report.rows_quarantined()
+        );
+        return Ok(ExitCode::from(EXIT_QUARANTINED));
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Every bundle the command line names, in order.
+pub fn find_bundles(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<Bundle>> {
+    let mut bundles = Vec::new();
+    for path in paths {
+        bundles.extend(Bundle::find(path)?);
+    }
+    Ok(bundles)
+}

@@ -1,0 +1,164 @@
+//! What a reference can point at: rows accepted from the bundle being checked, rows
+//! accepted from earlier bundles of the same ingest, and rows already in the store.
+//!
+//! Ids are unique within one bundle (spec 01), so inside a bundle an id alone finds its
+//! row and, through it, the trust. Across bundles and in the store the same id may exist
+//! in several trusts, so those lookups are by `(trust, id)`, and finding a trust from an
+//! id alone only works when exactly one trust holds it.
+
+use std::collections::HashMap;
+
+use crate::contract::Table;
+
+/// What is remembered of an accepted row: its trust, and for sessions their supervisor
+/// (an attendee must not be the session's supervisor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub trust_id: String,
+    pub supervisor_id: Option<String>,
+}
+
+/// Rows already stored, as ingest needs to see them. The store implements it; a dry run
+/// (`validate`) uses [`NothingStored`].
+pub trait Stored {
+    /// The trust of a stored school.
+    fn school_trust(&mut self, urn: &str) -> anyhow::Result<Option<String>>;
+    /// The stored row `id` of `table` in `trust_id` (ids of cases are case refs).
+    fn find(&mut self, table: Table, trust_id: &str, id: &str) -> anyhow::Result<Option<Entry>>;
+    /// Every trust that stores a row `id` of `table`.
+    fn trusts_holding(&mut self, table: Table, id: &str) -> anyhow::Result<Vec<String>>;
+}
+
+/// An empty store.
+pub struct NothingStored;
+
+impl Stored for NothingStored {
+    fn school_trust(&mut self, _urn: &str) -> anyhow::Result<Option<String>> {
+        Ok(None)
+    }
+    fn find(&mut self, _: Table, _: &str, _: &str) -> anyhow::Result<Option<Entry>> {
+        Ok(None)
+    }
+    fn trusts_holding(&mut self, _: Table, _: &str) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+}
+
+/// Rows accepted so far by this ingest, by table and id.
+#[derive(Default)]
+pub struct Accepted {
+    rows: HashMap<Table, HashMap<String, Vec<Entry>>>,
+}
+
+impl Accepted {
+    pub fn insert(&mut self, table: Table, id: String, entry: Entry) {
+        let holders = self.rows.entry(table).or_default().entry(id).or_default();
+        holders.retain(|held| held.trust_id != entry.trust_id);
+        holders.push(entry);
+    }
+
+    fn holders(&self, table: Table, id: &str) -> &[Entry] {
+        self.rows
+            .get(&table)
+            .and_then(|ids| ids.get(id))
+            .map_or(&[], Vec::as_slice)
+    }
+}
+
+/// Where a reference was found.
+pub enum Found {
+    Yes(Entry),
+    /// Not found anywhere.
+    No,
+    /// Held by several trusts: it must come in the same bundle as the row that names it.
+    Ambiguous(Vec<String>),
+}
+
+/// The lookups of one bundle's check: its own rows first, then this ingest's earlier
+/// bundles, then the store.
+pub struct Known<'a> {
+    pub bundle: Accepted,
+    pub earlier: &'a mut Accepted,
+    pub stored: &'a mut dyn Stored,
+}
+
+impl Known<'_> {
+    /// Records a row accepted from this bundle.
+    pub fn accept(&mut self, table: Table, id: String, entry: Entry) {
+        self.bundle.insert(table, id, entry);
+    }
+
+    /// The trust of school `urn`.
+    pub fn school_trust(&mut self, urn: &str) -> anyhow::Result<Option<String>> {
+        if let Some(entry) = self.bundle.holders(Table::Schools, urn).first() {
+            return Ok(Some(entry.trust_id.clone()));
+        }
+        if let Some(entry) = self.earlier.holders(Table::Schools, urn).last() {
+            return Ok(Some(entry.trust_id.clone()));
+        }
+        self.stored.school_trust(urn)
+    }
+
+    /// Finds row `id` of `table` when its trust is not yet known (the row that names it
+    /// has no school of its own, like an attendee naming a session).
+    pub fn find_any_trust(&mut self, table: Table, id: &str) -> anyhow::Result<Found> {
+        if let Some(entry) = self.bundle.holders(table, id).first() {
+            return Ok(Found::Yes(entry.clone()));
+        }
+        let mut trusts: Vec<String> = self
+            .earlier
+            .holders(table, id)
+            .iter()
+            .map(|e| e.trust_id.clone())
+            .collect();
+        for trust in self.stored.trusts_holding(table, id)? {
+            if !trusts.contains(&trust) {
+                trusts.push(trust);
+            }
+        }
+        match trusts.len() {
+            0 => Ok(Found::No),
+            1 => {
+                let trust = trusts.remove(0);
+                Ok(self
+                    .find_in_trust(table, &trust, id)?
+                    .map_or(Found::No, Found::Yes))
+            }
+            _ => {
+                trusts.sort();
+                Ok(Found::Ambiguous(trusts))
+            }
+        }
+    }
+
+    /// Finds row `id` of `table` within `trust_id`.
+    pub fn find_in_trust(
+        &mut self,
+        table: Table,
+        trust_id: &str,
+        id: &str,
+    ) -> anyhow::Result<Option<Entry>> {
+        let in_memory = |accepted: &Accepted| {
+            accepted
+                .holders(table, id)
+                .iter()
+                .find(|e| e.trust_id == trust_id)
+                .cloned()
+        };
+        if let Some(entry) = in_memory(&self.bundle).or_else(|| in_memory(self.earlier)) {
+            return Ok(Some(entry));
+        }
+        self.stored.find(table, trust_id, id)
+    }
+
+    /// Hands this bundle's accepted rows on to the bundles after it.
+    pub fn finish(self) {
+        for (table, ids) in self.bundle.rows {
+            for (id, entries) in ids {
+                for entry in entries {
+                    self.earlier.insert(table, id.clone(), entry);
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,268 @@
+//! All-or-nothing changes to the store, so an ingest that fails or is killed at any
+//! point leaves the store as it was (spec 03, "Store").
+//!
+//! A change is written in three steps:
+//! 1. every new file is written and synced under `_staging/<txn>/`, beside the store's
+//!    own files (same file system, so moving it in later is a rename);
+//! 2. a journal `_journal/<txn>.json` listing the files is written to a temporary name,
+//!    synced and renamed into place: this rename is the commit point;
+//! 3. each staged file is renamed over its target, then the journal and the staging
+//!    folder are removed.
+//!
+//! A kill before step 2 leaves only a staging folder, which readers never look at
+//! (Hive readers skip folders starting with `_`, and it sits outside every table) and
+//! the next opening of the store deletes. A kill during step 3 leaves a journal, and the
+//! next opening finishes its renames (each rename is atomic and repeatable). Every file a
+//! reader sees is therefore whole, and once the store is opened again it is exactly the
+//! old store or exactly the new one.
+//!
+//! For tests, `OVERSIGHT_CRASH_AT` aborts the process at a named point: `staged-N`
+//! (after the N-th staged file), `journal` (just after the commit point) or `applied-N`
+//! (after the N-th rename). It is the only way to test a kill honestly.
+
+use std::fs;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+use serde::{Deserialize, Serialize};
+
+use super::StoreError;
+
+const STAGING: &str = "_staging";
+const JOURNAL: &str = "_journal";
+
+/// A set of files that will replace (or add to) the store's files all at once.
+pub struct Transaction {
+    root: PathBuf,
+    id: String,
+    staged: Vec<PathBuf>,
+}
+
+#[derive(Serialize, Deserialize)]
+struct Journal {
+    txn: String,
+    /// Paths relative to the store root.
+    files: Vec<PathBuf>,
+}
+
+impl Transaction {
+    /// Starts a transaction on the store at `root`.
+    pub fn begin(root: &Path) -> Self {
+        let id = format!(
+            "{}-{}",
+            chrono::Utc::now().format("%Y%m%dT%H%M%S%.6f"),
+            std::process::id()
+        );
+        Transaction {
+            root: root.to_owned(),
+            id,
+            staged: Vec::new(),
+        }
+    }
+
+    fn staging_dir(&self) -> PathBuf {
+        self.root.join(STAGING).join(&self.id)
+    }
+
+    /// Stages the file that will be at `relative` (a path inside the store) once the
+    /// transaction commits; `write` fills it.
+    pub fn stage(
+        &mut self,
+        relative: &Path,
+        write: impl FnOnce(&mut fs::File) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let path = self.staging_dir().join(relative);
+        if let Some(dir) = path.parent() {
+            fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        }
+        let mut file = fs::File::create(&path).map_err(|e| StoreError::io(&path, e))?;
+        write(&mut file)?;
+        file.sync_all().map_err(|e| StoreError::io(&path, e))?;
+        self.staged.push(relative.to_owned());
+        crash_if_asked("staged", self.staged.len());
+        Ok(())
+    }
+
+    /// Stages a file from bytes.
+    pub fn stage_bytes(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let shown = self.root.join(relative);
+        self.stage(relative, |file| {
+            file.write_all(bytes).map_err(|e| StoreError::io(&shown, e))
+        })
+    }
+
+    /// How many files are staged.
+    pub fn len(&self) -> usize {
+        self.staged.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.staged.is_empty()
+    }
+
+    /// Makes the staged files the store's files: writes the journal (the commit point),
+    /// then moves each file into place.
+    pub fn commit(self) -> Result<(), StoreError> {
+        if self.staged.is_empty() {
+            return Ok(());
+        }
+        let journal_dir = self.root.join(JOURNAL);
+        fs::create_dir_all(&journal_dir).map_err(|e| StoreError::io(&journal_dir, e))?;
+        let journal = Journal {
+            txn: self.id.clone(),
+            files: self.staged.clone(),
+        };
+        let temporary = journal_dir.join(format!("{}.json.tmp", self.id));
+        let final_path = journal_dir.join(format!("{}.json", self.id));
+        {
+            let mut file =
+                fs::File::create(&temporary).map_err(|e| StoreError::io(&temporary, e))?;
+            let text = serde_json::to_vec_pretty(&journal).expect("a journal serialises");
+            file.write_all(&text)
+                .map_err(|e| StoreError::io(&temporary, e))?;
+            file.sync_all().map_err(|e| StoreError::io(&temporary, e))?;
+        }
+        fs::rename(&temporary, &final_path).map_err(|e| StoreError::io(&final_path, e))?;
+        sync_dir(&journal_dir);
+        crash_if_asked("journal", 0);
+        apply(&self.root, &journal)
+    }
+}
+
+/// Finishes committed transactions and removes abandoned ones. Called whenever the store
+/// is opened, before anything reads it.
+pub fn recover(root: &Path) -> Result<(), StoreError> {
+    let journal_dir = root.join(JOURNAL);
+    if journal_dir.is_dir() {
+        let mut journals: Vec<PathBuf> = fs::read_dir(&journal_dir)
+            .map_err(|e| StoreError::io(&journal_dir, e))?
+            .filter_map(|entry| entry.ok().map(|e| e.path()))
+            .collect();
+        journals.sort();
+        for path in journals {
+            if path.extension().is_some_and(|ext| ext == "json") {
+                let text = fs::read(&path).map_err(|e| StoreError::io(&path, e))?;
+                let journal: Journal =
+                    serde_json::from_slice(&text).map_err(|e| StoreError::Corrupt {
+                        path: path.clone(),
+                        message: format!("unreadable journal: {e}"),
+                    })?;
+                apply(root, &journal)?;
+            } else {
+                // A journal that never reached its final name: its transaction never
+                // committed.
+                fs::remove_file(&path).map_err(|e| StoreError::io(&path, e))?;
+            }
+        }
+    }
+    let staging = root.join(STAGING);
+    if staging.is_dir() {
+        fs::remove_dir_all(&staging).map_err(|e| StoreError::io(&staging, e))?;
+    }
+    Ok(())
+}
+
+/// Moves a committed transaction's staged files into place; safe to repeat.
+fn apply(root: &Path, journal: &Journal) -> Result<(), StoreError> {
+    let staging = root.join(STAGING).join(&journal.txn);
+    for (done, relative) in journal.files.iter().enumerate() {
+        let from = staging.join(relative);
+        let to = root.join(relative);
+        if from.exists() {
+            if let Some(dir) = to.parent() {
+                fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+            }
+            fs::rename(&from, &to).map_err(|e| StoreError::io(&to, e))?;
+        }
+        crash_if_asked("applied", done + 1);
+    }
+    let journal_path = root.join(JOURNAL).join(format!("{}.json", journal.txn));
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| StoreError::io(&staging, e))?;
+    }
+    if journal_path.exists() {
+        fs::remove_file(&journal_path).map_err(|e| StoreError::io(&journal_path, e))?;
+    }
+    Ok(())
+}
+
+fn sync_dir(dir: &Path) {
+    // Syncing a folder makes a rename durable on Linux; where it is not supported the
+    // rename is still atomic, so a failure here is not an error.
+    if let Ok(handle) = fs::File::open(dir) {
+        let _ = handle.sync_all();
+    }
+}
+
+/// Aborts the process when `OVERSIGHT_CRASH_AT` names this point (see the module doc).
+fn crash_if_asked(point: &str, count: usize) {
+    let Ok(wanted) = std::env::var("OVERSIGHT_CRASH_AT") else {
+        return;
+    };
+    let here = if count == 0 {
+        point.to_string()
+    } else {
+        format!("{point}-{count}")
+    };
+    if wanted == here {
+        eprintln!("oversight: crashing on purpose at {here} (OVERSIGHT_CRASH_AT)");
+        std::process::abort();
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_committed_transaction_replaces_files_and_leaves_no_trace() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::create_dir_all(dir.path().join("t")).unwrap();
+        fs::write(dir.path().join("t/a"), b"old").unwrap();
+        let mut txn = Transaction::begin(dir.path());
+        txn.stage_bytes(Path::new("t/a"), b"new").unwrap();
+        txn.stage_bytes(Path::new("t/b"), b"added").unwrap();
+        txn.commit().unwrap();
+        assert_eq!(fs::read(dir.path().join("t/a")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("t/b")).unwrap(), b"added");
+        assert!(!dir.path().join(STAGING).join("x").exists());
+        assert_eq!(fs::read_dir(dir.path().join(JOURNAL)).unwrap().count(), 0);
+    }
+
+    #[test]
+    fn an_uncommitted_transaction_is_forgotten_on_recovery() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        let mut txn = Transaction::begin(dir.path());
+        txn.stage_bytes(Path::new("a"), b"new").unwrap();
+        drop(txn); // as if killed before the commit point
+        recover(dir.path()).unwrap();
+        assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"old");
+        assert!(!dir.path().join(STAGING).exists());
+    }
+
+    #[test]
+    fn a_journal_left_by_a_kill_is_rolled_forward() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(dir.path().join("a"), b"old").unwrap();
+        fs::write(dir.path().join("b"), b"old").unwrap();
+        let mut txn = Transaction::begin(dir.path());
+        txn.stage_bytes(Path::new("a"), b"new").unwrap();
+        txn.stage_bytes(Path::new("b"), b"new").unwrap();
+        // Write the journal and apply only the first rename, as a kill would leave it.
+        let journal = Journal {
+            txn: txn.id.clone(),
+            files: txn.staged.clone(),
+        };
+        fs::create_dir_all(dir.path().join(JOURNAL)).unwrap();
+        fs::write(
+            dir.path().join(JOURNAL).join(format!("{}.json", txn.id)),
+            serde_json::to_vec(&journal).unwrap(),
+        )
+        .unwrap();
+        fs::rename(txn.staging_dir().join("a"), dir.path().join("a")).unwrap();
+        recover(dir.path()).unwrap();
+        assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"new");
+        assert_eq!(fs::read(dir.path().join("b")).unwrap(), b"new");
+    }
+}

@@ -1,0 +1,66 @@
+//! The ingest log and the quarantine files: plain CSV a person can open.
+//!
+//! `ingest-log.csv` gets one row per file per ingest: when, which file, its SHA-256 and
+//! size, and how many rows were read, stored and quarantined. It is the audit trail that
+//! a report's manifest points back to. Quarantine files hold one row per rejected line.
+
+use serde::Serialize;
+
+use crate::ingest::Quarantined;
+
+/// The ingest log's file name in the store.
+pub const LOG_FILE: &str = "ingest-log.csv";
+
+/// One file of one ingest.
+#[derive(Debug, Clone, Serialize)]
+pub struct LogEntry {
+    pub ingested_at: String,
+    pub file: String,
+    pub table: String,
+    pub sha256: String,
+    pub bytes: u64,
+    pub rows_read: u64,
+    pub rows_stored: u64,
+    pub rows_quarantined: u64,
+}
+
+/// The log with `entries` appended (a header is written when the log is new).
+pub fn append(mut old: Vec<u8>, entries: &[LogEntry]) -> Vec<u8> {
+    let new_log = old.is_empty();
+    let mut writer = csv::WriterBuilder::new()
+        .has_headers(new_log)
+        .from_writer(Vec::new());
+    for entry in entries {
+        writer
+            .serialize(entry)
+            .expect("writing CSV to memory cannot fail");
+    }
+    old.extend(
+        writer
+            .into_inner()
+            .expect("writing CSV to memory cannot fail"),
+    );
+    old
+}
+
+/// The quarantine file for one source file's rejected rows.
+pub fn quarantine_csv(rows: &[Quarantined]) -> Vec<u8> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer
+        .write_record(["table", "file", "line", "column", "reason"])
+        .expect("writing CSV to memory cannot fail");
+    for row in rows {
+        writer
+            .write_record([
+                row.table.name(),
+                &row.file,
+                &row.line.to_string(),
+                &row.column,
+                &row.reason,
+            ])
+            .expect("writing CSV to memory cannot fail");
+    }
+    writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail")
+}

@@ -1,0 +1,209 @@
+//! The store as other tools see it (spec 03, "Store"): Hive-partitioned Parquet that an
+//! independent reader opens, and all-or-nothing ingests.
+
+use std::fs;
+use std::path::Path;
+
+use arrow::datatypes::DataType;
+use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+
+use crate::util::{Workdir, parquet_files};
+
+/// Reads a Parquet file with the `parquet`/`arrow` crates (not polars): its schema as
+/// `(name, type)` and its row count.
+fn read_independently(path: &Path) -> (Vec<(String, DataType)>, usize) {
+    let file = fs::File::open(path).unwrap();
+    let builder = ParquetRecordBatchReaderBuilder::try_new(file).unwrap();
+    let schema = builder
+        .schema()
+        .fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect();
+    let rows = builder
+        .build()
+        .unwrap()
+        .map(|batch| batch.unwrap().num_rows())
+        .sum();
+    (schema, rows)
+}
+
+/// Strings may come back as `Utf8View` or `Utf8` depending on the writer; both are text.
+fn is_text(t: &DataType) -> bool {
+    matches!(t, DataType::Utf8 | DataType::Utf8View | DataType::LargeUtf8)
+}
+
+#[test]
+fn the_store_is_read_back_by_the_parquet_and_arrow_crates() {
+    let work = Workdir::new();
+    work.bundle("bundle", &[]);
+    work.run(&["ingest", "--store", "store", "bundle"]).ok();
+    let store = work.path().join("store");
+
+    let expected_rows = [
+        ("schools", 1),
+        ("staff", 3),
+        ("contracts", 1),
+        ("sessions", 2),
+        ("attendees", 2),
+        ("cases", 2),
+        ("discussions", 2),
+        ("actions", 2),
+    ];
+    for (table, rows) in expected_rows {
+        let path = store
+            .join(table)
+            .join("trust_id=TR001")
+            .join("part-0.parquet");
+        let (schema, count) = read_independently(&path);
+        assert_eq!(count, rows, "{table}");
+        assert!(
+            schema.iter().all(|(name, _)| name != "trust_id"),
+            "{table}: trust_id is the partition folder"
+        );
+        if table == "sessions" {
+            let names: Vec<&str> = schema.iter().map(|(n, _)| n.as_str()).collect();
+            assert_eq!(
+                names,
+                [
+                    "session_id",
+                    "school_urn",
+                    "held_on",
+                    "supervisor_id",
+                    "kind",
+                    "planned",
+                    "status",
+                    "duration_minutes",
+                    "recorded_on",
+                    "signed_supervisor",
+                    "signed_supervisee",
+                    "functions"
+                ]
+            );
+            let type_of = |n: &str| schema.iter().find(|(name, _)| name == n).unwrap().1.clone();
+            assert_eq!(type_of("held_on"), DataType::Date32);
+            assert_eq!(type_of("planned"), DataType::Boolean);
+            assert_eq!(type_of("duration_minutes"), DataType::Int32);
+            assert!(is_text(&type_of("kind")));
+        }
+        if table == "cases" || table == "discussions" {
+            assert!(
+                schema.iter().any(|(n, t)| n == "case_ref" && is_text(t)),
+                "{table}"
+            );
+            assert!(schema.iter().all(|(n, _)| n != "case_id"), "{table}");
+        }
+    }
+}
+
+#[test]
+fn a_store_of_several_trusts_has_one_partition_per_trust() {
+    let work = Workdir::new();
+    work.bundle("one", &[]);
+    let two = work.bundle("two", &[]);
+    let schools = fs::read_to_string(two.join("schools.csv"))
+        .unwrap()
+        .replace("TR001", "TR002");
+    fs::write(two.join("schools.csv"), schools).unwrap();
+    work.run(&["ingest", "--store", "store", "one", "two"]).ok();
+    for table in ["schools", "sessions", "attendees", "discussions"] {
+        for trust in ["TR001", "TR002"] {
+            let path = work
+                .path()
+                .join("store")
+                .join(table)
+                .join(format!("trust_id={trust}/part-0.parquet"));
+            assert!(path.is_file(), "{}", path.display());
+        }
+    }
+}
+
+/// Ingests `second` with `OVERSIGHT_CRASH_AT=point` after a clean ingest of `first`.
+fn crash_during_second_ingest(
+    point: &str,
+) -> (
+    Workdir,
+    std::collections::BTreeMap<std::path::PathBuf, Vec<u8>>,
+) {
+    let work = Workdir::new();
+    work.bundle("first", &[]);
+    work.bundle(
+        "second",
+        &[
+            (
+                "sessions.csv",
+                "S3,100001,2025-11-05,HT1,one_to_one,true,held,60,,true,true,",
+            ),
+            ("attendees.csv", "S3,DSL1"),
+            ("actions.csv", "A3,S3,,DSL1,2025-11-20,,open"),
+        ],
+    );
+    work.run(&["ingest", "--store", "store", "first"]).ok();
+    let before = parquet_files(&work.path().join("store"));
+    let crashed = work.run_with(
+        &["ingest", "--store", "store", "second"],
+        &[
+            ("OVERSIGHT_KEY", crate::util::TEST_KEY),
+            ("OVERSIGHT_CRASH_AT", point),
+        ],
+    );
+    assert_ne!(
+        crashed.code(),
+        Some(0),
+        "the ingest was killed at {point}: {}",
+        crashed.stderr()
+    );
+    assert!(
+        crashed.stderr().contains("crashing on purpose"),
+        "{}",
+        crashed.stderr()
+    );
+    (work, before)
+}
+
+#[test]
+fn an_ingest_killed_half_way_leaves_the_store_exactly_as_before() {
+    // Spec 03: "An ingest that fails or is killed leaves the store as it was before it
+    // started." Killed after staging two of its three changed partitions: no data file
+    // has changed, and the next command clears the leftovers.
+    let (work, before) = crash_during_second_ingest("staged-2");
+    let store = work.path().join("store");
+    assert_eq!(
+        parquet_files(&store)
+            .into_iter()
+            .filter(|(p, _)| !p.starts_with("_staging"))
+            .collect::<std::collections::BTreeMap<_, _>>(),
+        before
+    );
+    let reopened = oversight::store::Store::open(&store).unwrap();
+    assert!(
+        !reopened.root().join("_staging").exists(),
+        "abandoned staging removed"
+    );
+    assert_eq!(parquet_files(&store), before);
+}
+
+#[test]
+fn an_ingest_killed_after_its_commit_point_is_finished_on_next_open() {
+    // Killed after two of the renames: the journal says the ingest committed, so the
+    // next opening of the store completes it, giving exactly what a clean ingest gives.
+    let (work, _) = crash_during_second_ingest("applied-2");
+    let store = work.path().join("store");
+    oversight::store::Store::open(&store).unwrap();
+    let recovered = parquet_files(&store);
+
+    let clean = Workdir::new();
+    clean.bundle("first", &[]);
+    fs::create_dir_all(clean.path().join("second")).unwrap();
+    for entry in fs::read_dir(work.path().join("second")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(
+            &path,
+            clean.path().join("second").join(path.file_name().unwrap()),
+        )
+        .unwrap();
+    }
+    clean.run(&["ingest", "--store", "store", "first"]).ok();
+    clean.run(&["ingest", "--store", "store", "second"]).ok();
+    assert_eq!(recovered, parquet_files(&clean.path().join("store")));
+}

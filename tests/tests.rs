@@ -1,0 +1,10 @@
+//! oversight's integration tests: the real binary in a fresh folder per test, and the
+//! library where a test needs to look inside the store. One crate, so polars is linked
+//! once.
+
+mod util;
+
+/// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
+mod ingest;
+/// The Parquet store as other engines read it, and crash safety (spec 03).
+mod store;
