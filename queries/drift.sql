@@ -1,0 +1,145 @@
+-- Drift and delay  [Captain Cook, Ashbury Meadow: "no drift or delay"; Lode Heath:
+-- escalation through dispute resolution "due to concerns about case progress"]
+--
+-- Spec 02 §4: "For each case open on the as-of date (opened_on <= as-of, closed_on empty
+-- or after it). Discussions count only in held sessions on or before the as-of date;
+-- last_discussed_on is the latest such session's held_on. Flags:
+--   overdue_action: an action of the case is overdue with days_overdue > overdue_days (28).
+--   not_reviewed: the category has a review_days entry (CP 42, CIN 42, CLA 42, EH 84) and
+--     as-of - (last_discussed_on, or opened_on if never discussed) > that many days.
+--   no_progress: the case has at least no_progress_discussions (3) discussions with a
+--     safety_score; of the last that many, by date (then session_id), the latest score
+--     is not above the earliest.
+--   escalated_stale: the latest discussion has escalated true and as-of - its held_on >
+--     escalation_days (14).
+--   carried_over: an action of the case, not cancelled and not done by the as-of date,
+--     has had at least carried_sessions (3) later discussions of the case (held after
+--     the action's session, on or before the as-of date) without being completed.
+-- drifting = any flag. flags lists the set flags in the order above, ;-separated."
+-- The case's own school's policy gives the thresholds.
+--
+-- Grain: one row per case open on the as-of date.
+with open_cases as (
+    select c.*, ps.overdue_days, ps.no_progress_discussions, ps.escalation_days, ps.carried_sessions
+    from stg_cases as c
+    join policy_schools as ps on ps.school_urn = c.school_urn
+    where c.is_open
+),
+
+latest_discussion as (
+    select trust_id, case_ref, held_on as last_discussed_on, escalated
+    from (
+        select
+            trust_id, case_ref, held_on, escalated,
+            row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
+        from stg_discussions
+    ) as ranked
+    where recency = 1
+),
+
+scored as (
+    select
+        trust_id, case_ref, safety_score,
+        row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
+    from stg_discussions
+    where safety_score is not null
+),
+
+progress as (
+    select
+        c.trust_id, c.case_ref,
+        count(*) as scored_discussions,
+        max(case when s.recency = 1 then s.safety_score end) as latest_score,
+        max(case when s.recency = c.no_progress_discussions then s.safety_score end) as earliest_score
+    from open_cases as c
+    join scored as s on s.trust_id = c.trust_id and s.case_ref = c.case_ref
+    group by c.trust_id, c.case_ref
+),
+
+overdue as (
+    select trust_id, case_ref, max(days_overdue) as most_days_overdue
+    from stg_actions
+    where class = 'overdue' and case_ref is not null
+    group by trust_id, case_ref
+),
+
+unfinished_actions as (
+    select trust_id, case_ref, action_id, session_id, session_held_on
+    from stg_actions
+    where status <> 'cancelled' and completed_on is null and case_ref is not null
+),
+
+later_discussions as (
+    select a.trust_id, a.case_ref, a.action_id, count(distinct d.session_id) as later_sessions
+    from unfinished_actions as a
+    join stg_discussions as d on d.trust_id = a.trust_id and d.case_ref = a.case_ref
+    where d.held_on > a.session_held_on
+    group by a.trust_id, a.case_ref, a.action_id
+),
+
+carried as (
+    select l.trust_id, l.case_ref, max(l.later_sessions) as most_later_sessions
+    from later_discussions as l
+    group by l.trust_id, l.case_ref
+),
+
+flagged as (
+    select
+        c.trust_id,
+        c.school_urn,
+        c.case_ref,
+        c.category,
+        c.owner_id,
+        c.opened_on,
+        l.last_discussed_on,
+        coalesce(o.most_days_overdue > c.overdue_days, false) as overdue_action,
+        coalesce(
+            cast(p.as_of as integer) - cast(coalesce(l.last_discussed_on, c.opened_on) as integer) > rd.review_days,
+            false
+        ) as not_reviewed,
+        coalesce(
+            g.scored_discussions >= c.no_progress_discussions and g.latest_score <= g.earliest_score,
+            false
+        ) as no_progress,
+        coalesce(
+            l.escalated and cast(p.as_of as integer) - cast(l.last_discussed_on as integer) > c.escalation_days,
+            false
+        ) as escalated_stale,
+        coalesce(k.most_later_sessions >= c.carried_sessions, false) as carried_over
+    from open_cases as c
+    cross join report_params as p
+    left join latest_discussion as l on l.trust_id = c.trust_id and l.case_ref = c.case_ref
+    left join policy_review_days as rd on rd.school_urn = c.school_urn and rd.category = c.category
+    left join progress as g on g.trust_id = c.trust_id and g.case_ref = c.case_ref
+    left join overdue as o on o.trust_id = c.trust_id and o.case_ref = c.case_ref
+    left join carried as k on k.trust_id = c.trust_id and k.case_ref = c.case_ref
+),
+
+final as (
+    select
+        trust_id,
+        school_urn,
+        case_ref,
+        category,
+        owner_id,
+        opened_on,
+        last_discussed_on,
+        concat_ws(
+            ';',
+            case when overdue_action then 'overdue_action' end,
+            case when not_reviewed then 'not_reviewed' end,
+            case when no_progress then 'no_progress' end,
+            case when escalated_stale then 'escalated_stale' end,
+            case when carried_over then 'carried_over' end
+        ) as flags,
+        (overdue_action or not_reviewed or no_progress or escalated_stale or carried_over) as drifting,
+        overdue_action,
+        not_reviewed,
+        no_progress,
+        escalated_stale,
+        carried_over
+    from flagged
+)
+
+select * from final
+order by trust_id, school_urn, case_ref

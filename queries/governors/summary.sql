@@ -1,0 +1,152 @@
+-- The headline figures of the report year, one row per school and a TOTAL row per trust
+-- (spec 03, governors/summary.csv). The columns are oversight's choice (docs/outputs.md):
+--   frequency_due, frequency_met, frequency_met_pct: person-periods judged under the
+--     per-period rules, and met (spec 02 §1);
+--   gap_checks, gap_met: people judged under gap rules, and met (spec 02 §1);
+--   actions_on_time_pct: on-time share of the actions due in the report year
+--     (spec 02 §3); overdue_actions: actions overdue on the as-of date, any year;
+--   open_cases, drifting_cases: children's cases (suppressed when 1 or 2, and in TOTAL
+--     rows per spec 02, "Suppression", when the file is written);
+--   dsls_over_caseload: DSLs and DDSLs over the weighted caseload threshold (spec 02 §5);
+--   sessions_held, recorded_on_time_pct, signed_both_pct: held sessions of the report
+--     year so far (spec 02 §6); functions_balanced_pct: people in scope whose sessions
+--     covered every required function (spec 02 §6).
+-- Rates are worked out from the summed counts, never averaged across schools.
+-- Grain: one row per school, plus one TOTAL row per trust (school_urn = 'TOTAL').
+with frequency_counts as (
+    select trust_id, school_urn, count(*) as frequency_due, sum(case when met then 1 else 0 end) as frequency_met
+    from frequency
+    where met is not null
+    group by trust_id, school_urn
+),
+
+gap_counts as (
+    select trust_id, school_urn, count(*) as gap_checks, sum(case when met then 1 else 0 end) as gap_met
+    from intervals
+    group by trust_id, school_urn
+),
+
+action_counts as (
+    select
+        a.trust_id,
+        a.school_urn,
+        sum(case when a.class = 'done_on_time' and starts_with(a.period_id, p.report_year) then 1 else 0 end) as actions_on_time,
+        sum(case when a.class in ('done_on_time', 'done_late', 'overdue') and starts_with(a.period_id, p.report_year) then 1 else 0 end) as actions_judged,
+        sum(case when a.class = 'overdue' then 1 else 0 end) as overdue_actions
+    from actions as a
+    cross join report_params as p
+    group by a.trust_id, a.school_urn
+),
+
+drift_counts as (
+    select trust_id, school_urn, count(*) as open_cases, sum(case when drifting then 1 else 0 end) as drifting_cases
+    from drift_cases
+    group by trust_id, school_urn
+),
+
+caseload_counts as (
+    select trust_id, school_urn, sum(case when over_caseload then 1 else 0 end) as dsls_over_caseload
+    from workload
+    where role in ('DSL', 'DDSL')
+    group by trust_id, school_urn
+),
+
+recording_counts as (
+    select
+        trust_id,
+        school_urn,
+        count(*) as sessions_held,
+        sum(case when recorded_on_time then 1 else 0 end) as recorded_on_time,
+        sum(case when signed_both then 1 else 0 end) as signed_both
+    from recording
+    group by trust_id, school_urn
+),
+
+function_counts as (
+    select trust_id, school_urn, count(*) as people_in_scope, sum(case when balanced then 1 else 0 end) as balanced
+    from functions
+    group by trust_id, school_urn
+),
+
+per_school as (
+    select
+        s.trust_id,
+        s.school_urn,
+        s.school_name,
+        s.trust_name,
+        coalesce(f.frequency_due, 0) as frequency_due,
+        coalesce(f.frequency_met, 0) as frequency_met,
+        coalesce(g.gap_checks, 0) as gap_checks,
+        coalesce(g.gap_met, 0) as gap_met,
+        coalesce(a.actions_on_time, 0) as actions_on_time,
+        coalesce(a.actions_judged, 0) as actions_judged,
+        coalesce(a.overdue_actions, 0) as overdue_actions,
+        coalesce(d.open_cases, 0) as open_cases,
+        coalesce(d.drifting_cases, 0) as drifting_cases,
+        coalesce(w.dsls_over_caseload, 0) as dsls_over_caseload,
+        coalesce(r.sessions_held, 0) as sessions_held,
+        coalesce(r.recorded_on_time, 0) as recorded_on_time,
+        coalesce(r.signed_both, 0) as signed_both,
+        coalesce(fn.people_in_scope, 0) as people_in_scope,
+        coalesce(fn.balanced, 0) as balanced
+    from schools as s
+    left join frequency_counts as f on f.trust_id = s.trust_id and f.school_urn = s.school_urn
+    left join gap_counts as g on g.trust_id = s.trust_id and g.school_urn = s.school_urn
+    left join action_counts as a on a.trust_id = s.trust_id and a.school_urn = s.school_urn
+    left join drift_counts as d on d.trust_id = s.trust_id and d.school_urn = s.school_urn
+    left join caseload_counts as w on w.trust_id = s.trust_id and w.school_urn = s.school_urn
+    left join recording_counts as r on r.trust_id = s.trust_id and r.school_urn = s.school_urn
+    left join function_counts as fn on fn.trust_id = s.trust_id and fn.school_urn = s.school_urn
+),
+
+per_trust as (
+    select
+        trust_id,
+        'TOTAL' as school_urn,
+        min(trust_name) as school_name,
+        min(trust_name) as trust_name,
+        sum(frequency_due) as frequency_due,
+        sum(frequency_met) as frequency_met,
+        sum(gap_checks) as gap_checks,
+        sum(gap_met) as gap_met,
+        sum(actions_on_time) as actions_on_time,
+        sum(actions_judged) as actions_judged,
+        sum(overdue_actions) as overdue_actions,
+        sum(open_cases) as open_cases,
+        sum(drifting_cases) as drifting_cases,
+        sum(dsls_over_caseload) as dsls_over_caseload,
+        sum(sessions_held) as sessions_held,
+        sum(recorded_on_time) as recorded_on_time,
+        sum(signed_both) as signed_both,
+        sum(people_in_scope) as people_in_scope,
+        sum(balanced) as balanced
+    from per_school
+    group by trust_id
+),
+
+both_levels as (
+    select * from per_school
+    union all
+    select * from per_trust
+)
+
+select
+    trust_id,
+    school_urn,
+    school_name,
+    frequency_due,
+    frequency_met,
+    case when frequency_due > 0 then 100.0 * frequency_met / frequency_due end as frequency_met_pct,
+    gap_checks,
+    gap_met,
+    case when actions_judged > 0 then 100.0 * actions_on_time / actions_judged end as actions_on_time_pct,
+    overdue_actions,
+    open_cases,
+    drifting_cases,
+    dsls_over_caseload,
+    sessions_held,
+    case when sessions_held > 0 then 100.0 * recorded_on_time / sessions_held end as recorded_on_time_pct,
+    case when sessions_held > 0 then 100.0 * signed_both / sessions_held end as signed_both_pct,
+    case when people_in_scope > 0 then 100.0 * balanced / people_in_scope end as functions_balanced_pct
+from both_levels
+order by trust_id, school_urn

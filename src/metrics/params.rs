@@ -1,0 +1,70 @@
+//! The run's parameters: the as-of date and the report year, resolved once.
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use super::MetricsError;
+use crate::policy::{AcademicYear, Policy};
+
+/// What a report run is computed for (spec 02: "Every figure is computed as of a date
+/// for one report year").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ReportParams {
+    pub as_of: NaiveDate,
+    /// `2025/26`.
+    pub report_year: String,
+    /// The first half-term's first day.
+    pub year_starts_on: NaiveDate,
+    /// The last half-term's last day.
+    pub year_ends_on: NaiveDate,
+}
+
+impl ReportParams {
+    /// The report year is `year` when given, else the academic year of the as-of date's
+    /// reporting half-term (an as-of date in a holiday belongs to the half-term before).
+    pub fn resolve(
+        policy: &Policy,
+        as_of: NaiveDate,
+        year: Option<&str>,
+    ) -> Result<Self, MetricsError> {
+        let calendar = policy.calendar();
+        let year: AcademicYear = match year {
+            Some(text) => text
+                .parse()
+                .map_err(|e| MetricsError::Params(format!("--year: {e}")))?,
+            None => calendar
+                .academic_year_of(as_of)
+                .map_err(|e| MetricsError::Params(format!("--as-of {as_of}: {e}")))?,
+        };
+        let period = calendar.year_period(year).ok_or_else(|| {
+            MetricsError::Params(format!(
+                "the calendar has no half-terms for the report year {year}"
+            ))
+        })?;
+        Ok(ReportParams {
+            as_of,
+            report_year: year.to_string(),
+            year_starts_on: period.starts_on,
+            year_ends_on: period.ends_on,
+        })
+    }
+
+    /// The one-row `report_params` table.
+    pub fn frame(&self) -> DataFrame {
+        let date = |name: &str, day: NaiveDate| {
+            DateChunked::from_naive_date(name.into(), [day])
+                .into_series()
+                .into_column()
+        };
+        DataFrame::new(
+            1,
+            vec![
+                date("as_of", self.as_of),
+                Column::new("report_year".into(), [self.report_year.as_str()]),
+                date("year_starts_on", self.year_starts_on),
+                date("year_ends_on", self.year_ends_on),
+            ],
+        )
+        .expect("one row of each column")
+    }
+}

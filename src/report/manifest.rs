@@ -1,0 +1,111 @@
+//! `manifest.json`: what a report was made from (spec 03): the tool version, the as-of
+//! date and report year, the policy file's SHA-256 and the resolved policy, each input
+//! file's SHA-256 and row counts (from the store's ingest log), and each output file's
+//! SHA-256. An auditor can tell exactly what a pack was made from.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use anyhow::Context;
+use serde::Serialize;
+
+use super::{Written, sha256};
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::store::{LOG_FILE, Store};
+
+/// The manifest's file name in the output folder.
+pub const FILE: &str = "manifest.json";
+
+#[derive(Debug, Serialize)]
+pub struct Manifest {
+    pub tool: &'static str,
+    pub version: &'static str,
+    pub as_of: String,
+    pub report_year: String,
+    pub policy: PolicyRecord,
+    pub inputs: Vec<InputRecord>,
+    pub outputs: Vec<OutputRecord>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct PolicyRecord {
+    pub file: String,
+    pub sha256: String,
+    pub resolved: serde_json::Value,
+}
+
+/// One ingested file, as the store's ingest log last recorded it.
+#[derive(Debug, Clone, Serialize, serde::Deserialize, PartialEq, Eq)]
+pub struct InputRecord {
+    pub file: String,
+    pub table: String,
+    pub sha256: String,
+    pub rows_read: u64,
+    pub rows_stored: u64,
+    pub rows_quarantined: u64,
+}
+
+#[derive(Debug, Serialize)]
+pub struct OutputRecord {
+    pub file: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+impl Manifest {
+    pub fn new(
+        metrics: &Metrics,
+        policy: &Policy,
+        policy_path: &Path,
+        store: &Store,
+        written: &[Written],
+    ) -> anyhow::Result<Manifest> {
+        let policy_bytes = std::fs::read(policy_path)
+            .with_context(|| format!("cannot read {}", policy_path.display()))?;
+        Ok(Manifest {
+            tool: "oversight",
+            version: env!("CARGO_PKG_VERSION"),
+            as_of: metrics.params.as_of.to_string(),
+            report_year: metrics.params.report_year.clone(),
+            policy: PolicyRecord {
+                file: policy_path.display().to_string(),
+                sha256: sha256(&policy_bytes),
+                resolved: policy.to_json(),
+            },
+            inputs: inputs(store)?,
+            outputs: written
+                .iter()
+                .map(|w| OutputRecord {
+                    file: w.path.clone(),
+                    sha256: w.sha256.clone(),
+                    rows: w.rows,
+                })
+                .collect(),
+        })
+    }
+
+    pub fn to_json_bytes(&self) -> Vec<u8> {
+        let mut bytes = serde_json::to_vec_pretty(self).expect("a manifest serialises");
+        bytes.push(b'\n');
+        bytes
+    }
+}
+
+/// Every distinct input file (by path and content) the store's log records, with the
+/// counts of its latest ingest, sorted by path.
+fn inputs(store: &Store) -> anyhow::Result<Vec<InputRecord>> {
+    let path = store.root().join(LOG_FILE);
+    if !path.exists() {
+        return Ok(Vec::new());
+    }
+    let mut reader =
+        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    let mut latest: BTreeMap<(String, String), InputRecord> = BTreeMap::new();
+    for record in reader.deserialize::<InputRecord>() {
+        let record =
+            record.with_context(|| format!("{}: unreadable ingest log", path.display()))?;
+        latest.insert((record.file.clone(), record.sha256.clone()), record);
+    }
+    Ok(latest.into_values().collect())
+}

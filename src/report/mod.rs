@@ -1,0 +1,130 @@
+//! Report: the CSV files for the trust's safeguarding lead (`restricted/`) and for
+//! governors (`governors/`), and `manifest.json`, which ties every output to the inputs
+//! and policy it was made from (spec 03, "Report outputs").
+//!
+//! Same store, policy and as-of date give byte-identical files: rows are sorted by the
+//! queries, numbers are formatted here by fixed rules, and nothing of the clock goes in.
+
+mod format;
+mod manifest;
+pub mod outputs;
+pub mod suppress;
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use anyhow::Context;
+use sha2::{Digest, Sha256};
+
+pub use format::{escape_spreadsheet, fixed};
+pub use manifest::Manifest;
+pub use outputs::{Audience, OUTPUT_FILES, OutputFile};
+
+use crate::metrics::Metrics;
+use crate::policy::Policy;
+use crate::store::Store;
+
+/// A file the report wrote.
+#[derive(Debug, Clone)]
+pub struct Written {
+    /// Relative to the output folder.
+    pub path: String,
+    pub sha256: String,
+    pub rows: usize,
+}
+
+/// Writes every CSV and the manifest into `out`.
+pub fn write(
+    out: &Path,
+    metrics: &Metrics,
+    policy: &Policy,
+    policy_path: &Path,
+    store: &Store,
+) -> anyhow::Result<Vec<Written>> {
+    let mut written = Vec::new();
+    for file in OUTPUT_FILES {
+        let rows = render(file, metrics, policy.suppress_below())?;
+        let bytes = to_csv(file.columns, &rows)?;
+        let path = out.join(file.relative_path());
+        write_file(&path, &bytes)?;
+        written.push(Written {
+            path: file.relative_path(),
+            sha256: sha256(&bytes),
+            rows: rows.len(),
+        });
+    }
+    let manifest = Manifest::new(metrics, policy, policy_path, store, &written)?;
+    let bytes = manifest.to_json_bytes();
+    write_file(&out.join(manifest::FILE), &bytes)?;
+    written.push(Written {
+        path: manifest::FILE.to_string(),
+        sha256: sha256(&bytes),
+        rows: 0,
+    });
+    Ok(written)
+}
+
+/// The formatted cells of one output, suppressed where it is for governors.
+pub fn render(
+    file: &OutputFile,
+    metrics: &Metrics,
+    suppress_below: u32,
+) -> anyhow::Result<Vec<Vec<String>>> {
+    let frame = metrics.table(file.name);
+    let formats = file
+        .columns
+        .iter()
+        .map(|name| {
+            let column = frame
+                .column(name)
+                .with_context(|| format!("{}: the query gives no column {name}", file.name))?;
+            format::ColumnFormat::new(column, name).with_context(|| format!("{}.{name}", file.name))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let mut rows: Vec<Vec<String>> = (0..frame.height())
+        .map(|row| formats.iter().map(|f| f.cell(row)).collect())
+        .collect();
+    if file.audience == Audience::Governors && !file.case_counts.is_empty() {
+        let position = |name: &str| file.columns.iter().position(|c| *c == name);
+        let case_columns: Vec<usize> = file
+            .case_counts
+            .iter()
+            .filter_map(|c| position(c))
+            .collect();
+        let trust = position("trust_id").context("governors' files start with trust_id")?;
+        suppress::suppress(
+            &mut rows,
+            &case_columns,
+            suppress_below,
+            trust,
+            position("school_urn"),
+        );
+    }
+    Ok(rows)
+}
+
+/// The CSV bytes: a header, then the rows (quoted by the `csv` crate where needed).
+pub fn to_csv(header: &[&str], rows: &[Vec<String>]) -> anyhow::Result<Vec<u8>> {
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(header)?;
+    for row in rows {
+        writer.write_record(row)?;
+    }
+    writer.into_inner().map_err(|e| anyhow::anyhow!("{e}"))
+}
+
+fn write_file(path: &Path, bytes: &[u8]) -> anyhow::Result<()> {
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let mut file =
+        fs::File::create(path).with_context(|| format!("cannot write {}", path.display()))?;
+    file.write_all(bytes)
+        .with_context(|| format!("cannot write {}", path.display()))
+}
+
+/// Lower-case hex SHA-256.
+pub fn sha256(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
