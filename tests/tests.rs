@@ -9,7 +9,9 @@ mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
 mod store;
 
-/// Hand-made metric scenarios reported by the real binary.
-mod scenario;
 /// Frequency met and gaps between sessions (spec 02 §1).
 mod metrics_frequency;
+/// The sample-data report: golden files and determinism.
+mod sample_report;
+/// Hand-made metric scenarios reported by the real binary.
+mod scenario;

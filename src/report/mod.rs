@@ -100,6 +100,21 @@ pub fn render(
             trust,
             position("school_urn"),
         );
+        let derived: Vec<usize> = file
+            .derived_from_case_counts
+            .iter()
+            .filter_map(|c| position(c))
+            .collect();
+        for row in &mut rows {
+            if case_columns
+                .iter()
+                .any(|&at| row[at] == suppress::SUPPRESSED)
+            {
+                for &at in &derived {
+                    row[at] = suppress::SUPPRESSED.to_string();
+                }
+            }
+        }
     }
     Ok(rows)
 }

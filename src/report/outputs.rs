@@ -33,6 +33,10 @@ pub struct OutputFile {
     /// Columns that count children's cases: suppressed for governors (spec 02,
     /// "Suppression in outputs for governors and inspectors").
     pub case_counts: &'static [&'static str],
+    /// Columns worked out from the row's case counts: suppressed when any of them is,
+    /// as a percentage is when its numerator or denominator is (spec 02), since the
+    /// figure would give the small count away.
+    pub derived_from_case_counts: &'static [&'static str],
 }
 
 const WORKLOAD_CASE_COUNTS: &[&str] = &[
@@ -60,6 +64,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "met",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -74,6 +79,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "met",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -87,6 +93,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "rescheduled",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -105,6 +112,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "period_id",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -121,6 +129,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "drifting",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -148,6 +157,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "rushed",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
@@ -164,12 +174,14 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "supervisor_trained",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Restricted,
         name: "functions",
         columns: &["trust_id", "school_urn", "staff_id", "covered", "balanced"],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -185,6 +197,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "met_pct",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -201,6 +214,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "on_time_pct",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -226,6 +240,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "escalated_stale",
             "carried_over",
         ],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -252,6 +267,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "rushed",
         ],
         case_counts: WORKLOAD_CASE_COUNTS,
+        derived_from_case_counts: &["weighted_caseload"],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -268,6 +284,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "supervisor_trained_pct",
         ],
         case_counts: &[],
+        derived_from_case_counts: &[],
     },
     OutputFile {
         audience: Audience::Governors,
@@ -292,6 +309,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "functions_balanced_pct",
         ],
         case_counts: &["open_cases", "drifting_cases"],
+        derived_from_case_counts: &[],
     },
 ];
 
