@@ -78,7 +78,11 @@ pub fn make_report(
     }
     let written = report::write(out, &metrics, &policy, policy_path, &store)
         .with_context(|| format!("writing the report into {}", out.display()))?;
-    Ok(ReportOutcome { metrics, written, suppress_below: policy.suppress_below() })
+    Ok(ReportOutcome {
+        metrics,
+        written,
+        suppress_below: policy.suppress_below(),
+    })
 }
 
 impl ReportOutcome {
