@@ -176,6 +176,27 @@ mod tests {
         assert!(parse_enum_list("managerial;gossip", "function", names).is_err());
     }
 
+    proptest::proptest! {
+        #[test]
+        fn every_date_reads_the_same_in_both_formats(days in 0i64..80_000) {
+            // Spec 01: dates are YYYY-MM-DD, and DD/MM/YYYY is also accepted.
+            let date = day(1900, 1, 1) + chrono::TimeDelta::days(days);
+            proptest::prop_assert_eq!(parse_date(&date.format("%Y-%m-%d").to_string()), Ok(date));
+            proptest::prop_assert_eq!(parse_date(&date.format("%d/%m/%Y").to_string()), Ok(date));
+        }
+
+        #[test]
+        fn any_case_of_a_canonical_value_parses_to_it(index in 0usize..6, mask in proptest::collection::vec(proptest::bool::ANY, 20)) {
+            let name = Function::NAMES[index];
+            let mixed: String = name
+                .chars()
+                .zip(mask.iter().cycle())
+                .map(|(c, upper)| if *upper { c.to_ascii_uppercase() } else { c })
+                .collect();
+            proptest::prop_assert_eq!(parse_enum(&mixed, "function", Function::NAMES), Ok(name));
+        }
+    }
+
     #[test]
     fn trust_ids_must_be_safe_folder_names() {
         assert!(check_trust_id("TR-001_a").is_ok());

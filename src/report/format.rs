@@ -120,6 +120,19 @@ mod tests {
         assert_eq!(fixed(2.675, 2), "2.68", "a half is rounded away from zero");
     }
 
+    proptest::proptest! {
+        #[test]
+        fn a_rate_is_within_half_a_unit_of_its_rounding(numerator in 0u32..10_000, extra in 0u32..10_000) {
+            let denominator = numerator + extra.max(1);
+            let rate = 100.0 * f64::from(numerator) / f64::from(denominator);
+            let shown: f64 = fixed(rate, 1).parse().unwrap();
+            proptest::prop_assert!((shown - rate).abs() <= 0.05 + 1e-9, "{rate} shown as {shown}");
+            // Exact integer arithmetic: tenths = round-half-up(1000 * n / d).
+            let tenths = (2000 * u64::from(numerator) + u64::from(denominator)) / (2 * u64::from(denominator));
+            proptest::prop_assert_eq!(fixed(rate, 1), format!("{}.{}", tenths / 10, tenths % 10));
+        }
+    }
+
     #[test]
     fn formula_like_text_is_escaped() {
         for bad in ["=SUM(A1)", "+44 1234", "-1", "@cmd", "\tx", "\rx"] {
