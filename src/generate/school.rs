@@ -893,8 +893,8 @@ impl<'a> School<'a> {
             let case = self.cases[c];
             let id = if self.defect() {
                 // Planted: a discussion of a case the register does not hold.
-                let unknown = self.cases.len() + 1 + self.rng.count(0, 999);
-                self.case_id(unknown)
+                // Numbered past the register by the defect count, so never repeated.
+                self.case_id(self.cases.len() + self.defects as usize)
             } else {
                 self.case_id(c)
             };
