@@ -43,17 +43,32 @@ max_cases_per_hour = 12
 "#;
 
 const HEADERS: [(&str, &str); 8] = [
-    ("schools", "trust_id,trust_name,school_urn,school_name,phase,local_authority"),
-    ("staff", "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on"),
-    ("contracts", "supervisee_id,supervisor_id,agreed_on,review_due_on"),
+    (
+        "schools",
+        "trust_id,trust_name,school_urn,school_name,phase,local_authority",
+    ),
+    (
+        "staff",
+        "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on",
+    ),
+    (
+        "contracts",
+        "supervisee_id,supervisor_id,agreed_on,review_due_on",
+    ),
     (
         "sessions",
         "session_id,school_urn,held_on,supervisor_id,kind,planned,status,duration_minutes,recorded_on,signed_supervisor,signed_supervisee,functions",
     ),
     ("attendees", "session_id,staff_id"),
-    ("cases", "case_id,school_urn,category,owner_id,opened_on,closed_on"),
+    (
+        "cases",
+        "case_id,school_urn,category,owner_id,opened_on,closed_on",
+    ),
     ("discussions", "session_id,case_id,safety_score,escalated"),
-    ("actions", "action_id,session_id,case_id,owner_id,due_on,completed_on,status"),
+    (
+        "actions",
+        "action_id,session_id,case_id,owner_id,due_on,completed_on,status",
+    ),
 ];
 
 /// A bundle and policy under construction.
@@ -71,15 +86,27 @@ impl Default for Scenario {
 impl Scenario {
     /// One trust `TR1` with one school `100001`, the default policy.
     pub fn new() -> Self {
-        let mut scenario = Scenario { rows: BTreeMap::new(), policy: DEFAULT_POLICY.to_string() };
-        scenario.add("schools", "TR1,Trust One,100001,School One,primary,Testshire");
+        let mut scenario = Scenario {
+            rows: BTreeMap::new(),
+            policy: DEFAULT_POLICY.to_string(),
+        };
+        scenario.add(
+            "schools",
+            "TR1,Trust One,100001,School One,primary,Testshire",
+        );
         scenario
     }
 
     /// Adds CSV `lines` (one row each, columns as in the data contract) to `table`.
     pub fn add(&mut self, table: &'static str, lines: &str) -> &mut Self {
         let rows = self.rows.entry(table).or_default();
-        rows.extend(lines.lines().map(str::trim).filter(|l| !l.is_empty()).map(str::to_string));
+        rows.extend(
+            lines
+                .lines()
+                .map(str::trim)
+                .filter(|l| !l.is_empty())
+                .map(str::to_string),
+        );
         self
     }
 
@@ -111,13 +138,31 @@ impl Scenario {
             fs::write(bundle.join(format!("{table}.csv")), text).unwrap();
         }
         let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
-        fs::copy(sample.join("calendar.csv"), work.path().join("calendar.csv")).unwrap();
-        fs::copy(sample.join("bank-holidays.csv"), work.path().join("bank-holidays.csv")).unwrap();
+        fs::copy(
+            sample.join("calendar.csv"),
+            work.path().join("calendar.csv"),
+        )
+        .unwrap();
+        fs::copy(
+            sample.join("bank-holidays.csv"),
+            work.path().join("bank-holidays.csv"),
+        )
+        .unwrap();
         fs::write(work.path().join("policy.toml"), &self.policy).unwrap();
 
         let ingest = work.run(&["ingest", "--strict", "--store", "store", "bundle"]);
         ingest.ok();
-        let mut args = vec!["report", "--store", "store", "--policy", "policy.toml", "--out", "out", "--as-of", as_of];
+        let mut args = vec![
+            "report",
+            "--store",
+            "store",
+            "--policy",
+            "policy.toml",
+            "--out",
+            "out",
+            "--as-of",
+            as_of,
+        ];
         args.extend_from_slice(extra);
         work.run(&args).ok();
         Report { work }
@@ -137,26 +182,38 @@ impl Report {
     /// `"restricted/frequency"`).
     pub fn rows(&self, path: &str) -> Vec<Row> {
         let file = self.work.path().join("out").join(format!("{path}.csv"));
-        let mut reader = csv::Reader::from_path(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
+        let mut reader =
+            csv::Reader::from_path(&file).unwrap_or_else(|e| panic!("{}: {e}", file.display()));
         let headers = reader.headers().unwrap().clone();
         reader
             .records()
             .map(|r| {
                 let r = r.unwrap();
-                headers.iter().zip(r.iter()).map(|(h, v)| (h.to_string(), v.to_string())).collect()
+                headers
+                    .iter()
+                    .zip(r.iter())
+                    .map(|(h, v)| (h.to_string(), v.to_string()))
+                    .collect()
             })
             .collect()
     }
 
     /// The rows of `path` whose `key` column equals `value`.
     pub fn rows_where(&self, path: &str, key: &str, value: &str) -> Vec<Row> {
-        self.rows(path).into_iter().filter(|r| r[key] == value).collect()
+        self.rows(path)
+            .into_iter()
+            .filter(|r| r[key] == value)
+            .collect()
     }
 
     /// The single row of `path` whose `key` column equals `value`.
     pub fn row(&self, path: &str, key: &str, value: &str) -> Row {
         let mut rows = self.rows_where(path, key, value);
-        assert_eq!(rows.len(), 1, "exactly one row of {path} with {key} = {value}: {rows:?}");
+        assert_eq!(
+            rows.len(),
+            1,
+            "exactly one row of {path} with {key} = {value}: {rows:?}"
+        );
         rows.remove(0)
     }
 
