@@ -47,6 +47,10 @@ pub struct IngestArgs {
     /// The store folder (created when missing).
     #[arg(long, value_name = "DIR")]
     pub store: PathBuf,
+    /// A mapping file that reads every BUNDLE (an export in another layout); without it a
+    /// bundle folder's own mapping.toml is used when it has one.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// A file holding the pseudonymisation key (used when OVERSIGHT_KEY is not set).
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
@@ -60,6 +64,10 @@ pub struct IngestArgs {
 
 #[derive(Debug, Args)]
 pub struct ValidateArgs {
+    /// A mapping file that reads every BUNDLE (an export in another layout); without it a
+    /// bundle folder's own mapping.toml is used when it has one.
+    #[arg(long, value_name = "FILE")]
+    pub mapping: Option<PathBuf>,
     /// A file holding the pseudonymisation key; case refs in messages use it.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,

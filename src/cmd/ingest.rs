@@ -1,8 +1,10 @@
-//! `oversight ingest --store DIR [--key-file FILE] [--strict] BUNDLE...`
+//! `oversight ingest --store DIR [--mapping FILE] [--key-file FILE] [--strict] BUNDLE...`
 //!
 //! Reads export bundles into the store: every row validated, case ids pseudonymised,
 //! rows upserted by `(trust_id, id)`, all in one transaction. Prints the ingest report.
-//! With `--strict`, exits 3 when any row was quarantined.
+//! With `--mapping`, every BUNDLE is an export folder read through that mapping file;
+//! without it, a folder holding a `mapping.toml` is read through that one. With
+//! `--strict`, exits 3 when any row was quarantined.
 
 use std::process::ExitCode;
 
@@ -10,10 +12,10 @@ use anyhow::Context;
 
 use super::{EXIT_QUARANTINED, examples, spinner, today};
 use crate::cli::{IngestArgs, Output};
-use crate::ingest::{self, Bundle, PseudonymKey};
+use crate::ingest::{self, Bundle, Mapping, PseudonymKey};
 
 pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
-    let bundles = find_bundles(&args.bundles)?;
+    let bundles = find_bundles_with(&args.bundles, args.mapping.as_deref())?;
     let key = PseudonymKey::resolve(args.key_file.as_deref())?;
     let progress = spinner(output, &format!("ingesting {} bundles", bundles.len()));
     let report = ingest::ingest(&args.store, &bundles, &key, today()).with_context(|| {
@@ -38,9 +40,22 @@ pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
 
 /// Every bundle the command line names, in order.
 pub fn find_bundles(paths: &[std::path::PathBuf]) -> anyhow::Result<Vec<Bundle>> {
+    find_bundles_with(paths, None)
+}
+
+/// Every bundle the command line names, in order; with `mapping`, each path is one
+/// export folder read through that mapping file.
+pub fn find_bundles_with(
+    paths: &[std::path::PathBuf],
+    mapping: Option<&std::path::Path>,
+) -> anyhow::Result<Vec<Bundle>> {
+    let mapping = mapping.map(Mapping::load).transpose()?;
     let mut bundles = Vec::new();
     for path in paths {
-        bundles.extend(Bundle::find(path)?);
+        match &mapping {
+            Some(mapping) => bundles.push(Bundle::mapped(path, mapping.clone())?),
+            None => bundles.extend(Bundle::find(path)?),
+        }
     }
     Ok(bundles)
 }

@@ -29,6 +29,9 @@ pub struct StoredRow {
 pub struct CheckedFile {
     pub file: ReadFile,
     pub accepted: Vec<StoredRow>,
+    /// Lines whose row was stored: the accepted rows and the flat-export repeats folded
+    /// into them.
+    pub rows_stored: u64,
 }
 
 /// Checks the files of one bundle, in table order.
@@ -54,35 +57,47 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
     /// Checks one file's rows; the file's table must come after every table it names.
     pub fn check(&mut self, mut file: ReadFile) -> anyhow::Result<CheckedFile> {
         let table = file.source.table;
-        let display = file.source.path.display().to_string();
+        let display = file.source.display_name();
+        let flat = file.mapped.as_ref().is_some_and(|m| m.flat);
         let rows = std::mem::take(&mut file.rows);
-        let repeats = repeated_keys(table, &rows);
+        let repeats = repeated_keys(table, &rows, flat);
         let mut accepted = Vec::with_capacity(rows.len());
+        let mut rows_stored = 0;
         for row in rows {
             let outcome = match repeats.get(&key_text(table, &row)) {
-                Some(lines) => Err(repeat_problem(table, lines)),
+                Some(problem) => Err(problem.clone()),
                 None => self.check_row(table, &row)?,
             };
             match outcome {
-                Ok(stored) => accepted.push(stored),
+                Ok(stored) => {
+                    rows_stored += 1 + row.repeats.len() as u64;
+                    accepted.push(stored);
+                }
                 Err((column, reason)) => {
                     if let Some(id) = own_id(table, &row) {
                         self.quarantined_ids
                             .entry((table, id))
                             .or_insert_with(|| format!("{display} line {}", row.line));
                     }
-                    file.quarantined.push(Quarantined {
-                        table,
-                        file: display.clone(),
-                        line: row.line,
-                        column: column.to_string(),
-                        reason,
-                    });
+                    // A flat export's repeats of the row go with it, each on its line.
+                    for line in std::iter::once(row.line).chain(row.repeats.iter().copied()) {
+                        file.quarantined.push(Quarantined {
+                            table,
+                            file: display.clone(),
+                            line,
+                            column: column.to_string(),
+                            reason: reason.clone(),
+                        });
+                    }
                 }
             }
         }
         file.quarantined.sort_by_key(|q| q.line);
-        Ok(CheckedFile { file, accepted })
+        Ok(CheckedFile {
+            file,
+            accepted,
+            rows_stored,
+        })
     }
 
     fn check_row(&mut self, table: Table, row: &Row) -> anyhow::Result<Result<StoredRow, Problem>> {
@@ -387,17 +402,26 @@ fn key_text(table: Table, row: &Row) -> String {
     parts.join("\u{1f}")
 }
 
-/// Keys that appear on more than one line, with their lines.
-fn repeated_keys(table: Table, rows: &[Row]) -> HashMap<String, Vec<u64>> {
-    let mut lines: HashMap<String, Vec<u64>> = HashMap::with_capacity(rows.len());
-    for row in rows {
-        lines
-            .entry(key_text(table, row))
-            .or_default()
-            .push(row.line);
+/// Keys that appear on more than one row, with the problem every such row is
+/// quarantined for. In a flat export identical repeats were already folded, so the rows
+/// left with one key differ, and the problem says in which columns.
+fn repeated_keys(table: Table, rows: &[Row], flat: bool) -> HashMap<String, Problem> {
+    let mut at: HashMap<String, Vec<usize>> = HashMap::with_capacity(rows.len());
+    for (i, row) in rows.iter().enumerate() {
+        at.entry(key_text(table, row)).or_default().push(i);
     }
-    lines.retain(|_, at| at.len() > 1);
-    lines
+    at.into_iter()
+        .filter(|(_, copies)| copies.len() > 1)
+        .map(|(key, copies)| {
+            let problem = if flat {
+                flat_repeat_problem(table, rows, &copies)
+            } else {
+                let lines: Vec<u64> = copies.iter().map(|&i| rows[i].line).collect();
+                repeat_problem(table, &lines)
+            };
+            (key, problem)
+        })
+        .collect()
 }
 
 fn repeat_problem(table: Table, lines: &[u64]) -> Problem {
@@ -415,4 +439,49 @@ fn repeat_problem(table: Table, lines: &[u64]) -> Problem {
             lines.join(", ")
         ),
     )
+}
+
+/// The problem of rows of a flat export that share a key but not their other columns.
+fn flat_repeat_problem(table: Table, rows: &[Row], copies: &[usize]) -> Problem {
+    let columns = table.columns();
+    let key: Vec<&str> = table.key().iter().map(|&at| columns[at].name).collect();
+    let differing: Vec<&str> = columns
+        .iter()
+        .enumerate()
+        .filter(|(at, _)| {
+            let first = &rows[copies[0]].cells[*at];
+            copies.iter().any(|&i| rows[i].cells[*at] != *first)
+        })
+        .map(|(_, column)| column.name)
+        .collect();
+    let mut lines: Vec<u64> = copies
+        .iter()
+        .flat_map(|&i| std::iter::once(rows[i].line).chain(rows[i].repeats.iter().copied()))
+        .collect();
+    lines.sort_unstable();
+    let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
+    (
+        columns[table.key()[0]].name,
+        format!(
+            "repeated {what} with different values: lines {} give the same {} but differ in {}; a flat export must repeat a {what}'s columns identically, so none of them is stored",
+            lines.join(", "),
+            key.join(" + "),
+            differing.join(", "),
+            what = singular(table)
+        ),
+    )
+}
+
+/// "session" for sessions: how messages name one row of a table.
+fn singular(table: Table) -> &'static str {
+    match table {
+        Table::Schools => "school",
+        Table::Staff => "staff member",
+        Table::Contracts => "contract",
+        Table::Sessions => "session",
+        Table::Attendees => "attendee",
+        Table::Cases => "case",
+        Table::Discussions => "discussion",
+        Table::Actions => "action",
+    }
 }

@@ -6,9 +6,14 @@
 //! and `rows read = rows stored + rows quarantined` per file is checked before anything
 //! is written. Nothing is leaked: case ids become case refs here, and columns outside
 //! the contract (free text, names) are never read past the header.
+//!
+//! A bundle is either canonical (the eight files of spec 01) or an export in a vendor's
+//! layout read through a mapping file ([`mapping`]); both end in the same typed rows and
+//! the same checks.
 
 pub mod check;
 pub mod known;
+pub mod mapping;
 pub mod pseudonym;
 pub mod read;
 mod report;
@@ -20,6 +25,7 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 pub use known::{NothingStored, Stored};
+pub use mapping::{MAPPING_FILE, Mapping, MappingError};
 pub use pseudonym::{KeySource, PseudonymKey};
 pub use report::IngestReport;
 
@@ -59,20 +65,55 @@ pub enum IngestError {
     NotABundle { path: PathBuf, message: String },
     #[error("pseudonymisation key: {message}")]
     Key { message: String },
+    #[error("{}: {message}", path.display())]
+    Workbook { path: PathBuf, message: String },
+    #[error("{}: no sheet {sheet:?} (its sheets are {})", path.display(), sheets.join(", "))]
+    NoSheet {
+        path: PathBuf,
+        sheet: String,
+        sheets: Vec<String>,
+    },
+    #[error(transparent)]
+    Mapping(#[from] MappingError),
 }
 
-/// One export bundle: a folder with some of the eight canonical files.
+/// One export bundle: a folder with some of the eight canonical files, or an export in
+/// another layout with the mapping that reads it.
 #[derive(Debug, Clone)]
 pub struct Bundle {
     pub path: PathBuf,
-    /// The canonical files it holds, in table order.
+    /// The files it holds, in table order (for a mapped bundle, the file each table is
+    /// read from: several tables may share one).
     pub files: Vec<(Table, PathBuf)>,
+    /// The mapping that reads it; `None` for a canonical bundle.
+    pub mapping: Option<Mapping>,
 }
 
 impl Bundle {
-    /// Finds the bundles at `path`: the folder itself when it holds canonical files,
-    /// else each sub-folder that does (so `generate`'s output folder can be ingested
-    /// whole).
+    /// The export folder `path`, read through `mapping` (`--mapping FILE`).
+    pub fn mapped(path: &Path, mapping: Mapping) -> Result<Bundle, IngestError> {
+        if !path.is_dir() {
+            return Err(IngestError::NotABundle {
+                path: path.to_owned(),
+                message: "not a folder: give the folder that holds the export's files".into(),
+            });
+        }
+        let files = mapping
+            .tables
+            .iter()
+            .map(|t| (t.table, path.join(&t.file)))
+            .collect();
+        Ok(Bundle {
+            path: path.to_owned(),
+            files,
+            mapping: Some(mapping),
+        })
+    }
+
+    /// Finds the bundles at `path`: the folder itself when it holds canonical files or a
+    /// `mapping.toml` (an export in another layout, read through that mapping), else each
+    /// sub-folder that does (so `generate`'s output folder, or `sample-data/bundles/`,
+    /// can be ingested whole).
     pub fn find(path: &Path) -> Result<Vec<Bundle>, IngestError> {
         if let Some(bundle) = Self::at(path)? {
             return Ok(vec![bundle]);
@@ -96,7 +137,7 @@ impl Bundle {
             return Err(IngestError::NotABundle {
                 path: path.to_owned(),
                 message: format!(
-                    "no canonical files here or in its folders (expected some of {})",
+                    "no canonical files here or in its folders (expected some of {}, or a {MAPPING_FILE})",
                     Table::ALL.map(|t| t.file_name()).join(", ")
                 ),
             });
@@ -111,6 +152,10 @@ impl Bundle {
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
             });
         }
+        let mapping_file = path.join(MAPPING_FILE);
+        if mapping_file.is_file() {
+            return Ok(Some(Self::mapped(path, Mapping::load(&mapping_file)?)?));
+        }
         let files: Vec<(Table, PathBuf)> = Table::ALL
             .into_iter()
             .map(|table| (table, path.join(table.file_name())))
@@ -119,18 +164,40 @@ impl Bundle {
         Ok((!files.is_empty()).then(|| Bundle {
             path: path.to_owned(),
             files,
+            mapping: None,
         }))
     }
 }
 
-/// What one file gave.
+/// What one file gave (for a flat export, what it gave one table).
 #[derive(Debug, Clone)]
 pub struct FileOutcome {
     pub source: read::SourceFile,
     pub rows_read: u64,
+    /// Rows stored, counting each line of a flat export whose row was stored: a line
+    /// that repeats a row already read is stored with it.
     pub rows_stored: u64,
+    /// Distinct rows stored (fewer than `rows_stored` when repeats were folded).
+    pub distinct_stored: u64,
     pub quarantined: Vec<Quarantined>,
     pub dropped_columns: Vec<String>,
+    /// How a mapping produced the table; `None` for a canonical file.
+    pub mapped: Option<mapping::MappedRead>,
+}
+
+impl FileOutcome {
+    /// How the report names it: the file, and for a mapped export also its sheet and
+    /// the table (`Supervision Log.csv (sessions)`).
+    pub fn label(&self) -> String {
+        match &self.mapped {
+            Some(_) => format!(
+                "{} ({})",
+                self.source.display_name(),
+                self.source.table.name()
+            ),
+            None => self.source.path.display().to_string(),
+        }
+    }
 }
 
 /// Every bundle checked: the rows for the store and what became of each file.
@@ -159,35 +226,58 @@ pub fn check_bundles(
             stored: &mut *stored,
         };
         let mut check = check::BundleCheck::new(known, &mut pseudonyms);
-        for (table, path) in &bundle.files {
-            let file = read::read_file(*table, path, bounds)?;
-            let checked = check.check(file)?;
-            let outcome = FileOutcome {
-                rows_read: checked.file.rows_read,
-                rows_stored: checked.accepted.len() as u64,
-                quarantined: checked.file.quarantined,
-                dropped_columns: checked.file.dropped_columns,
-                source: checked.file.source,
-            };
-            // Nothing is lost: the promise is checked, not assumed.
-            anyhow::ensure!(
-                outcome.rows_read == outcome.rows_stored + outcome.quarantined.len() as u64,
-                "{}: internal error: {} rows read but {} stored and {} quarantined",
-                path.display(),
-                outcome.rows_read,
-                outcome.rows_stored,
-                outcome.quarantined.len()
-            );
-            for row in checked.accepted {
-                rows.entry((*table, row.trust_id))
-                    .or_default()
-                    .push(row.cells);
+        match &bundle.mapping {
+            None => {
+                for (table, path) in &bundle.files {
+                    let file = read::read_file(*table, path, bounds)?;
+                    take(&mut check, file, &mut rows, &mut files)?;
+                }
             }
-            files.push(outcome);
+            Some(mapping) => {
+                for file in mapping::read_bundle(mapping, &bundle.path, bounds)? {
+                    take(&mut check, file, &mut rows, &mut files)?;
+                }
+            }
         }
         check.known.finish();
     }
     Ok(Checked { rows, files })
+}
+
+/// Checks one file read from a bundle and files its rows and its outcome.
+fn take(
+    check: &mut check::BundleCheck<'_, '_>,
+    file: read::ReadFile,
+    rows: &mut Incoming,
+    files: &mut Vec<FileOutcome>,
+) -> anyhow::Result<()> {
+    let table = file.source.table;
+    let checked = check.check(file)?;
+    let outcome = FileOutcome {
+        rows_read: checked.file.rows_read,
+        rows_stored: checked.rows_stored,
+        distinct_stored: checked.accepted.len() as u64,
+        quarantined: checked.file.quarantined,
+        dropped_columns: checked.file.dropped_columns,
+        mapped: checked.file.mapped,
+        source: checked.file.source,
+    };
+    // Nothing is lost: the promise is checked, not assumed.
+    anyhow::ensure!(
+        outcome.rows_read == outcome.rows_stored + outcome.quarantined.len() as u64,
+        "{}: internal error: {} rows read but {} stored and {} quarantined",
+        outcome.label(),
+        outcome.rows_read,
+        outcome.rows_stored,
+        outcome.quarantined.len()
+    );
+    for row in checked.accepted {
+        rows.entry((table, row.trust_id))
+            .or_default()
+            .push(row.cells);
+    }
+    files.push(outcome);
+    Ok(())
 }
 
 /// Ingests `bundles` into the store at `store_dir`: check, then write in one transaction.
@@ -208,7 +298,7 @@ pub fn ingest(
         .iter()
         .map(|f| LogEntry {
             ingested_at: ingested_at.clone(),
-            file: f.source.path.display().to_string(),
+            file: f.source.display_name(),
             table: f.source.table.name().to_string(),
             sha256: f.source.sha256.clone(),
             bytes: f.source.bytes,
@@ -217,11 +307,19 @@ pub fn ingest(
             rows_quarantined: f.quarantined.len() as u64,
         })
         .collect();
-    let quarantine: BTreeMap<String, Vec<Quarantined>> = checked
-        .files
-        .iter()
-        .filter(|f| !f.quarantined.is_empty())
-        .map(|f| (f.source.sha256.clone(), f.quarantined.clone()))
+    // One quarantine file per source file. A flat export feeds several tables, so its
+    // file holds the rows of each (the `table` column tells them apart); the same table
+    // of the same content twice in one ingest keeps the later copy's rows.
+    let mut by_source: BTreeMap<String, BTreeMap<Table, Vec<Quarantined>>> = BTreeMap::new();
+    for f in checked.files.iter().filter(|f| !f.quarantined.is_empty()) {
+        by_source
+            .entry(f.source.sha256.clone())
+            .or_default()
+            .insert(f.source.table, f.quarantined.clone());
+    }
+    let quarantine: BTreeMap<String, Vec<Quarantined>> = by_source
+        .into_iter()
+        .map(|(sha256, tables)| (sha256, tables.into_values().flatten().collect()))
         .collect();
     let written: WriteSummary = store.write(checked.rows, &quarantine, &log)?;
     Ok(IngestReport {

@@ -1,15 +1,24 @@
-//! Reading one canonical CSV file into typed rows.
+//! Reading one table into typed rows, in three steps kept apart:
 //!
-//! Every cell is trimmed and parsed by its column's kind; a row with any bad cell is
-//! quarantined with the first problem found (file, line, column, reason), so each data
-//! line ends either in `rows` or in `quarantined`. Columns the contract does not know
-//! are never read past the header: they may hold free text or children's names.
+//! 1. **decode** the source into a header and records of text cells
+//!    ([`source`](super::mapping::source): CSV or a workbook sheet);
+//! 2. **map** each record onto the table's canonical columns as text: for a canonical
+//!    file the header names are the canonical names ([`read_file`]); a mapping file says
+//!    otherwise ([`mapping`](super::mapping));
+//! 3. **parse** that canonical text ([`parse_rows`], here): every cell is trimmed and
+//!    parsed by its column's kind, and a row with any bad cell is quarantined with the
+//!    first problem found (file, line, column, reason).
+//!
+//! So each data line ends either in `rows` or in `quarantined`, however the export was
+//! laid out. Columns the contract does not know are never read past the header: they
+//! may hold free text or children's names.
 
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
-use sha2::{Digest, Sha256};
 
+use super::mapping::MappedRead;
+use super::mapping::source::{self, SourceSpec};
 use super::values;
 use super::{IngestError, Quarantined};
 use crate::contract::{Column, Kind, Table};
@@ -52,6 +61,9 @@ pub struct Row {
     pub line: u64,
     /// One cell per canonical column of the table, in [`Table::columns`] order.
     pub cells: Vec<Cell>,
+    /// The lines of a flat export that gave this same row again, folded into it: they
+    /// are stored or quarantined with it. Always empty for a canonical file.
+    pub repeats: Vec<u64>,
 }
 
 /// An input file as the ingest log records it.
@@ -59,9 +71,21 @@ pub struct Row {
 pub struct SourceFile {
     pub table: Table,
     pub path: PathBuf,
+    /// The sheet read, when the file is a workbook.
+    pub sheet: Option<String>,
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
     pub bytes: u64,
+}
+
+impl SourceFile {
+    /// How messages name the source: its path, and its sheet (`book.xlsx [Staff]`).
+    pub fn display_name(&self) -> String {
+        match &self.sheet {
+            Some(sheet) => format!("{} [{sheet}]", self.path.display()),
+            None => self.path.display().to_string(),
+        }
+    }
 }
 
 /// One file read: its good rows, its quarantined rows and what was dropped.
@@ -73,6 +97,20 @@ pub struct ReadFile {
     pub rows_read: u64,
     /// Headers the contract does not know, dropped unread.
     pub dropped_columns: Vec<String>,
+    /// How a mapping file produced the table; `None` for a canonical file.
+    pub mapped: Option<MappedRead>,
+}
+
+/// A cell of canonical text (empty for null), or why the line has no text for it.
+pub type TextCell = Result<String, String>;
+
+/// A data line mapped onto a table's canonical columns, still as text.
+#[derive(Debug, Clone)]
+pub struct TextRow {
+    pub line: u64,
+    /// One cell per canonical column ([`Table::columns`] order), or the problem that
+    /// stops the whole line (the column, empty when it is the line's fault, and why).
+    pub cells: Result<Vec<TextCell>, (&'static str, String)>,
 }
 
 /// The bounds every date must fall within (spec 01: "a date before 1990 or more than a
@@ -95,72 +133,74 @@ impl DateBounds {
 
 /// Reads `path` as the canonical file of `table`.
 pub fn read_file(table: Table, path: &Path, bounds: DateBounds) -> Result<ReadFile, IngestError> {
-    let bytes = std::fs::read(path).map_err(|source| IngestError::Read {
-        path: path.to_owned(),
-        source,
-    })?;
+    let opened = source::open(&SourceSpec::canonical(path))?;
+    let layout = Layout::of(table, &opened.header, path)?;
     let source = SourceFile {
         table,
         path: path.to_owned(),
-        sha256: hex::encode(Sha256::digest(&bytes)),
-        bytes: bytes.len() as u64,
+        sheet: None,
+        sha256: opened.sha256.clone(),
+        bytes: opened.bytes,
     };
-    let text = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .has_headers(true)
-        .from_reader(text);
-    let display = path.display().to_string();
-
-    let header = reader
-        .byte_headers()
-        .map_err(|e| IngestError::Csv {
-            path: path.to_owned(),
-            line: 1,
-            message: e.to_string(),
-        })?
-        .clone();
-    let header: Vec<String> = header
-        .iter()
-        .map(|h| String::from_utf8_lossy(h).trim().to_string())
-        .collect();
-    let layout = Layout::of(table, &header, path)?;
-
-    let mut file = ReadFile {
+    let mut parsed = Parsed::new(table, source.display_name(), bounds);
+    let wanted: Vec<usize> = layout.positions.iter().flatten().copied().collect();
+    opened.records(&wanted, &mut |record| {
+        parsed.push(layout.text_row(record));
+    })?;
+    Ok(ReadFile {
         source,
-        rows: Vec::new(),
-        quarantined: Vec::new(),
-        rows_read: 0,
-        dropped_columns: layout.dropped.clone(),
-    };
-    let mut record = csv::ByteRecord::new();
-    loop {
-        match reader.read_byte_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) => {}
-            Err(e) => {
-                let line = e.position().map_or(0, |p| p.line());
-                return Err(IngestError::Csv {
-                    path: path.to_owned(),
-                    line,
-                    message: e.to_string(),
-                });
-            }
+        rows: parsed.rows,
+        quarantined: parsed.quarantined,
+        rows_read: parsed.rows_read,
+        dropped_columns: layout.dropped,
+        mapped: None,
+    })
+}
+
+/// Typed rows and quarantined rows, built one text row at a time.
+pub struct Parsed {
+    table: Table,
+    file: String,
+    bounds: DateBounds,
+    pub rows: Vec<Row>,
+    pub quarantined: Vec<Quarantined>,
+    pub rows_read: u64,
+}
+
+impl Parsed {
+    /// Nothing parsed yet; `file` is how quarantined rows name the source.
+    pub fn new(table: Table, file: String, bounds: DateBounds) -> Self {
+        Parsed {
+            table,
+            file,
+            bounds,
+            rows: Vec::new(),
+            quarantined: Vec::new(),
+            rows_read: 0,
         }
-        let line = record.position().map_or(0, |p| p.line());
-        file.rows_read += 1;
-        match parse_row(table, &layout, &record, bounds) {
-            Ok(cells) => file.rows.push(Row { line, cells }),
-            Err((column, reason)) => file.quarantined.push(Quarantined {
-                table,
-                file: display.clone(),
-                line,
+    }
+
+    /// Parses one text row into a typed row, or quarantines it.
+    pub fn push(&mut self, row: TextRow) {
+        self.rows_read += 1;
+        let parsed = row
+            .cells
+            .and_then(|cells| parse_text_row(self.table, &cells, self.bounds));
+        match parsed {
+            Ok(cells) => self.rows.push(Row {
+                line: row.line,
+                cells,
+                repeats: Vec::new(),
+            }),
+            Err((column, reason)) => self.quarantined.push(Quarantined {
+                table: self.table,
+                file: self.file.clone(),
+                line: row.line,
                 column: column.to_string(),
                 reason,
             }),
         }
     }
-    Ok(file)
 }
 
 /// Where each canonical column sits in a file's header.
@@ -216,35 +256,53 @@ impl Layout {
             dropped,
         })
     }
+
+    /// A decoded record (holding the cells at the present positions, in column order)
+    /// as canonical text.
+    fn text_row(&self, record: source::Record) -> TextRow {
+        if record.fields != Some(self.width) {
+            return TextRow {
+                line: record.line,
+                cells: Err((
+                    "",
+                    format!(
+                        "wrong number of fields: {} where the header has {}",
+                        record.fields.unwrap_or_default(),
+                        self.width
+                    ),
+                )),
+            };
+        }
+        let mut cells = record.cells.into_iter();
+        let text = self
+            .positions
+            .iter()
+            .map(|position| match position {
+                None => Ok(String::new()),
+                Some(_) => cells
+                    .next()
+                    .unwrap_or(Ok(String::new()))
+                    .map_err(|_| "not UTF-8 text: export the file as UTF-8".to_string()),
+            })
+            .collect();
+        TextRow {
+            line: record.line,
+            cells: Ok(text),
+        }
+    }
 }
 
-/// Parses one record; on failure returns the column and the reason.
-fn parse_row(
+/// Parses one row of canonical text; on failure returns the column and the reason.
+fn parse_text_row(
     table: Table,
-    layout: &Layout,
-    record: &csv::ByteRecord,
+    cells: &[TextCell],
     bounds: DateBounds,
 ) -> Result<Vec<Cell>, (&'static str, String)> {
-    if record.len() != layout.width {
-        return Err((
-            "",
-            format!(
-                "wrong number of fields: {} where the header has {}",
-                record.len(),
-                layout.width
-            ),
-        ));
-    }
-    let mut cells = Vec::with_capacity(layout.positions.len());
-    for (column, position) in table.columns().iter().zip(&layout.positions) {
-        let raw = position.map_or(&b""[..], |at| &record[at]);
-        let text = std::str::from_utf8(raw)
-            .map_err(|_| {
-                (
-                    column.name,
-                    "not UTF-8 text: export the file as UTF-8".to_string(),
-                )
-            })?
+    let mut parsed = Vec::with_capacity(cells.len());
+    for (column, text) in table.columns().iter().zip(cells) {
+        let text = text
+            .as_ref()
+            .map_err(|reason| (column.name, reason.clone()))?
             .trim();
         let cell = if text.is_empty() {
             if column.required {
@@ -254,9 +312,9 @@ fn parse_row(
         } else {
             parse_cell(column, text, bounds).map_err(|reason| (column.name, reason))?
         };
-        cells.push(cell);
+        parsed.push(cell);
     }
-    Ok(cells)
+    Ok(parsed)
 }
 
 fn parse_cell(column: &Column, text: &str, bounds: DateBounds) -> Result<Cell, String> {

@@ -1,10 +1,13 @@
 //! The ingest report: per file, rows read, stored and quarantined, then the quarantined
-//! rows themselves and the columns that were dropped.
+//! rows themselves and the columns that were dropped. `validate` adds a section per file
+//! ([`IngestReport::details`]): its quarantined rows grouped by reason, and for a mapped
+//! export how it was decoded and which mapping rule produced each canonical column.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
-use super::{FileOutcome, KeySource};
+use super::{FileOutcome, KeySource, Quarantined};
 use crate::store::WriteSummary;
 
 /// What an ingest (or a dry run) did, ready to print.
@@ -30,12 +33,44 @@ impl IngestReport {
         self.files.iter().map(|f| f.quarantined.len() as u64).sum()
     }
 
+    /// `8 files`; `23 tables from 12 files` when a file gave several tables (a flat
+    /// export, or a workbook's sheets).
+    fn what(&self) -> String {
+        let files: BTreeSet<&std::path::Path> =
+            self.files.iter().map(|o| o.source.path.as_path()).collect();
+        if files.len() == self.files.len() {
+            format!("{} files", files.len())
+        } else {
+            format!("{} tables from {} files", self.files.len(), files.len())
+        }
+    }
+
     /// The report, listing at most `examples` quarantined rows.
     pub fn display(&self, examples: usize) -> ReportDisplay<'_> {
         ReportDisplay {
             report: self,
             examples,
         }
+    }
+
+    /// A section per file, with at most `examples` quarantined rows per reason.
+    pub fn details(&self, examples: usize) -> DetailsDisplay<'_> {
+        DetailsDisplay {
+            report: self,
+            examples,
+        }
+    }
+}
+
+/// How a quarantined row names its column: the canonical column, and for a mapped
+/// export the export header it was read from.
+fn column_text(outcome: &FileOutcome, q: &Quarantined) -> String {
+    if q.column.is_empty() {
+        return String::new();
+    }
+    match outcome.mapped.as_ref().and_then(|m| m.header_of(&q.column)) {
+        Some(header) => format!(", column {} ({header:?})", q.column),
+        None => format!(", column {}", q.column),
     }
 }
 
@@ -49,17 +84,8 @@ impl fmt::Display for ReportDisplay<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let r = self.report;
         match &r.store {
-            Some(store) => writeln!(
-                f,
-                "Ingested {} files into {}",
-                r.files.len(),
-                store.display()
-            )?,
-            None => writeln!(
-                f,
-                "Checked {} files (dry run: nothing written)",
-                r.files.len()
-            )?,
+            Some(store) => writeln!(f, "Ingested {} into {}", r.what(), store.display())?,
+            None => writeln!(f, "Checked {} (dry run: nothing written)", r.what())?,
         }
         writeln!(
             f,
@@ -70,7 +96,7 @@ impl fmt::Display for ReportDisplay<'_> {
         let width = r
             .files
             .iter()
-            .map(|o| o.source.path.display().to_string().len())
+            .map(|o| o.label().chars().count())
             .max()
             .unwrap_or(0)
             .max(9);
@@ -83,7 +109,7 @@ impl fmt::Display for ReportDisplay<'_> {
             writeln!(
                 f,
                 "{:<width$}  {:>10}  {:>10}  {:>11}",
-                o.source.path.display(),
+                o.label(),
                 o.rows_read,
                 o.rows_stored,
                 o.quarantined.len()
@@ -102,6 +128,26 @@ impl fmt::Display for ReportDisplay<'_> {
             f,
             "Every row accounted for: rows read = stored + quarantined, in every file."
         )?;
+        let folded: Vec<_> = r
+            .files
+            .iter()
+            .filter(|o| o.mapped.as_ref().is_some_and(|m| m.folded > 0))
+            .collect();
+        if !folded.is_empty() {
+            writeln!(
+                f,
+                "Flat exports repeat a row on several lines; each line counts, stored as one row:"
+            )?;
+            for o in folded {
+                writeln!(
+                    f,
+                    "  {}: {} lines stored as {}",
+                    o.label(),
+                    o.rows_stored,
+                    rows(o.distinct_stored)
+                )?;
+            }
+        }
         if let Some(written) = &r.written {
             writeln!(
                 f,
@@ -109,7 +155,11 @@ impl fmt::Display for ReportDisplay<'_> {
                 written.partitions_written, written.partitions_unchanged
             )?;
         }
-        let quarantined: Vec<_> = r.files.iter().flat_map(|o| &o.quarantined).collect();
+        let quarantined: Vec<_> = r
+            .files
+            .iter()
+            .flat_map(|o| o.quarantined.iter().map(move |q| (o, q)))
+            .collect();
         if !quarantined.is_empty() {
             writeln!(f)?;
             let place = match &r.store {
@@ -120,22 +170,26 @@ impl fmt::Display for ReportDisplay<'_> {
                 None => String::new(),
             };
             writeln!(f, "Quarantined rows ({}{place}):", quarantined.len())?;
-            for q in quarantined.iter().take(self.examples) {
-                let column = if q.column.is_empty() {
-                    String::new()
-                } else {
-                    format!(", column {}", q.column)
+            for (o, q) in quarantined.iter().take(self.examples) {
+                // A flat export's rows are named with their table, as in the table above.
+                let file = match &o.mapped {
+                    Some(_) => o.label(),
+                    None => q.file.clone(),
                 };
-                writeln!(f, "  {} line {}{column}: {}", q.file, q.line, q.reason)?;
+                let column = column_text(o, q);
+                writeln!(f, "  {file} line {}{column}: {}", q.line, q.reason)?;
             }
             if quarantined.len() > self.examples {
                 writeln!(f, "  ... and {} more", quarantined.len() - self.examples)?;
             }
         }
+        // A flat export's dropped columns are the same for each of its tables: once.
+        let mut seen = BTreeSet::new();
         let dropped: Vec<_> = r
             .files
             .iter()
             .filter(|o| !o.dropped_columns.is_empty())
+            .filter(|o| seen.insert(o.source.display_name()))
             .collect();
         if !dropped.is_empty() {
             writeln!(f)?;
@@ -147,11 +201,151 @@ impl fmt::Display for ReportDisplay<'_> {
                 writeln!(
                     f,
                     "  {}: {}",
-                    o.source.path.display(),
+                    o.source.display_name(),
                     o.dropped_columns.join(", ")
                 )?;
             }
         }
         Ok(())
+    }
+}
+
+/// The per-file sections of an [`IngestReport`].
+pub struct DetailsDisplay<'a> {
+    report: &'a IngestReport,
+    examples: usize,
+}
+
+impl fmt::Display for DetailsDisplay<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        for o in &self.report.files {
+            writeln!(f)?;
+            writeln!(f, "{}", o.label())?;
+            if let Some(mapped) = &o.mapped {
+                writeln!(
+                    f,
+                    "  read as      {}, through {}",
+                    mapped.read_as,
+                    mapped.mapping.display()
+                )?;
+            }
+            let mut rows = format!(
+                "{} read, {} stored, {} quarantined",
+                o.rows_read,
+                o.rows_stored,
+                o.quarantined.len()
+            );
+            if o.distinct_stored != o.rows_stored {
+                rows.push_str(&format!(
+                    " ({} lines stored as {}: a flat export repeats rows)",
+                    o.rows_stored,
+                    self::rows(o.distinct_stored)
+                ));
+            }
+            writeln!(f, "  rows         {rows}")?;
+            let dropped = if o.dropped_columns.is_empty() {
+                "none".to_string()
+            } else {
+                format!(
+                    "{} (never read past the header)",
+                    o.dropped_columns.join(", ")
+                )
+            };
+            writeln!(f, "  dropped      {dropped}")?;
+            // Quarantined rows by column and kind of reason, in order of first line.
+            let mut groups: Vec<(String, Vec<&Quarantined>)> = Vec::new();
+            for q in &o.quarantined {
+                let key = format!("{}{}", column_text(o, q), reason_kind(&q.reason));
+                match groups.iter_mut().find(|(k, _)| *k == key) {
+                    Some((_, rows)) => rows.push(q),
+                    None => groups.push((key, vec![q])),
+                }
+            }
+            for (_, rows) in &groups {
+                let first = rows[0];
+                let column = column_text(o, first);
+                let column = column.trim_start_matches(", ");
+                let place = if column.is_empty() {
+                    "whole line".to_string()
+                } else {
+                    column.to_string()
+                };
+                writeln!(
+                    f,
+                    "  quarantined  {} x {place}: {}",
+                    rows.len(),
+                    reason_kind(&first.reason)
+                )?;
+                for q in rows.iter().take(self.examples) {
+                    writeln!(f, "    line {}: {}", q.line, q.reason)?;
+                }
+                if rows.len() > self.examples {
+                    writeln!(f, "    ... and {} more", rows.len() - self.examples)?;
+                }
+            }
+            match &o.mapped {
+                Some(mapped) => {
+                    writeln!(f, "  columns")?;
+                    let width = mapped
+                        .columns
+                        .iter()
+                        .map(|c| c.column.len())
+                        .max()
+                        .unwrap_or(0);
+                    for c in &mapped.columns {
+                        writeln!(f, "    {:<width$}  {}", c.column, c.rule)?;
+                    }
+                }
+                None => writeln!(f, "  columns      canonical: each read by its own name")?,
+            }
+        }
+        Ok(())
+    }
+}
+
+/// `1 row`, `26 rows`.
+fn rows(count: u64) -> String {
+    if count == 1 {
+        "1 row".to_string()
+    } else {
+        format!("{count} rows")
+    }
+}
+
+/// The kind of a quarantine reason: its words up to the first colon outside quotes,
+/// without the quoted values (`unknown session kind "1:1": ...` → `unknown session
+/// kind`), so rows quarantined for the same kind of problem group together.
+fn reason_kind(reason: &str) -> String {
+    let mut kind = String::new();
+    let mut quoted = false;
+    for c in reason.chars() {
+        match c {
+            '"' => quoted = !quoted,
+            ':' if !quoted => break,
+            _ if !quoted => kind.push(c),
+            _ => {}
+        }
+    }
+    kind.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reasons_group_by_their_words_before_the_colon() {
+        assert_eq!(
+            reason_kind("unknown session kind \"1:1\": expected one of one_to_one"),
+            "unknown session kind"
+        );
+        assert_eq!(
+            reason_kind("dangling reference: case_id (case ref C1) is not in cases"),
+            "dangling reference"
+        );
+        assert_eq!(
+            reason_kind("missing required value"),
+            "missing required value"
+        );
     }
 }

@@ -74,15 +74,14 @@ impl Manifest {
                 resolved: policy.to_json(),
             },
             inputs: inputs(store)?,
-            outputs: written
-                .iter()
-                .map(|w| OutputRecord {
-                    file: w.path.clone(),
-                    sha256: w.sha256.clone(),
-                    rows: w.rows,
-                })
-                .collect(),
+            outputs: output_records(written),
         })
+    }
+
+    /// Replaces the outputs listed. The report makes the manifest before the packs, which
+    /// quote its inputs and policy, and lists every output once all are written.
+    pub fn set_outputs(&mut self, written: &[Written]) {
+        self.outputs = output_records(written);
     }
 
     pub fn to_json_bytes(&self) -> Vec<u8> {
@@ -92,8 +91,19 @@ impl Manifest {
     }
 }
 
-/// Every distinct input file (by path and content) the store's log records, with the
-/// counts of its latest ingest, sorted by path.
+fn output_records(written: &[Written]) -> Vec<OutputRecord> {
+    written
+        .iter()
+        .map(|w| OutputRecord {
+            file: w.path.clone(),
+            sha256: w.sha256.clone(),
+            rows: w.rows,
+        })
+        .collect()
+}
+
+/// Every distinct input file (by path and content) and table the store's log records,
+/// with the counts of its latest ingest, sorted by path.
 fn inputs(store: &Store) -> anyhow::Result<Vec<InputRecord>> {
     let path = store.root().join(LOG_FILE);
     if !path.exists() {
@@ -101,11 +111,19 @@ fn inputs(store: &Store) -> anyhow::Result<Vec<InputRecord>> {
     }
     let mut reader =
         csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
-    let mut latest: BTreeMap<(String, String), InputRecord> = BTreeMap::new();
+    // Keyed by table too: a flat export is one file that several tables are read from.
+    let mut latest: BTreeMap<(String, String, String), InputRecord> = BTreeMap::new();
     for record in reader.deserialize::<InputRecord>() {
         let record =
             record.with_context(|| format!("{}: unreadable ingest log", path.display()))?;
-        latest.insert((record.file.clone(), record.sha256.clone()), record);
+        latest.insert(
+            (
+                record.file.clone(),
+                record.sha256.clone(),
+                record.table.clone(),
+            ),
+            record,
+        );
     }
     Ok(latest.into_values().collect())
 }
