@@ -1,7 +1,8 @@
 //! `oversight report --store DIR --policy FILE --out DIR [--as-of YYYY-MM-DD] [--year 2025/26]`
 //!
 //! Computes every metric as of a date for one report year and writes the restricted and
-//! governors' CSV files and `manifest.json`.
+//! governors' CSV files, the charts, the governors' and schools' packs and
+//! `manifest.json`.
 
 use std::path::Path;
 use std::process::ExitCode;
@@ -31,6 +32,10 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
             "{} files written to {}",
             outcome.files(),
             args.out.display()
+        );
+        println!(
+            "Governors' pack: {}",
+            args.out.join(report::GOVERNORS_PACK).display()
         );
     }
     Ok(ExitCode::SUCCESS)
@@ -70,14 +75,17 @@ pub fn make_report(
     let params = ReportParams::resolve(&policy, as_of, year)?;
     let progress = spinner(output, "computing metrics");
     let metrics = metrics::compute(&store, &policy, &params)?;
+    let earlier = metrics::earlier_years(&store, &policy, &params, report::EARLIER_YEARS)?;
     progress.finish_and_clear();
     if output.verbose {
         for (query, took) in &metrics.timings {
             eprintln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
     }
-    let written = report::write(out, &metrics, &policy, policy_path, &store)
+    let progress = spinner(output, "drawing charts and packs");
+    let written = report::write(out, &metrics, &earlier, &policy, policy_path, &store)
         .with_context(|| format!("writing the report into {}", out.display()))?;
+    progress.finish_and_clear();
     Ok(ReportOutcome {
         metrics,
         written,

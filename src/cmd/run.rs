@@ -49,6 +49,11 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         println!("Restricted: {}", out.join("restricted").display());
         println!("Governors:  {}", out.join("governors").display());
         println!("Manifest:   {}", out.join("manifest.json").display());
+        println!("Charts:     {}", out.join("charts").display());
+        println!(
+            "Governors' pack: {}",
+            out.join(crate::report::GOVERNORS_PACK).display()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

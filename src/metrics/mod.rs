@@ -170,6 +170,32 @@ pub fn compute(
     })
 }
 
+/// The metrics of up to `count` academic years before the report year, oldest first,
+/// each as of the same date (so every one of their periods is complete): the years the
+/// charts' trend reaches back over (spec 03, "Charts and packs": "the trust's trend
+/// across half-terms and years").
+pub fn earlier_years(
+    store: &Store,
+    policy: &Policy,
+    params: &ReportParams,
+    count: usize,
+) -> Result<Vec<Metrics>, MetricsError> {
+    let years = policy.calendar().years();
+    let Some(at) = years
+        .iter()
+        .position(|y| y.to_string() == params.report_year)
+    else {
+        return Ok(Vec::new());
+    };
+    years[at.saturating_sub(count)..at]
+        .iter()
+        .map(|year| {
+            let params = ReportParams::resolve(policy, params.as_of, Some(&year.to_string()))?;
+            compute(store, policy, &params)
+        })
+        .collect()
+}
+
 /// A store table as a lazy scan with `trust_id`; an empty frame of the right schema when
 /// no trust has the table yet.
 fn store_table(store: &Store, table: Table) -> Result<LazyFrame, MetricsError> {

@@ -1,13 +1,22 @@
 //! Report: the CSV files for the trust's safeguarding lead (`restricted/`) and for
-//! governors (`governors/`), and `manifest.json`, which ties every output to the inputs
-//! and policy it was made from (spec 03, "Report outputs").
+//! governors (`governors/`), the charts (`charts/`) and HTML packs
+//! (`governors/pack.html`, `schools/<urn>/evidence.html`) drawn from the governors'
+//! files, and `manifest.json`, which ties every output to the inputs and policy it was
+//! made from (spec 03, "Report outputs", "Charts and packs").
+//!
+//! The order matters: the CSVs first; then the charts and packs, from the governors'
+//! cells as written (suppressed), so no pack shows a figure its CSV does not; then the
+//! manifest last, listing every file including the charts and packs.
 //!
 //! Same store, policy and as-of date give byte-identical files: rows are sorted by the
 //! queries, numbers are formatted here by fixed rules, and nothing of the clock goes in.
 
+pub mod charts;
+pub mod figures;
 mod format;
 mod manifest;
 pub mod outputs;
+pub mod pack;
 pub mod suppress;
 
 use std::fs;
@@ -17,9 +26,11 @@ use std::path::Path;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
+pub use figures::EARLIER_YEARS;
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;
 pub use outputs::{Audience, OUTPUT_FILES, OutputFile};
+pub use pack::GOVERNORS_PACK;
 
 use crate::metrics::Metrics;
 use crate::policy::Policy;
@@ -34,17 +45,21 @@ pub struct Written {
     pub rows: usize,
 }
 
-/// Writes every CSV and the manifest into `out`.
+/// Writes every CSV, chart and pack and the manifest into `out`. `earlier` holds the
+/// metrics of the report year's earlier years (oldest first), for the charts' trend.
 pub fn write(
     out: &Path,
     metrics: &Metrics,
+    earlier: &[Metrics],
     policy: &Policy,
     policy_path: &Path,
     store: &Store,
 ) -> anyhow::Result<Vec<Written>> {
+    let suppress_below = policy.suppress_below();
     let mut written = Vec::new();
+    let mut governors = figures::Rendered::new();
     for file in OUTPUT_FILES {
-        let rows = render(file, metrics, policy.suppress_below())?;
+        let rows = render(file, metrics, suppress_below)?;
         let bytes = to_csv(file.columns, &rows)?;
         let path = out.join(file.relative_path());
         write_file(&path, &bytes)?;
@@ -53,8 +68,29 @@ pub fn write(
             sha256: sha256(&bytes),
             rows: rows.len(),
         });
+        if file.audience == Audience::Governors {
+            governors.insert(file.name, rows);
+        }
     }
-    let manifest = Manifest::new(metrics, policy, policy_path, store, &written)?;
+    let earlier = earlier
+        .iter()
+        .map(|year| {
+            let mut rendered = figures::Rendered::new();
+            for name in figures::EARLIER_YEAR_FILES {
+                let file = figures::governors_file(name);
+                rendered.insert(file.name, render(file, year, suppress_below)?);
+            }
+            Ok((year.params.report_year.clone(), rendered))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let figures = figures::Figures::new(metrics, &governors, &earlier, policy);
+    let (charts, chart_files) = charts::write(out, &figures)?;
+    // The manifest's inputs and policy are known now; the packs quote them.
+    let mut manifest = Manifest::new(metrics, policy, policy_path, store, &[])?;
+    let pack_files = pack::write(out, &figures, &charts, &manifest, &written)?;
+    written.extend(chart_files);
+    written.extend(pack_files);
+    manifest.set_outputs(&written);
     let bytes = manifest.to_json_bytes();
     write_file(&out.join(manifest::FILE), &bytes)?;
     written.push(Written {

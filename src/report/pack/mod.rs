@@ -1,0 +1,203 @@
+//! The HTML packs (spec 03, "Charts and packs"): `governors/pack.html` for the
+//! governors' committee and `schools/<urn>/evidence.html` for an inspection.
+//!
+//! Each is one self-contained file: CSS and SVG charts inline, no script, no address of
+//! anything outside it, so it opens and prints the same anywhere, offline, years later.
+//! The pages come from minijinja templates in `templates/` (compiled into the binary)
+//! with HTML auto-escaping switched on for every template, whatever its name: every
+//! school, staff and trust name from an export is escaped where it lands. The only
+//! unescaped text is the charts' SVG, which plotters escapes itself.
+
+mod model;
+
+use std::path::Path;
+
+use anyhow::Context;
+use minijinja::{AutoEscape, Environment};
+
+use super::charts::ChartSet;
+use super::figures::Figures;
+use super::manifest::Manifest;
+use super::{Written, sha256, write_file};
+use model::{ChartView, Page, Sources, TrustView};
+
+pub use model::evidence_path;
+
+/// The governors' pack, relative to the output folder.
+pub const GOVERNORS_PACK: &str = "governors/pack.html";
+
+/// The templates, by name.
+const TEMPLATES: [(&str, &str); 4] = [
+    (
+        "base.html.j2",
+        include_str!("../../../templates/base.html.j2"),
+    ),
+    (
+        "macros.html.j2",
+        include_str!("../../../templates/macros.html.j2"),
+    ),
+    (
+        "pack.html.j2",
+        include_str!("../../../templates/pack.html.j2"),
+    ),
+    (
+        "evidence.html.j2",
+        include_str!("../../../templates/evidence.html.j2"),
+    ),
+];
+
+fn environment() -> anyhow::Result<Environment<'static>> {
+    let mut env = Environment::empty();
+    // Escape everything, whatever a template is called.
+    env.set_auto_escape_callback(|_| AutoEscape::Html);
+    // `safe` marks the charts' SVG, the one text that is markup already.
+    env.add_filter("safe", minijinja::filters::safe);
+    env.add_filter("length", minijinja::filters::length);
+    for (name, source) in TEMPLATES {
+        env.add_template(name, source)
+            .with_context(|| format!("templates/{name}"))?;
+    }
+    Ok(env)
+}
+
+fn render(env: &Environment, template: &str, page: &Page) -> anyhow::Result<Vec<u8>> {
+    let text = env
+        .get_template(template)
+        .and_then(|t| t.render(minijinja::Value::from_serialize(page)))
+        .with_context(|| format!("rendering templates/{template}"))?;
+    Ok(text.into_bytes())
+}
+
+/// Writes the governors' pack and each school's evidence pack; `manifest` gives the
+/// inputs and policy the evidence packs quote, and `csv_files` the governors' files
+/// (with their SHA-256) the figures are printed from.
+pub fn write(
+    out: &Path,
+    figures: &Figures,
+    charts: &ChartSet,
+    manifest: &Manifest,
+    csv_files: &[Written],
+) -> anyhow::Result<Vec<Written>> {
+    let env = environment()?;
+    let mut written = Vec::new();
+    let mut emit = |path: String, bytes: Vec<u8>| -> anyhow::Result<()> {
+        write_file(&out.join(&path), &bytes)?;
+        written.push(Written {
+            path,
+            sha256: sha256(&bytes),
+            rows: 0,
+        });
+        Ok(())
+    };
+    let tool = format!("oversight {}", manifest.version);
+    let notes = model::notes(figures, &manifest.inputs);
+    let date = figures.as_of_text();
+    let school_charts = |trust: &str, urn: &str| {
+        charts
+            .schools
+            .get(&(trust.to_string(), urn.to_string()))
+            .map_or(&[][..], Vec::as_slice)
+    };
+
+    let trust_names: Vec<&str> = figures.trusts.iter().map(|t| t.name.as_str()).collect();
+    let trusts_heading = match trust_names.as_slice() {
+        [one] => one.to_string(),
+        [one, two] => format!("{one} and {two}"),
+        many => format!("{} trusts", many.len()),
+    };
+    let governors = Page {
+        title: format!(
+            "Safeguarding supervision {}: governors' pack",
+            figures.report_year
+        ),
+        heading: format!("Safeguarding supervision: {trusts_heading}"),
+        subtitle: format!(
+            "Governors' pack for {}, figures as of {date}",
+            figures.report_year
+        ),
+        notes: notes.clone(),
+        trusts: figures
+            .trusts
+            .iter()
+            .map(|trust| TrustView {
+                name: trust.name.clone(),
+                id: trust.id.clone(),
+                headlines: model::headlines(figures, trust),
+                glance: model::glance(trust),
+                charts: charts
+                    .trusts
+                    .get(&trust.id)
+                    .into_iter()
+                    .flatten()
+                    .map(ChartView::new)
+                    .collect(),
+            })
+            .collect(),
+        schools: figures
+            .trusts
+            .iter()
+            .flat_map(|trust| {
+                trust.schools.iter().map(move |school| {
+                    model::school_view(
+                        figures,
+                        trust,
+                        school,
+                        school_charts(&trust.id, &school.urn),
+                        false,
+                    )
+                })
+            })
+            .collect(),
+        sources: None,
+        tool: tool.clone(),
+    };
+    emit(
+        GOVERNORS_PACK.to_string(),
+        render(&env, "pack.html.j2", &governors)?,
+    )?;
+
+    let governors_files: Vec<(String, String)> = csv_files
+        .iter()
+        .filter(|w| w.path.starts_with("governors/"))
+        .map(|w| (w.path.clone(), w.sha256.clone()))
+        .collect();
+    for trust in &figures.trusts {
+        for school in &trust.schools {
+            let page = Page {
+                title: format!(
+                    "Safeguarding supervision evidence: {} ({})",
+                    school.name, figures.report_year
+                ),
+                heading: format!("Safeguarding supervision evidence: {}", school.name),
+                subtitle: format!(
+                    "URN {}, {}. Report year {}, figures as of {date}",
+                    school.urn, trust.name, figures.report_year
+                ),
+                notes: notes.clone(),
+                trusts: Vec::new(),
+                schools: vec![model::school_view(
+                    figures,
+                    trust,
+                    school,
+                    school_charts(&trust.id, &school.urn),
+                    true,
+                )],
+                sources: Some(Sources {
+                    version: manifest.version.to_string(),
+                    as_of: manifest.as_of.clone(),
+                    report_year: manifest.report_year.clone(),
+                    policy_file: manifest.policy.file.clone(),
+                    policy_sha256: manifest.policy.sha256.clone(),
+                    inputs: manifest.inputs.clone(),
+                    files: governors_files.clone(),
+                }),
+                tool: tool.clone(),
+            };
+            emit(
+                evidence_path(&school.urn),
+                render(&env, "evidence.html.j2", &page)?,
+            )?;
+        }
+    }
+    Ok(written)
+}
