@@ -1,0 +1,363 @@
+//! The pipeline benchmark: `oversight generate` data at three sizes, then the real
+//! `oversight ingest` and `oversight report` binaries, timed as separate processes so
+//! each step's wall time and peak resident memory are its own.
+//!
+//! ```text
+//! cargo bench --bench pipeline                         # all three sizes
+//! cargo bench --bench pipeline -- trust national-1y    # some of them
+//! cargo bench --bench pipeline -- --write BENCHMARKS.md
+//! ```
+//! Sizes: `trust` (1 trust, 10 schools, 1 year), `national-1y` (2,500 trusts, 10,000
+//! schools, 1 year), `national-5y` (the same over 5 years). Each size also measures an
+//! incremental re-ingest: one trust's bundle changed and ingested again into the full
+//! store. Data is generated as of a fixed date so runs are comparable.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::{Duration, Instant};
+
+/// Every figure is "as of" this date, and the data is generated as if it were today.
+const AS_OF: &str = "2026-11-23";
+const KEY: &str = "benchmark-key";
+
+struct Size {
+    name: &'static str,
+    trusts: usize,
+    schools: usize,
+    years: u32,
+}
+
+const SIZES: [Size; 3] = [
+    Size {
+        name: "trust",
+        trusts: 1,
+        schools: 10,
+        years: 1,
+    },
+    Size {
+        name: "national-1y",
+        trusts: 2_500,
+        schools: 10_000,
+        years: 1,
+    },
+    Size {
+        name: "national-5y",
+        trusts: 2_500,
+        schools: 10_000,
+        years: 5,
+    },
+];
+
+/// One process's cost.
+#[derive(Clone, Copy)]
+struct Cost {
+    wall: Duration,
+    peak_rss_bytes: u64,
+}
+
+struct Outcome {
+    size: &'static str,
+    input_rows: u64,
+    input_bytes: u64,
+    generate: Cost,
+    ingest: Cost,
+    report: Cost,
+    incremental: Cost,
+    single_trust: Cost,
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| a != "--bench")
+        .collect();
+    let write_to = args
+        .iter()
+        .position(|a| a == "--write")
+        .map(|at| PathBuf::from(&args[at + 1]));
+    let wanted: Vec<&str> = args
+        .iter()
+        .enumerate()
+        .filter(|(at, a)| {
+            let is_write_path = *at > 0 && args[at - 1] == "--write";
+            !a.starts_with("--") && !is_write_path
+        })
+        .map(|(_, a)| a.as_str())
+        .collect();
+    let work = std::env::var("OVERSIGHT_BENCH_DIR").map_or_else(
+        |_| std::env::temp_dir().join("oversight-bench"),
+        PathBuf::from,
+    );
+    let mut outcomes = Vec::new();
+    for size in SIZES
+        .iter()
+        .filter(|s| wanted.is_empty() || wanted.contains(&s.name))
+    {
+        eprintln!(
+            "== {} ({} trusts, {} schools, {} years)",
+            size.name, size.trusts, size.schools, size.years
+        );
+        outcomes.push(bench(size, &work.join(size.name)));
+    }
+    let table = table(&outcomes);
+    println!("{table}");
+    if let Some(path) = write_to {
+        write_results(&path, &table);
+        eprintln!("results written to {}", path.display());
+    }
+}
+
+fn bench(size: &Size, dir: &Path) -> Outcome {
+    if dir.exists() {
+        fs::remove_dir_all(dir).expect("clear the benchmark folder");
+    }
+    fs::create_dir_all(dir).expect("make the benchmark folder");
+    let data = dir.join("data");
+    let store = dir.join("store");
+    let generate = run(&[
+        "generate",
+        "--out",
+        path(&data),
+        "--trusts",
+        &size.trusts.to_string(),
+        "--schools",
+        &size.schools.to_string(),
+        "--years",
+        &size.years.to_string(),
+        "--today",
+        AS_OF,
+    ]);
+    let policy = write_policy(dir, size.years);
+    let (input_rows, input_bytes) = count_input(&data);
+    let ingest = run(&["ingest", "--store", path(&store), path(&data)]);
+    let report = run(&[
+        "report",
+        "--store",
+        path(&store),
+        "--policy",
+        path(&policy),
+        "--out",
+        path(&dir.join("out")),
+        "--as-of",
+        AS_OF,
+    ]);
+    // Incremental: the first trust's sessions change (one more late record), and only
+    // that bundle is ingested again into the full store.
+    let first_trust = first_bundle(&data);
+    touch_one_session(&first_trust);
+    let incremental = run(&["ingest", "--store", path(&store), path(&first_trust)]);
+    let single_trust = run(&[
+        "ingest",
+        "--store",
+        path(&dir.join("single-store")),
+        path(&first_trust),
+    ]);
+    Outcome {
+        size: size.name,
+        input_rows,
+        input_bytes,
+        generate,
+        ingest,
+        report,
+        incremental,
+        single_trust,
+    }
+}
+
+/// Writes the trust policy of spec 04 (its defaults for every school) with a calendar
+/// of half-terms covering the generated years, and returns the policy's path. The
+/// generator schedules inside fixed half-term windows that these half-terms contain.
+fn write_policy(dir: &Path, years: u32) -> PathBuf {
+    let policy_dir = dir.join("policy");
+    fs::create_dir_all(&policy_dir).unwrap();
+    let last_year: i32 = AS_OF[..4].parse::<i32>().unwrap() - i32::from(&AS_OF[5..7] < "09");
+    let mut calendar = String::from("academic_year,term,half,starts_on,ends_on\n");
+    for year in last_year + 1 - years as i32..=last_year {
+        let next = year + 1;
+        let label = format!("{year}/{:02}", next % 100);
+        for (term, half, starts, ends) in [
+            (
+                "autumn",
+                1,
+                format!("{year}-09-01"),
+                format!("{year}-10-24"),
+            ),
+            (
+                "autumn",
+                2,
+                format!("{year}-11-03"),
+                format!("{year}-12-19"),
+            ),
+            (
+                "spring",
+                1,
+                format!("{next}-01-05"),
+                format!("{next}-02-13"),
+            ),
+            (
+                "spring",
+                2,
+                format!("{next}-02-23"),
+                format!("{next}-03-31"),
+            ),
+            (
+                "summer",
+                1,
+                format!("{next}-04-13"),
+                format!("{next}-05-22"),
+            ),
+            (
+                "summer",
+                2,
+                format!("{next}-06-01"),
+                format!("{next}-07-22"),
+            ),
+        ] {
+            calendar.push_str(&format!("{label},{term},{half},{starts},{ends}\n"));
+        }
+    }
+    fs::write(policy_dir.join("calendar.csv"), calendar).unwrap();
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    fs::copy(
+        sample.join("bank-holidays.csv"),
+        policy_dir.join("bank-holidays.csv"),
+    )
+    .unwrap();
+    let trust_policy = fs::read_to_string(sample.join("policy.toml")).unwrap();
+    // The trust defaults only: generated schools have no presets of their own.
+    let defaults = &trust_policy[..trust_policy
+        .find("\n[schools.")
+        .unwrap_or(trust_policy.len())];
+    let policy = policy_dir.join("policy.toml");
+    fs::write(&policy, defaults).unwrap();
+    policy
+}
+
+fn path(p: &Path) -> &str {
+    p.to_str().expect("a UTF-8 path")
+}
+
+/// Runs the release `oversight` binary and measures it (wall time, and peak resident
+/// memory from the kernel's accounting of that child alone).
+fn run(args: &[&str]) -> Cost {
+    let started = Instant::now();
+    // Waited for below with wait4, which also returns the child's resource usage.
+    #[allow(clippy::zombie_processes)]
+    let child = Command::new(env!("CARGO_BIN_EXE_oversight"))
+        .arg("-q")
+        .args(args)
+        .env("OVERSIGHT_KEY", KEY)
+        .spawn()
+        .expect("oversight runs");
+    let pid = child.id() as libc::pid_t;
+    let mut status = 0;
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: `pid` is our own child, not yet waited for; wait4 fills `status` and
+    // `usage`, which outlive the call.
+    let waited = unsafe { libc::wait4(pid, &mut status, 0, &mut usage) };
+    let wall = started.elapsed();
+    assert_eq!(waited, pid, "wait4 failed");
+    assert!(
+        libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
+        "oversight {args:?} failed ({status})"
+    );
+    // On Linux ru_maxrss is in kilobytes.
+    Cost {
+        wall,
+        peak_rss_bytes: usage.ru_maxrss as u64 * 1024,
+    }
+}
+
+/// Data rows (lines less headers) and bytes of every CSV under `dir`.
+fn count_input(dir: &Path) -> (u64, u64) {
+    let (mut rows, mut bytes) = (0, 0);
+    for bundle in fs::read_dir(dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+    {
+        for file in fs::read_dir(&bundle).unwrap().map(|e| e.unwrap().path()) {
+            if file.extension().is_some_and(|e| e == "csv") {
+                let content = fs::read(&file).unwrap();
+                bytes += content.len() as u64;
+                rows += content.iter().filter(|&&b| b == b'\n').count() as u64 - 1;
+            }
+        }
+    }
+    (rows, bytes)
+}
+
+fn first_bundle(data: &Path) -> PathBuf {
+    let mut bundles: Vec<PathBuf> = fs::read_dir(data)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.is_dir())
+        .collect();
+    bundles.sort();
+    bundles.remove(0)
+}
+
+/// Marks the first held session of a bundle as recorded a day later.
+fn touch_one_session(bundle: &Path) {
+    let file = bundle.join("sessions.csv");
+    let text = fs::read_to_string(&file).unwrap();
+    let mut reader = csv::Reader::from_reader(text.as_bytes());
+    let headers = reader.headers().unwrap().clone();
+    let recorded = headers.iter().position(|h| h == "recorded_on").unwrap();
+    let mut writer = csv::Writer::from_writer(Vec::new());
+    writer.write_record(&headers).unwrap();
+    let mut touched = false;
+    for record in reader.records() {
+        let mut record: Vec<String> = record.unwrap().iter().map(str::to_string).collect();
+        if !touched && !record[recorded].is_empty() {
+            let day = chrono::NaiveDate::parse_from_str(&record[recorded], "%Y-%m-%d").unwrap();
+            record[recorded] = (day + chrono::Days::new(1))
+                .min(chrono::NaiveDate::parse_from_str(AS_OF, "%Y-%m-%d").unwrap())
+                .to_string();
+            touched = true;
+        }
+        writer.write_record(&record).unwrap();
+    }
+    fs::write(&file, writer.into_inner().unwrap()).unwrap();
+}
+
+fn table(outcomes: &[Outcome]) -> String {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let secs = |c: Cost| c.wall.as_secs_f64();
+    let mut text = String::from(
+        "| size | input rows | input MiB | generate s | ingest s | ingest rows/s | ingest MiB/s | ingest peak MiB | report s | report peak MiB | re-ingest 1 trust s | 1 trust alone s |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for o in outcomes {
+        text.push_str(&format!(
+            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} | {:.0} | {:.2} | {:.2} |\n",
+            o.size,
+            o.input_rows,
+            mib(o.input_bytes),
+            secs(o.generate),
+            secs(o.ingest),
+            o.input_rows as f64 / secs(o.ingest),
+            mib(o.input_bytes) / secs(o.ingest),
+            mib(o.ingest.peak_rss_bytes),
+            secs(o.report),
+            mib(o.report.peak_rss_bytes),
+            secs(o.incremental),
+            secs(o.single_trust),
+        ));
+    }
+    text
+}
+
+/// Replaces the text between the result markers of `path` (or appends them).
+fn write_results(path: &Path, table: &str) {
+    const START: &str = "<!-- bench:start -->";
+    const END: &str = "<!-- bench:end -->";
+    let old = fs::read_to_string(path).unwrap_or_default();
+    let block = format!("{START}\n{table}{END}");
+    let new = match (old.find(START), old.find(END)) {
+        (Some(a), Some(b)) if a < b => format!("{}{block}{}", &old[..a], &old[b + END.len()..]),
+        _ => format!("{old}\n{block}\n"),
+    };
+    fs::write(path, new).expect("write the results");
+}
