@@ -6,10 +6,10 @@ use std::path::PathBuf;
 use crate::util::{Workdir, snapshot};
 
 /// The as-of date sample-data/README.md works its figures out for.
-const AS_OF: &str = "2026-11-23";
+pub const AS_OF: &str = "2026-11-23";
 
 /// Ingests sample-data's bundles and reports on them, in a fresh folder.
-fn sample_report() -> Workdir {
+pub fn sample_report() -> Workdir {
     let work = Workdir::new();
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let bundles = sample.join("bundles");

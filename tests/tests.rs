@@ -9,9 +9,26 @@ mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
 mod store;
 
+/// Exports in other layouts read through mapping files (spec 03, "Mapping files").
+mod mapping;
+/// Actions closed (spec 02 §3).
+mod metrics_actions;
+/// Drift and delay (spec 02 §4).
+mod metrics_drift;
 /// Frequency met and gaps between sessions (spec 02 §1).
 mod metrics_frequency;
+/// The five seed policies as presets, the same sessions judged by two schools (spec 04).
+mod metrics_presets;
+/// Rescheduled in time (spec 02 §2), recording quality and functions (spec 02 §6).
+mod metrics_sessions;
+/// Workload per DSL (spec 02 §5).
+mod metrics_workload;
+/// Charts and the governors' and evidence packs, printed by a real browser (spec 03,
+/// "Charts and packs").
+mod packs;
 /// The sample-data report: golden files and determinism.
 mod sample_report;
 /// Hand-made metric scenarios reported by the real binary.
 mod scenario;
+/// Small-number suppression in the governors' outputs (spec 02, "Suppression").
+mod suppression;
