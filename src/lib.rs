@@ -6,6 +6,7 @@
 //! `metrics` (runs `queries/*.sql` over the store with the resolved policy) →
 //! `report` (CSV, charts, packs).
 
+pub mod batching;
 pub mod cli;
 pub mod cmd;
 pub mod contract;

@@ -260,11 +260,18 @@ fn rows_read_equal_rows_stored_plus_quarantined_in_every_file() {
     assert_eq!(row("schools.csv"), vec![1, 1, 0]);
     assert!(out.contains("all files"), "{out}");
     assert!(out.contains("rows read = stored + quarantined"), "{out}");
-    // The store agrees with the report.
+    // The store agrees with the report, and says which trust the stored rows went to.
     let log = fs::read_to_string(work.path().join("store/ingest-log.csv")).unwrap();
     assert!(
         log.lines()
-            .any(|l| l.contains("attendees.csv") && l.ends_with(",5,3,2")),
+            .next()
+            .unwrap()
+            .ends_with(",rows_read,rows_stored,rows_quarantined,trust_ids"),
+        "{log}"
+    );
+    assert!(
+        log.lines()
+            .any(|l| l.contains("attendees.csv") && l.ends_with(",5,3,2,TR001")),
         "{log}"
     );
 }

@@ -19,10 +19,11 @@ pub mod read;
 mod report;
 pub mod values;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
+use rayon::prelude::*;
 
 pub use known::{NothingStored, Stored};
 pub use mapping::{MAPPING_FILE, Mapping, MappingError};
@@ -183,6 +184,9 @@ pub struct FileOutcome {
     pub dropped_columns: Vec<String>,
     /// How a mapping produced the table; `None` for a canonical file.
     pub mapped: Option<mapping::MappedRead>,
+    /// The trusts its stored rows belong to, so a school's evidence pack lists only the
+    /// inputs of its own trust.
+    pub trusts: BTreeSet<String>,
 }
 
 impl FileOutcome {
@@ -200,48 +204,100 @@ impl FileOutcome {
     }
 }
 
-/// Every bundle checked: the rows for the store and what became of each file.
-pub struct Checked {
-    pub rows: Incoming,
-    pub files: Vec<FileOutcome>,
-}
-
-/// Reads and checks `bundles` in order. References may point at rows of the same bundle,
-/// of an earlier bundle, or already in `stored`.
+/// Reads and checks `bundles` in order, handing `write` the accepted rows of each window
+/// of bundles (one `Incoming` per bundle, in order; every window in order, one at a
+/// time), and returns what became of each file. References may point at rows of the same bundle, of an earlier bundle, or
+/// already in `stored`. The files of a window are read in parallel; the checks run in
+/// bundle order, so the outcome is the same as reading one bundle at a time.
 pub fn check_bundles(
     bundles: &[Bundle],
     key: &PseudonymKey,
-    stored: &mut dyn Stored,
+    stored: &mut (dyn Stored + Send),
     today: NaiveDate,
-) -> anyhow::Result<Checked> {
+    mut write: impl FnMut(Vec<Incoming>) -> anyhow::Result<()> + Send,
+) -> anyhow::Result<Vec<FileOutcome>> {
     let bounds = read::DateBounds::for_ingest_on(today);
-    let mut pseudonyms = pseudonym::Pseudonymiser::new(key);
-    let mut earlier = known::Accepted::default();
-    let mut rows: Incoming = BTreeMap::new();
-    let mut files = Vec::new();
-    for bundle in bundles {
-        let known = known::Known {
-            bundle: Default::default(),
-            earlier: &mut earlier,
-            stored: &mut *stored,
-        };
-        let mut check = check::BundleCheck::new(known, &mut pseudonyms);
-        match &bundle.mapping {
-            None => {
-                for (table, path) in &bundle.files {
-                    let file = read::read_file(*table, path, bounds)?;
-                    take(&mut check, file, &mut rows, &mut files)?;
-                }
-            }
-            Some(mapping) => {
-                for file in mapping::read_bundle(mapping, &bundle.path, bounds)? {
-                    take(&mut check, file, &mut rows, &mut files)?;
-                }
-            }
-        }
-        check.known.finish();
+    let mut checking = Checking {
+        pseudonyms: pseudonym::Pseudonymiser::new(key),
+        earlier: known::Accepted::default(),
+        stored,
+        files: Vec::new(),
+    };
+    // While one window's rows are merged and written, the next window is read and
+    // checked: the two halves share the cores.
+    let mut pending: Option<Vec<Incoming>> = None;
+    // A window of bundles is read and checked at once: enough to keep every core busy
+    // reading, few enough that a national ingest never holds more than two windows'
+    // rows in memory.
+    for window in bundles.chunks(crate::batching::ingest_window()) {
+        let previous = pending.take();
+        let (written, checked) = rayon::join(
+            || previous.map_or(Ok(()), &mut write),
+            || checking.window(window, bounds),
+        );
+        written?;
+        pending = Some(checked?);
     }
-    Ok(Checked { rows, files })
+    if let Some(last) = pending {
+        write(last)?;
+    }
+    Ok(checking.files)
+}
+
+/// The state of the checks across bundles.
+struct Checking<'s, 'k> {
+    pseudonyms: pseudonym::Pseudonymiser<'k>,
+    /// Rows accepted from earlier bundles, which later ones may name.
+    earlier: known::Accepted,
+    stored: &'s mut (dyn Stored + Send),
+    files: Vec<FileOutcome>,
+}
+
+impl Checking<'_, '_> {
+    /// Reads the bundles of `window` in parallel, then checks them in order; returns the
+    /// accepted rows of each.
+    fn window(
+        &mut self,
+        window: &[Bundle],
+        bounds: read::DateBounds,
+    ) -> anyhow::Result<Vec<Incoming>> {
+        let read: Vec<Result<Vec<read::ReadFile>, IngestError>> = window
+            .par_iter()
+            .map(|bundle| read_bundle(bundle, bounds))
+            .collect();
+        let mut batches = Vec::with_capacity(window.len());
+        for bundle_files in read {
+            let known = known::Known {
+                bundle: Default::default(),
+                earlier: &mut self.earlier,
+                stored: &mut *self.stored,
+            };
+            let mut check = check::BundleCheck::new(known, &mut self.pseudonyms);
+            let mut rows = Incoming::new();
+            for file in bundle_files? {
+                take(&mut check, file, &mut rows, &mut self.files)?;
+            }
+            check.known.finish();
+            batches.push(rows);
+        }
+        Ok(batches)
+    }
+}
+
+/// Reads every file of `bundle` (a canonical bundle's files, or a mapped export's
+/// tables), each row parsed and checked on its own.
+fn read_bundle(
+    bundle: &Bundle,
+    bounds: read::DateBounds,
+) -> Result<Vec<read::ReadFile>, IngestError> {
+    match &bundle.mapping {
+        None => bundle
+            .files
+            .iter()
+            .map(|(table, path)| read::read_file(*table, path, bounds))
+            .collect(),
+        Some(mapping) => mapping::read_bundle(mapping, &bundle.path, bounds),
+    }
 }
 
 /// Checks one file read from a bundle and files its rows and its outcome.
@@ -261,6 +317,11 @@ fn take(
         dropped_columns: checked.file.dropped_columns,
         mapped: checked.file.mapped,
         source: checked.file.source,
+        trusts: checked
+            .accepted
+            .iter()
+            .map(|r| r.trust_id.clone())
+            .collect(),
     };
     // Nothing is lost: the promise is checked, not assumed.
     anyhow::ensure!(
@@ -288,13 +349,15 @@ pub fn ingest(
     today: NaiveDate,
 ) -> anyhow::Result<IngestReport> {
     let store = Store::open(store_dir)?;
-    let checked = {
+    let mut writing = store.begin_write();
+    let files = {
         let mut stored = StoredRows::new(&store);
-        check_bundles(bundles, key, &mut stored, today)?
+        check_bundles(bundles, key, &mut stored, today, |batches| {
+            Ok(writing.apply(batches)?)
+        })?
     };
     let ingested_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let log: Vec<LogEntry> = checked
-        .files
+    let log: Vec<LogEntry> = files
         .iter()
         .map(|f| LogEntry {
             ingested_at: ingested_at.clone(),
@@ -305,13 +368,14 @@ pub fn ingest(
             rows_read: f.rows_read,
             rows_stored: f.rows_stored,
             rows_quarantined: f.quarantined.len() as u64,
+            trust_ids: f.trusts.iter().cloned().collect::<Vec<_>>().join(";"),
         })
         .collect();
     // One quarantine file per source file. A flat export feeds several tables, so its
     // file holds the rows of each (the `table` column tells them apart); the same table
     // of the same content twice in one ingest keeps the later copy's rows.
     let mut by_source: BTreeMap<String, BTreeMap<Table, Vec<Quarantined>>> = BTreeMap::new();
-    for f in checked.files.iter().filter(|f| !f.quarantined.is_empty()) {
+    for f in files.iter().filter(|f| !f.quarantined.is_empty()) {
         by_source
             .entry(f.source.sha256.clone())
             .or_default()
@@ -321,9 +385,9 @@ pub fn ingest(
         .into_iter()
         .map(|(sha256, tables)| (sha256, tables.into_values().flatten().collect()))
         .collect();
-    let written: WriteSummary = store.write(checked.rows, &quarantine, &log)?;
+    let written: WriteSummary = writing.finish(&quarantine, &log)?;
     Ok(IngestReport {
-        files: checked.files,
+        files,
         key_source: key.source.clone(),
         store: Some(store_dir.to_owned()),
         written: Some(written),
@@ -336,9 +400,9 @@ pub fn validate(
     key: &PseudonymKey,
     today: NaiveDate,
 ) -> anyhow::Result<IngestReport> {
-    let checked = check_bundles(bundles, key, &mut NothingStored, today)?;
+    let files = check_bundles(bundles, key, &mut NothingStored, today, |_| Ok(()))?;
     Ok(IngestReport {
-        files: checked.files,
+        files,
         key_source: key.source.clone(),
         store: None,
         written: None,

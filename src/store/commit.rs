@@ -2,8 +2,10 @@
 //! point leaves the store as it was (spec 03, "Store").
 //!
 //! A change is written in three steps:
-//! 1. every new file is written and synced under `_staging/<txn>/`, beside the store's
-//!    own files (same file system, so moving it in later is a rename);
+//! 1. every new file is written under `_staging/<txn>/` (beside the store's own files, on
+//!    the same file system, so moving it in later is a rename), then all of them are made
+//!    durable at once (one `syncfs` on Linux rather than an `fsync` per file: a national
+//!    ingest stages twenty thousand partitions);
 //! 2. a journal `_journal/<txn>.json` listing the files is written to a temporary name,
 //!    synced and renamed into place: this rename is the commit point;
 //! 3. each staged file is renamed over its target, then the journal and the staging
@@ -32,6 +34,10 @@ const STAGING: &str = "_staging";
 const JOURNAL: &str = "_journal";
 
 /// A set of files that will replace (or add to) the store's files all at once.
+///
+/// Files are staged with [`Transaction::stage_bytes`], or written from several threads
+/// with [`Transaction::write_staged`] and then recorded, in order, with
+/// [`Transaction::record`].
 pub struct Transaction {
     root: PathBuf,
     id: String,
@@ -64,31 +70,45 @@ impl Transaction {
         self.root.join(STAGING).join(&self.id)
     }
 
-    /// Stages the file that will be at `relative` (a path inside the store) once the
-    /// transaction commits; `write` fills it.
-    pub fn stage(
-        &mut self,
-        relative: &Path,
-        write: impl FnOnce(&mut fs::File) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let path = self.staging_dir().join(relative);
-        if let Some(dir) = path.parent() {
-            fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
-        }
-        let mut file = fs::File::create(&path).map_err(|e| StoreError::io(&path, e))?;
-        write(&mut file)?;
-        file.sync_all().map_err(|e| StoreError::io(&path, e))?;
+    /// Where the file that will be at `relative` waits: one flat folder, so staging a
+    /// file never creates folders (`sessions/trust_id=TR001/part-0.parquet` waits as
+    /// `sessions~trust_id=TR001~part-0.parquet`).
+    fn staged_path(root: &Path, txn: &str, relative: &Path) -> PathBuf {
+        let flat: Vec<String> = relative
+            .components()
+            .map(|c| c.as_os_str().to_string_lossy().into_owned())
+            .collect();
+        root.join(STAGING).join(txn).join(flat.join("~"))
+    }
+
+    /// Writes the file that will be at `relative` (a path inside the store) once the
+    /// transaction commits, without recording it: safe to call from several threads at
+    /// once. Each file written must then be [`record`](Self::record)ed.
+    pub fn write_staged(&self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        let dir = self.staging_dir();
+        fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let path = Self::staged_path(&self.root, &self.id, relative);
+        fs::write(&path, bytes).map_err(|e| StoreError::io(&self.root.join(relative), e))
+    }
+
+    /// Records a file written by [`write_staged`](Self::write_staged) as part of the
+    /// transaction.
+    pub fn record(&mut self, relative: &Path) {
         self.staged.push(relative.to_owned());
         crash_if_asked("staged", self.staged.len());
+    }
+
+    /// Stages the file that will be at `relative` once the transaction commits.
+    pub fn stage_bytes(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
+        self.write_staged(relative, bytes)?;
+        self.record(relative);
         Ok(())
     }
 
-    /// Stages a file from bytes.
-    pub fn stage_bytes(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
-        let shown = self.root.join(relative);
-        self.stage(relative, |file| {
-            file.write_all(bytes).map_err(|e| StoreError::io(&shown, e))
-        })
+    /// The staged copy of `relative`, if this transaction has staged one (so a later
+    /// step of the same ingest builds on it rather than on the store's file).
+    pub fn staged_file(&self, relative: &Path) -> PathBuf {
+        Self::staged_path(&self.root, &self.id, relative)
     }
 
     /// How many files are staged.
@@ -106,6 +126,7 @@ impl Transaction {
         if self.staged.is_empty() {
             return Ok(());
         }
+        self.sync_staged()?;
         let journal_dir = self.root.join(JOURNAL);
         fs::create_dir_all(&journal_dir).map_err(|e| StoreError::io(&journal_dir, e))?;
         let journal = Journal {
@@ -126,6 +147,27 @@ impl Transaction {
         sync_dir(&journal_dir);
         crash_if_asked("journal", 0);
         apply(&self.root, &journal)
+    }
+}
+
+impl Transaction {
+    /// Makes every staged file durable before the commit point.
+    #[cfg(target_os = "linux")]
+    fn sync_staged(&self) -> Result<(), StoreError> {
+        let dir = self.staging_dir();
+        let handle = fs::File::open(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        rustix::fs::syncfs(&handle).map_err(|e| StoreError::io(&dir, e.into()))
+    }
+
+    /// Makes every staged file durable before the commit point.
+    #[cfg(not(target_os = "linux"))]
+    fn sync_staged(&self) -> Result<(), StoreError> {
+        for relative in &self.staged {
+            let path = self.staged_file(relative);
+            let file = fs::File::open(&path).map_err(|e| StoreError::io(&path, e))?;
+            file.sync_all().map_err(|e| StoreError::io(&path, e))?;
+        }
+        Ok(())
     }
 }
 
@@ -166,7 +208,7 @@ pub fn recover(root: &Path) -> Result<(), StoreError> {
 fn apply(root: &Path, journal: &Journal) -> Result<(), StoreError> {
     let staging = root.join(STAGING).join(&journal.txn);
     for (done, relative) in journal.files.iter().enumerate() {
-        let from = staging.join(relative);
+        let from = Transaction::staged_path(root, &journal.txn, relative);
         let to = root.join(relative);
         if from.exists() {
             if let Some(dir) = to.parent() {
@@ -260,7 +302,7 @@ mod tests {
             serde_json::to_vec(&journal).unwrap(),
         )
         .unwrap();
-        fs::rename(txn.staging_dir().join("a"), dir.path().join("a")).unwrap();
+        fs::rename(txn.staged_file(Path::new("a")), dir.path().join("a")).unwrap();
         recover(dir.path()).unwrap();
         assert_eq!(fs::read(dir.path().join("a")).unwrap(), b"new");
         assert_eq!(fs::read(dir.path().join("b")).unwrap(), b"new");

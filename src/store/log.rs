@@ -1,7 +1,8 @@
 //! The ingest log and the quarantine files: plain CSV a person can open.
 //!
 //! `ingest-log.csv` gets one row per file per ingest: when, which file, its SHA-256 and
-//! size, and how many rows were read, stored and quarantined. It is the audit trail that
+//! size, how many rows were read, stored and quarantined, and the trusts (`;`-separated)
+//! its stored rows belong to. It is the audit trail that
 //! a report's manifest points back to. Quarantine files hold one row per rejected line.
 
 use serde::Serialize;
@@ -22,6 +23,7 @@ pub struct LogEntry {
     pub rows_read: u64,
     pub rows_stored: u64,
     pub rows_quarantined: u64,
+    pub trust_ids: String,
 }
 
 /// The log with `entries` appended (a header is written when the log is new).

@@ -1,0 +1,24 @@
+//! How much work goes through at once: bundles per ingest window, trusts per metrics
+//! pass. Larger batches mean fewer, bigger steps; smaller ones bound memory. The
+//! defaults suit a national store on a 2-core, 24 GB machine (see BENCHMARKS.md).
+//!
+//! Outputs never depend on the sizes, and the tests prove it by setting them small
+//! through the environment (`OVERSIGHT_INGEST_WINDOW`, `OVERSIGHT_TRUSTS_PER_PASS`).
+
+/// How many bundles are read and checked before their rows go to the store.
+pub fn ingest_window() -> usize {
+    from_env("OVERSIGHT_INGEST_WINDOW", 32)
+}
+
+/// How many trusts one pass of the metrics queries reads.
+pub fn trusts_per_pass() -> usize {
+    from_env("OVERSIGHT_TRUSTS_PER_PASS", 250)
+}
+
+fn from_env(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .filter(|&n: &usize| n > 0)
+        .unwrap_or(default)
+}
