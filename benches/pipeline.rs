@@ -64,7 +64,13 @@ struct Outcome {
     ingest: Cost,
     report: Cost,
     incremental: Cost,
+    /// Partition files the incremental re-ingest rewrote, and how many of them belong to
+    /// another trust than the one re-ingested (should be none).
+    rewritten: usize,
+    rewritten_elsewhere: usize,
     single_trust: Cost,
+    /// `report --trust` on the first trust, from the full store.
+    trust_report: Cost,
 }
 
 fn main() {
@@ -145,8 +151,38 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
     // Incremental: the first trust's sessions change (one more late record), and only
     // that bundle is ingested again into the full store.
     let first_trust = first_bundle(&data);
+    let trust_id = first_trust
+        .file_name()
+        .unwrap()
+        .to_str()
+        .unwrap()
+        .to_string();
     touch_one_session(&first_trust);
+    let before = partition_times(&store);
     let incremental = run(&["ingest", "--store", path(&store), path(&first_trust)]);
+    let changed: Vec<PathBuf> = partition_times(&store)
+        .into_iter()
+        .filter(|(file, time)| before.get(file) != Some(time))
+        .map(|(file, _)| file)
+        .collect();
+    let own = format!("trust_id={trust_id}");
+    let rewritten_elsewhere = changed
+        .iter()
+        .filter(|file| !file.iter().any(|part| part == own.as_str()))
+        .count();
+    let trust_report = run(&[
+        "report",
+        "--store",
+        path(&store),
+        "--policy",
+        path(&policy),
+        "--out",
+        path(&dir.join("out-one-trust")),
+        "--as-of",
+        AS_OF,
+        "--trust",
+        &trust_id,
+    ]);
     let single_trust = run(&[
         "ingest",
         "--store",
@@ -161,8 +197,28 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
         ingest,
         report,
         incremental,
+        rewritten: changed.len(),
+        rewritten_elsewhere,
         single_trust,
+        trust_report,
     }
+}
+
+/// Every Parquet file of a store with its modification time.
+fn partition_times(store: &Path) -> std::collections::BTreeMap<PathBuf, std::time::SystemTime> {
+    let mut times = std::collections::BTreeMap::new();
+    let mut stack = vec![store.to_path_buf()];
+    while let Some(dir) = stack.pop() {
+        for entry in fs::read_dir(&dir).unwrap().map(|e| e.unwrap()) {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "parquet") {
+                times.insert(path, entry.metadata().unwrap().modified().unwrap());
+            }
+        }
+    }
+    times
 }
 
 /// Writes the trust policy of spec 04 (its defaults for every school) with a calendar
@@ -326,12 +382,12 @@ fn table(outcomes: &[Outcome]) -> String {
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     let secs = |c: Cost| c.wall.as_secs_f64();
     let mut text = String::from(
-        "| size | input rows | input MiB | generate s | ingest s | ingest rows/s | ingest MiB/s | ingest peak MiB | report s | report peak MiB | re-ingest 1 trust s | 1 trust alone s |\n\
-         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        "| size | input rows | input MiB | generate s | ingest s | ingest rows/s | ingest MiB/s | ingest peak MiB | report s | report peak MiB | re-ingest 1 trust s | partitions rewritten (other trusts) | 1 trust alone s | report --trust s |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for o in outcomes {
         text.push_str(&format!(
-            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} | {:.0} | {:.2} | {:.2} |\n",
+            "| {} | {} | {:.1} | {:.2} | {:.2} | {:.0} | {:.1} | {:.0} | {:.2} | {:.0} | {:.2} | {} ({}) | {:.2} | {:.2} |\n",
             o.size,
             o.input_rows,
             mib(o.input_bytes),
@@ -343,7 +399,10 @@ fn table(outcomes: &[Outcome]) -> String {
             secs(o.report),
             mib(o.report.peak_rss_bytes),
             secs(o.incremental),
+            o.rewritten,
+            o.rewritten_elsewhere,
             secs(o.single_trust),
+            secs(o.trust_report),
         ));
     }
     text

@@ -115,4 +115,9 @@ pub struct ReportArgs {
     /// The report year (2025/26); default: the academic year of the as-of date.
     #[arg(long, value_name = "YEAR")]
     pub year: Option<String>,
+    /// Report on this trust only (repeat for several): only its partitions are read, so
+    /// one trust's report from a national store takes as long as from its own.
+    /// Default: every trust in the store.
+    #[arg(long = "trust", value_name = "TRUST_ID")]
+    pub trusts: Vec<String>,
 }

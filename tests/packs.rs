@@ -411,7 +411,8 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
 #[test]
 fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
     // Spec 03: "schools/<urn>/evidence.html: ... with the school's own policy rules
-    // quoted"; the issue: "ending with the manifest (inputs and their SHA-256)".
+    // quoted"; the issue: "ending with the manifest (inputs and their SHA-256)": the
+    // inputs of the school's own trust, not another trust's files.
     let work = sample_report();
     let out = work.path().join("out");
     let policy = oversight::policy::Policy::load(sample_data().join("policy.toml")).unwrap();
@@ -419,7 +420,7 @@ fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
         serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
     let inputs = manifest["inputs"].as_array().unwrap();
     assert!(!inputs.is_empty());
-    for (_, urn, name) in schools(&out) {
+    for (trust, urn, name) in schools(&out) {
         let html = fs::read_to_string(out.join(format!("schools/{urn}/evidence.html"))).unwrap();
         let text = document_text(&html);
         for rule in policy.describe(&urn) {
@@ -436,12 +437,21 @@ fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
         );
         let closing = &text[sources..];
         assert!(closing.contains(manifest["policy"]["sha256"].as_str().unwrap()));
+        let mut own = 0;
         for input in inputs {
-            assert!(
+            let feeds = input["trust_ids"]
+                .as_str()
+                .unwrap()
+                .split(';')
+                .any(|t| t == trust);
+            own += usize::from(feeds);
+            assert_eq!(
                 closing.contains(input["sha256"].as_str().unwrap()),
-                "{name}: {input}"
+                feeds,
+                "{name} ({trust}): {input}"
             );
         }
+        assert!(own > 0, "{name} lists its trust's inputs");
         assert!(closing.contains("governors/summary.csv"));
     }
 }

@@ -28,6 +28,8 @@ mod metrics_workload;
 mod packs;
 /// The sample-data report: golden files and determinism.
 mod sample_report;
+/// Batches (ingest windows, metrics passes) never change a figure; `report --trust`.
+mod scale;
 /// Hand-made metric scenarios reported by the real binary.
 mod scenario;
 /// Small-number suppression in the governors' outputs (spec 02, "Suppression").

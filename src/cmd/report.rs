@@ -24,6 +24,7 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
         &args.out,
         args.as_of.unwrap_or_else(today),
         args.year.as_deref(),
+        &args.trusts,
         output,
     )?;
     if !output.quiet {
@@ -56,13 +57,15 @@ impl ReportOutcome {
     }
 }
 
-/// Loads the policy, computes the metrics over the store and writes every output.
+/// Loads the policy, computes the metrics over the store (over the trusts `only`, or
+/// every trust when it is empty) and writes every output.
 pub fn make_report(
     store_dir: &Path,
     policy_path: &Path,
     out: &Path,
     as_of: NaiveDate,
     year: Option<&str>,
+    only: &[String],
     output: Output,
 ) -> anyhow::Result<ReportOutcome> {
     anyhow::ensure!(
@@ -74,18 +77,52 @@ pub fn make_report(
     let policy = Policy::load(policy_path)?;
     let params = ReportParams::resolve(&policy, as_of, year)?;
     let progress = spinner(output, "computing metrics");
-    let metrics = metrics::compute(&store, &policy, &params)?;
-    let earlier = metrics::earlier_years(&store, &policy, &params, report::EARLIER_YEARS)?;
+    let started = std::time::Instant::now();
+    let trusts = store.trusts_in_scope(only)?;
+    let metrics = metrics::compute(&store, &policy, &params, &trusts)?;
+    let earlier = metrics::earlier_years(
+        &store,
+        &policy,
+        &params,
+        &trusts,
+        report::EARLIER_YEARS,
+        &report::EARLIER_YEAR_FILES,
+    )?;
     progress.finish_and_clear();
+    let computed = started.elapsed();
     if output.verbose {
         for (query, took) in &metrics.timings {
             eprintln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
+        eprintln!(
+            "  {:<22} {:>8.1} ms ({} trusts; with {} earlier years for the trend)",
+            "metrics in all",
+            computed.as_secs_f64() * 1000.0,
+            trusts.len(),
+            earlier.len()
+        );
     }
     let progress = spinner(output, "drawing charts and packs");
-    let written = report::write(out, &metrics, &earlier, &policy, policy_path, &store)
-        .with_context(|| format!("writing the report into {}", out.display()))?;
+    let started = std::time::Instant::now();
+    let written = report::write(
+        out,
+        &metrics,
+        &earlier,
+        &policy,
+        policy_path,
+        &store,
+        &trusts,
+    )
+    .with_context(|| format!("writing the report into {}", out.display()))?;
     progress.finish_and_clear();
+    if output.verbose {
+        eprintln!(
+            "  {:<22} {:>8.1} ms ({} files)",
+            "files written",
+            started.elapsed().as_secs_f64() * 1000.0,
+            written.len()
+        );
+    }
     Ok(ReportOutcome {
         metrics,
         written,

@@ -41,6 +41,7 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         &out,
         today(),
         None,
+        &[],
         output,
     )?;
     if !output.quiet {

@@ -17,7 +17,7 @@
 mod params;
 
 use std::collections::BTreeMap;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
@@ -129,23 +129,95 @@ impl Metrics {
     }
 }
 
-/// Runs every query over `store` for `params`.
+/// Runs every query over the rows of `trusts` (sorted) in `store`, for `params`.
 pub fn compute(
     store: &Store,
     policy: &Policy,
     params: &ReportParams,
+    trusts: &[String],
 ) -> Result<Metrics, MetricsError> {
+    let every: Vec<&'static Query> = QUERIES.iter().collect();
+    compute_for(store, policy, params, trusts, &every)
+}
+
+/// Runs `queries` (in order, each reading only the ones before it) slice by slice.
+///
+/// No metric of one trust reads another trust's rows, so the store is read a slice of
+/// trusts at a time ([`batching::trusts_per_pass`](crate::batching::trusts_per_pass)),
+/// each scan pruned to the slice's partitions: memory is bounded by one slice's rows,
+/// however many trusts and years the store holds. Each slice's results are appended in
+/// trust order, and every output is sorted by trust first, so the outputs are the same
+/// as from one pass over everything.
+fn compute_for(
+    store: &Store,
+    policy: &Policy,
+    params: &ReportParams,
+    trusts: &[String],
+    queries: &[&'static Query],
+) -> Result<Metrics, MetricsError> {
+    let mut parts: BTreeMap<&'static str, Vec<DataFrame>> = BTreeMap::new();
+    let mut timings: Vec<(&'static str, Duration)> =
+        queries.iter().map(|q| (q.name, Duration::ZERO)).collect();
+    // With no trust at all, one pass over nothing still gives every table its columns.
+    let slices: Vec<&[String]> = if trusts.is_empty() {
+        vec![&[]]
+    } else {
+        trusts.chunks(crate::batching::trusts_per_pass()).collect()
+    };
+    for slice in slices {
+        for (at, (query, frame, took)) in run_pass(store, policy, params, slice, queries)?
+            .into_iter()
+            .enumerate()
+        {
+            timings[at].1 += took;
+            if query.layer != Layer::Staging {
+                parts.entry(query.name).or_default().push(frame);
+            }
+        }
+    }
+    let mut tables = BTreeMap::new();
+    for (name, frames) in parts {
+        let fail = |source| MetricsError::Query { file: name, source };
+        let mut frames = frames.into_iter();
+        let mut whole = frames.next().expect("every pass gives every table");
+        for frame in frames {
+            whole.vstack_mut_owned(frame).map_err(fail)?;
+        }
+        whole.rechunk_mut();
+        tables.insert(name, whole);
+    }
+    Ok(Metrics {
+        params: params.clone(),
+        tables,
+        timings,
+    })
+}
+
+/// One pass of `queries` over the partitions of `trusts`: each query's result, in order.
+fn run_pass(
+    store: &Store,
+    policy: &Policy,
+    params: &ReportParams,
+    trusts: &[String],
+    queries: &[&'static Query],
+) -> Result<Vec<(&'static Query, DataFrame, Duration)>, MetricsError> {
+    let in_slice = col("trust_id").is_in(
+        lit(Series::new("trusts".into(), trusts.to_vec())).implode(false),
+        false,
+    );
     let mut ctx = SQLContext::new();
     for table in Table::ALL {
-        ctx.register(table.name(), store_table(store, table)?);
+        ctx.register(
+            table.name(),
+            store_table(store, table)?.filter(in_slice.clone()),
+        );
     }
-    let school_urns = school_urns(store)?;
+    let school_urns = school_urns(store, in_slice)?;
     policy.tables(&school_urns).register(&ctx);
     ctx.register("report_params", params.frame().lazy());
 
-    let mut tables = BTreeMap::new();
-    let mut timings = Vec::new();
-    for query in QUERIES {
+    let mut results = Vec::with_capacity(queries.len());
+    for &query in queries {
         let started = Instant::now();
         let fail = |source| MetricsError::Query {
             file: query.file,
@@ -158,27 +230,49 @@ pub fn compute(
         // Each result is kept whole and registered for the queries after it, so no
         // query's plan is recomputed by the ones that read it.
         ctx.register(query.name, frame.clone().lazy());
-        timings.push((query.name, started.elapsed()));
-        if query.layer != Layer::Staging {
-            tables.insert(query.name, frame);
+        results.push((query, frame, started.elapsed()));
+    }
+    Ok(results)
+}
+
+/// The queries `wanted` needs: those, and every earlier query they read (a query reads
+/// another when the other's name appears in its SQL as a word), in run order.
+fn needed(wanted: &[&str]) -> Vec<&'static Query> {
+    let mut keep: Vec<&'static Query> = Vec::new();
+    for query in QUERIES.iter().rev() {
+        let read_by_kept = keep.iter().any(|k| reads(k.sql, query.name));
+        if wanted.contains(&query.name) || read_by_kept {
+            keep.push(query);
         }
     }
-    Ok(Metrics {
-        params: params.clone(),
-        tables,
-        timings,
+    keep.reverse();
+    keep
+}
+
+/// Whether `sql` names the table `name` (as a whole word).
+fn reads(sql: &str, name: &str) -> bool {
+    sql.match_indices(name).any(|(at, _)| {
+        let word = |c: char| c.is_ascii_alphanumeric() || c == '_';
+        let before = sql[..at].chars().next_back().is_none_or(|c| !word(c));
+        let after = sql[at + name.len()..]
+            .chars()
+            .next()
+            .is_none_or(|c| !word(c));
+        before && after
     })
 }
 
 /// The metrics of up to `count` academic years before the report year, oldest first,
 /// each as of the same date (so every one of their periods is complete): the years the
 /// charts' trend reaches back over (spec 03, "Charts and packs": "the trust's trend
-/// across half-terms and years").
+/// across half-terms and years"). Only the queries behind `files` run for them.
 pub fn earlier_years(
     store: &Store,
     policy: &Policy,
     params: &ReportParams,
+    trusts: &[String],
     count: usize,
+    files: &[&str],
 ) -> Result<Vec<Metrics>, MetricsError> {
     let years = policy.calendar().years();
     let Some(at) = years
@@ -187,11 +281,12 @@ pub fn earlier_years(
     else {
         return Ok(Vec::new());
     };
+    let queries = needed(files);
     years[at.saturating_sub(count)..at]
         .iter()
         .map(|year| {
             let params = ReportParams::resolve(policy, params.as_of, Some(&year.to_string()))?;
-            compute(store, policy, &params)
+            compute_for(store, policy, &params, trusts, &queries)
         })
         .collect()
 }
@@ -209,8 +304,9 @@ fn store_table(store: &Store, table: Table) -> Result<LazyFrame, MetricsError> {
     Ok(DataFrame::empty_with_schema(&schema).lazy())
 }
 
-/// The URN of every stored school, so each gets a row of the policy tables.
-fn school_urns(store: &Store) -> Result<Vec<String>, MetricsError> {
+/// The URN of every stored school of the trusts `in_slice` selects, so each gets a row of
+/// the policy tables.
+fn school_urns(store: &Store, in_slice: Expr) -> Result<Vec<String>, MetricsError> {
     let Some(scan) = store.scan(Table::Schools)? else {
         return Ok(Vec::new());
     };
@@ -219,6 +315,7 @@ fn school_urns(store: &Store) -> Result<Vec<String>, MetricsError> {
         source,
     };
     let frame = scan
+        .filter(in_slice)
         .select([col("school_urn")])
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()

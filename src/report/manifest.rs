@@ -44,6 +44,18 @@ pub struct InputRecord {
     pub rows_read: u64,
     pub rows_stored: u64,
     pub rows_quarantined: u64,
+    /// The trusts its stored rows belong to, `;`-separated (empty when none was stored,
+    /// and in logs written before oversight recorded it).
+    #[serde(default)]
+    pub trust_ids: String,
+}
+
+impl InputRecord {
+    /// Whether the file fed trust `trust_id`'s figures, or may have (its trusts are not
+    /// known).
+    pub fn feeds(&self, trust_id: &str) -> bool {
+        self.trust_ids.is_empty() || self.trust_ids.split(';').any(|t| t == trust_id)
+    }
 }
 
 #[derive(Debug, Serialize)]
@@ -59,7 +71,7 @@ impl Manifest {
         policy: &Policy,
         policy_path: &Path,
         store: &Store,
-        written: &[Written],
+        trusts: &[String],
     ) -> anyhow::Result<Manifest> {
         let policy_bytes = std::fs::read(policy_path)
             .with_context(|| format!("cannot read {}", policy_path.display()))?;
@@ -73,8 +85,11 @@ impl Manifest {
                 sha256: sha256(&policy_bytes),
                 resolved: policy.to_json(),
             },
-            inputs: inputs(store)?,
-            outputs: output_records(written),
+            inputs: inputs(store)?
+                .into_iter()
+                .filter(|input| trusts.iter().any(|trust| input.feeds(trust)))
+                .collect(),
+            outputs: Vec::new(),
         })
     }
 
@@ -109,8 +124,11 @@ fn inputs(store: &Store) -> anyhow::Result<Vec<InputRecord>> {
     if !path.exists() {
         return Ok(Vec::new());
     }
-    let mut reader =
-        csv::Reader::from_path(&path).with_context(|| format!("cannot read {}", path.display()))?;
+    // Flexible: a log begun before `trust_ids` was recorded has rows without it.
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_path(&path)
+        .with_context(|| format!("cannot read {}", path.display()))?;
     // Keyed by table too: a flat export is one file that several tables are read from.
     let mut latest: BTreeMap<(String, String, String), InputRecord> = BTreeMap::new();
     for record in reader.deserialize::<InputRecord>() {

@@ -26,7 +26,7 @@ use std::path::Path;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-pub use figures::EARLIER_YEARS;
+pub use figures::{EARLIER_YEAR_FILES, EARLIER_YEARS};
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;
 pub use outputs::{Audience, OUTPUT_FILES, OutputFile};
@@ -46,7 +46,8 @@ pub struct Written {
 }
 
 /// Writes every CSV, chart and pack and the manifest into `out`. `earlier` holds the
-/// metrics of the report year's earlier years (oldest first), for the charts' trend.
+/// metrics of the report year's earlier years (oldest first), for the charts' trend;
+/// `trusts` are the trusts reported on (the manifest lists the inputs that fed them).
 pub fn write(
     out: &Path,
     metrics: &Metrics,
@@ -54,6 +55,7 @@ pub fn write(
     policy: &Policy,
     policy_path: &Path,
     store: &Store,
+    trusts: &[String],
 ) -> anyhow::Result<Vec<Written>> {
     let suppress_below = policy.suppress_below();
     let mut written = Vec::new();
@@ -86,7 +88,7 @@ pub fn write(
     let figures = figures::Figures::new(metrics, &governors, &earlier, policy);
     let (charts, chart_files) = charts::write(out, &figures)?;
     // The manifest's inputs and policy are known now; the packs quote them.
-    let mut manifest = Manifest::new(metrics, policy, policy_path, store, &[])?;
+    let mut manifest = Manifest::new(metrics, policy, policy_path, store, trusts)?;
     let pack_files = pack::write(out, &figures, &charts, &manifest, &written)?;
     written.extend(chart_files);
     written.extend(pack_files);

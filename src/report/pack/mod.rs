@@ -14,6 +14,7 @@ use std::path::Path;
 
 use anyhow::Context;
 use minijinja::{AutoEscape, Environment};
+use rayon::prelude::*;
 
 use super::charts::ChartSet;
 use super::figures::Figures;
@@ -161,8 +162,16 @@ pub fn write(
         .filter(|w| w.path.starts_with("governors/"))
         .map(|w| (w.path.clone(), w.sha256.clone()))
         .collect();
-    for trust in &figures.trusts {
-        for school in &trust.schools {
+    // Each school's pack is rendered and written on its own; the packs are shared out
+    // over the machine's cores and listed in school order.
+    let schools: Vec<_> = figures
+        .trusts
+        .iter()
+        .flat_map(|trust| trust.schools.iter().map(move |school| (trust, school)))
+        .collect();
+    let packs = schools
+        .par_iter()
+        .map(|(trust, school)| {
             let page = Page {
                 title: format!(
                     "Safeguarding supervision evidence: {} ({})",
@@ -188,16 +197,26 @@ pub fn write(
                     report_year: manifest.report_year.clone(),
                     policy_file: manifest.policy.file.clone(),
                     policy_sha256: manifest.policy.sha256.clone(),
-                    inputs: manifest.inputs.clone(),
+                    inputs: manifest
+                        .inputs
+                        .iter()
+                        .filter(|input| input.feeds(&trust.id))
+                        .cloned()
+                        .collect(),
                     files: governors_files.clone(),
                 }),
                 tool: tool.clone(),
             };
-            emit(
-                evidence_path(&school.urn),
-                render(&env, "evidence.html.j2", &page)?,
-            )?;
-        }
-    }
+            let path = evidence_path(&school.urn);
+            let bytes = render(&env, "evidence.html.j2", &page)?;
+            write_file(&out.join(&path), &bytes)?;
+            Ok(Written {
+                path,
+                sha256: sha256(&bytes),
+                rows: 0,
+            })
+        })
+        .collect::<anyhow::Result<Vec<Written>>>()?;
+    written.extend(packs);
     Ok(written)
 }
