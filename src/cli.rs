@@ -120,4 +120,8 @@ pub struct ReportArgs {
     /// Default: every trust in the store.
     #[arg(long = "trust", value_name = "TRUST_ID")]
     pub trusts: Vec<String>,
+    /// Write the CSV files and the manifest only, no charts or packs: for a national
+    /// run, whose trusts' charts and packs are drawn one trust at a time with --trust.
+    #[arg(long)]
+    pub tables_only: bool,
 }

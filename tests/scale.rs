@@ -135,3 +135,37 @@ fn a_report_on_a_trust_the_store_lacks_says_so() {
         run.stderr()
     );
 }
+
+#[test]
+fn a_tables_only_report_writes_the_same_tables_and_no_charts_or_packs() {
+    let work = Workdir::new();
+    ingest(&work, "store", "32");
+    report(&work, "all", &[], "250").ok();
+    let run = report(&work, "tables", &["--tables-only"], "250");
+    run.ok();
+    assert!(
+        !run.stdout().contains("Governors' pack"),
+        "{}",
+        run.stdout()
+    );
+    let all = snapshot(&work.path().join("all"));
+    let tables = snapshot(&work.path().join("tables"));
+    let csv = |files: &std::collections::BTreeMap<PathBuf, Vec<u8>>| {
+        files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "csv"))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(csv(&all), csv(&tables));
+    let mut names: Vec<String> = tables.keys().map(|p| p.display().to_string()).collect();
+    names.retain(|name| !name.ends_with(".csv"));
+    assert_eq!(names, vec!["manifest.json"]);
+    // The manifest lists exactly the files written.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&tables[&PathBuf::from("manifest.json")]).unwrap();
+    assert_eq!(
+        manifest["outputs"].as_array().unwrap().len(),
+        tables.len() - 1
+    );
+}

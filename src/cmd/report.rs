@@ -1,10 +1,10 @@
-//! `oversight report --store DIR --policy FILE --out DIR [--as-of YYYY-MM-DD] [--year 2025/26]`
+//! `oversight report --store DIR --policy FILE --out DIR [--as-of YYYY-MM-DD] [--year 2025/26]
+//! [--trust TRUST_ID]... [--tables-only]`
 //!
 //! Computes every metric as of a date for one report year and writes the restricted and
 //! governors' CSV files, the charts, the governors' and schools' packs and
 //! `manifest.json`.
 
-use std::path::Path;
 use std::process::ExitCode;
 
 use anyhow::Context;
@@ -18,15 +18,7 @@ use crate::report::{self, Written};
 use crate::store::Store;
 
 pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
-    let outcome = make_report(
-        &args.store,
-        &args.policy,
-        &args.out,
-        args.as_of.unwrap_or_else(today),
-        args.year.as_deref(),
-        &args.trusts,
-        output,
-    )?;
+    let outcome = make_report(&args, output)?;
     if !output.quiet {
         print!("{}", outcome.summary());
         println!(
@@ -34,10 +26,12 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
             outcome.files(),
             args.out.display()
         );
-        println!(
-            "Governors' pack: {}",
-            args.out.join(report::GOVERNORS_PACK).display()
-        );
+        if !args.tables_only {
+            println!(
+                "Governors' pack: {}",
+                args.out.join(report::GOVERNORS_PACK).display()
+            );
+        }
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -57,17 +51,11 @@ impl ReportOutcome {
     }
 }
 
-/// Loads the policy, computes the metrics over the store (over the trusts `only`, or
-/// every trust when it is empty) and writes every output.
-pub fn make_report(
-    store_dir: &Path,
-    policy_path: &Path,
-    out: &Path,
-    as_of: NaiveDate,
-    year: Option<&str>,
-    only: &[String],
-    output: Output,
-) -> anyhow::Result<ReportOutcome> {
+/// Loads the policy, computes the metrics over the store (over the trusts `--trust`
+/// names, or every trust) and writes every output.
+pub fn make_report(args: &ReportArgs, output: Output) -> anyhow::Result<ReportOutcome> {
+    let (store_dir, policy_path, out) = (&args.store, &args.policy, &args.out);
+    let as_of: NaiveDate = args.as_of.unwrap_or_else(today);
     anyhow::ensure!(
         store_dir.is_dir(),
         "no store at {}: run `oversight ingest` first",
@@ -75,19 +63,24 @@ pub fn make_report(
     );
     let store = Store::open(store_dir)?;
     let policy = Policy::load(policy_path)?;
-    let params = ReportParams::resolve(&policy, as_of, year)?;
+    let params = ReportParams::resolve(&policy, as_of, args.year.as_deref())?;
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
-    let trusts = store.trusts_in_scope(only)?;
+    let trusts = store.trusts_in_scope(&args.trusts)?;
     let metrics = metrics::compute(&store, &policy, &params, &trusts)?;
-    let earlier = metrics::earlier_years(
-        &store,
-        &policy,
-        &params,
-        &trusts,
-        report::EARLIER_YEARS,
-        &report::EARLIER_YEAR_FILES,
-    )?;
+    // The earlier years are for the trend chart only.
+    let earlier = if args.tables_only {
+        Vec::new()
+    } else {
+        metrics::earlier_years(
+            &store,
+            &policy,
+            &params,
+            &trusts,
+            report::EARLIER_YEARS,
+            &report::EARLIER_YEAR_FILES,
+        )?
+    };
     progress.finish_and_clear();
     let computed = started.elapsed();
     if output.verbose {
@@ -102,18 +95,15 @@ pub fn make_report(
             earlier.len()
         );
     }
-    let progress = spinner(output, "drawing charts and packs");
+    let progress = spinner(output, "writing the report");
     let started = std::time::Instant::now();
-    let written = report::write(
-        out,
-        &metrics,
-        &earlier,
-        &policy,
-        policy_path,
-        &store,
-        &trusts,
-    )
-    .with_context(|| format!("writing the report into {}", out.display()))?;
+    let extent = if args.tables_only {
+        report::Extent::TablesOnly
+    } else {
+        report::Extent::Everything { earlier: &earlier }
+    };
+    let written = report::write(out, &metrics, extent, &policy, policy_path, &store, &trusts)
+        .with_context(|| format!("writing the report into {}", out.display()))?;
     progress.finish_and_clear();
     if output.verbose {
         eprintln!(

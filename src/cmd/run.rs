@@ -12,7 +12,7 @@ use anyhow::Context;
 
 use super::report::make_report;
 use super::{examples, ingest::find_bundles, spinner, today};
-use crate::cli::Output;
+use crate::cli::{Output, ReportArgs};
 use crate::ingest::{self, PseudonymKey};
 
 /// Where `run` writes.
@@ -35,15 +35,16 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         print!("{}", ingested.display(examples(output)));
         println!();
     }
-    let report = make_report(
-        &store,
-        &sample.join("policy.toml"),
-        &out,
-        today(),
-        None,
-        &[],
-        output,
-    )?;
+    let args = ReportArgs {
+        store: store.clone(),
+        policy: sample.join("policy.toml"),
+        out: out.clone(),
+        as_of: None,
+        year: None,
+        trusts: Vec::new(),
+        tables_only: false,
+    };
+    let report = make_report(&args, output)?;
     if !output.quiet {
         print!("{}", report.summary());
         println!("Store:      {}", store.display());

@@ -21,6 +21,7 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
+use rayon::prelude::*;
 
 pub use params::ReportParams;
 
@@ -145,8 +146,8 @@ pub fn compute(
 /// No metric of one trust reads another trust's rows, so the store is read a slice of
 /// trusts at a time ([`batching::trusts_per_pass`](crate::batching::trusts_per_pass)),
 /// each scan pruned to the slice's partitions: memory is bounded by one slice's rows,
-/// however many trusts and years the store holds. Each slice's results are appended in
-/// trust order, and every output is sorted by trust first, so the outputs are the same
+/// however many trusts and years the store holds (a slice per core at a time). Each
+/// slice's results are appended in trust order, and every output is sorted by trust first, so the outputs are the same
 /// as from one pass over everything.
 fn compute_for(
     store: &Store,
@@ -164,11 +165,13 @@ fn compute_for(
     } else {
         trusts.chunks(crate::batching::trusts_per_pass()).collect()
     };
-    for slice in slices {
-        for (at, (query, frame, took)) in run_pass(store, policy, params, slice, queries)?
-            .into_iter()
-            .enumerate()
-        {
+    // The slices run on every core, and their results are put back in slice order.
+    let passes = slices
+        .par_iter()
+        .map(|slice| run_pass(store, policy, params, slice, queries))
+        .collect::<Result<Vec<_>, _>>()?;
+    for pass in passes {
+        for (at, (query, frame, took)) in pass.into_iter().enumerate() {
             timings[at].1 += took;
             if query.layer != Layer::Staging {
                 parts.entry(query.name).or_default().push(frame);

@@ -45,13 +45,22 @@ pub struct Written {
     pub rows: usize,
 }
 
-/// Writes every CSV, chart and pack and the manifest into `out`. `earlier` holds the
-/// metrics of the report year's earlier years (oldest first), for the charts' trend;
-/// `trusts` are the trusts reported on (the manifest lists the inputs that fed them).
+/// What a report writes besides the CSV files and the manifest.
+pub enum Extent<'a> {
+    /// The CSV files and the manifest only (`report --tables-only`).
+    TablesOnly,
+    /// The charts and packs too; `earlier` holds the metrics of the report year's
+    /// earlier years (oldest first), for the charts' trend.
+    Everything { earlier: &'a [Metrics] },
+}
+
+/// Writes every CSV file, then (by `extent`) the charts and packs, and the manifest
+/// into `out`; `trusts` are the trusts reported on (the manifest lists the inputs that
+/// fed them).
 pub fn write(
     out: &Path,
     metrics: &Metrics,
-    earlier: &[Metrics],
+    extent: Extent,
     policy: &Policy,
     policy_path: &Path,
     store: &Store,
@@ -74,6 +83,36 @@ pub fn write(
             governors.insert(file.name, rows);
         }
     }
+    let mut manifest = Manifest::new(metrics, policy, policy_path, store, trusts)?;
+    if let Extent::Everything { earlier } = extent {
+        let drawn = draw(
+            out, metrics, earlier, &governors, policy, &manifest, &written,
+        )?;
+        written.extend(drawn);
+    }
+    manifest.set_outputs(&written);
+    let bytes = manifest.to_json_bytes();
+    write_file(&out.join(manifest::FILE), &bytes)?;
+    written.push(Written {
+        path: manifest::FILE.to_string(),
+        sha256: sha256(&bytes),
+        rows: 0,
+    });
+    Ok(written)
+}
+
+/// Draws the charts and writes the packs, from the governors' cells as written; the
+/// packs quote `manifest`'s inputs and policy and the `csv_files`' checksums.
+fn draw(
+    out: &Path,
+    metrics: &Metrics,
+    earlier: &[Metrics],
+    governors: &figures::Rendered,
+    policy: &Policy,
+    manifest: &Manifest,
+    csv_files: &[Written],
+) -> anyhow::Result<Vec<Written>> {
+    let suppress_below = policy.suppress_below();
     let earlier = earlier
         .iter()
         .map(|year| {
@@ -85,22 +124,10 @@ pub fn write(
             Ok((year.params.report_year.clone(), rendered))
         })
         .collect::<anyhow::Result<Vec<_>>>()?;
-    let figures = figures::Figures::new(metrics, &governors, &earlier, policy);
-    let (charts, chart_files) = charts::write(out, &figures)?;
-    // The manifest's inputs and policy are known now; the packs quote them.
-    let mut manifest = Manifest::new(metrics, policy, policy_path, store, trusts)?;
-    let pack_files = pack::write(out, &figures, &charts, &manifest, &written)?;
-    written.extend(chart_files);
-    written.extend(pack_files);
-    manifest.set_outputs(&written);
-    let bytes = manifest.to_json_bytes();
-    write_file(&out.join(manifest::FILE), &bytes)?;
-    written.push(Written {
-        path: manifest::FILE.to_string(),
-        sha256: sha256(&bytes),
-        rows: 0,
-    });
-    Ok(written)
+    let figures = figures::Figures::new(metrics, governors, &earlier, policy);
+    let (charts, mut drawn) = charts::write(out, &figures)?;
+    drawn.extend(pack::write(out, &figures, &charts, manifest, csv_files)?);
+    Ok(drawn)
 }
 
 /// The formatted cells of one output, suppressed where it is for governors.
