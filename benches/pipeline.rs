@@ -142,22 +142,12 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
     // One trust's report draws its charts and packs. A national report writes the
     // tables for every trust (`--tables-only`); each trust's charts and packs are drawn
     // with `--trust`, timed below.
-    let out = dir.join("out");
-    let mut report_args = vec![
-        "report",
-        "--store",
-        path(&store),
-        "--policy",
-        path(&policy),
-        "--out",
-        path(&out),
-        "--as-of",
-        AS_OF,
-    ];
-    if size.trusts > 1 {
-        report_args.push("--tables-only");
-    }
-    let report = run(&report_args);
+    let extra: &[&str] = if size.trusts > 1 {
+        &["--tables-only"]
+    } else {
+        &[]
+    };
+    let report = run_report(&store, &policy, &dir.join("out"), extra);
     // Incremental: the first trust's sessions change (one more late record), and only
     // that bundle is ingested again into the full store.
     let first_trust = first_bundle(&data);
@@ -180,19 +170,12 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
         .iter()
         .filter(|file| !file.iter().any(|part| part == own.as_str()))
         .count();
-    let trust_report = run(&[
-        "report",
-        "--store",
-        path(&store),
-        "--policy",
-        path(&policy),
-        "--out",
-        path(&dir.join("out-one-trust")),
-        "--as-of",
-        AS_OF,
-        "--trust",
-        &trust_id,
-    ]);
+    let trust_report = run_report(
+        &store,
+        &policy,
+        &dir.join("out-one-trust"),
+        &["--trust", &trust_id],
+    );
     let single_trust = run(&[
         "ingest",
         "--store",
@@ -213,6 +196,23 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
         single_trust,
         trust_report,
     }
+}
+
+/// Runs `oversight report` on `store` as of [`AS_OF`] into `out`, with `extra` options.
+fn run_report(store: &Path, policy: &Path, out: &Path, extra: &[&str]) -> Cost {
+    let mut args = vec![
+        "report",
+        "--store",
+        path(store),
+        "--policy",
+        path(policy),
+        "--out",
+        path(out),
+        "--as-of",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// Every Parquet file of a store with its modification time.

@@ -186,7 +186,8 @@ fn compute_for(
         for frame in frames {
             whole.vstack_mut_owned(frame).map_err(fail)?;
         }
-        whole.rechunk_mut();
+        // Left in one chunk per slice: copying a national table into one buffer would
+        // double it in memory, and it is read a row at a time.
         tables.insert(name, whole);
     }
     Ok(Metrics {

@@ -70,6 +70,10 @@ pub fn write(
     let mut written = Vec::new();
     let mut governors = figures::Rendered::new();
     for file in OUTPUT_FILES {
+        if file.audience != Audience::Governors {
+            written.push(stream_csv(file, metrics, out)?);
+            continue;
+        }
         let rows = render(file, metrics, suppress_below)?;
         let bytes = to_csv(file.columns, &rows)?;
         let path = out.join(file.relative_path());
@@ -79,9 +83,7 @@ pub fn write(
             sha256: sha256(&bytes),
             rows: rows.len(),
         });
-        if file.audience == Audience::Governors {
-            governors.insert(file.name, rows);
-        }
+        governors.insert(file.name, rows);
     }
     let mut manifest = Manifest::new(metrics, policy, policy_path, store, trusts)?;
     if let Extent::Everything { earlier } = extent {
@@ -137,16 +139,7 @@ pub fn render(
     suppress_below: u32,
 ) -> anyhow::Result<Vec<Vec<String>>> {
     let frame = metrics.table(file.name);
-    let formats = file
-        .columns
-        .iter()
-        .map(|name| {
-            let column = frame
-                .column(name)
-                .with_context(|| format!("{}: the query gives no column {name}", file.name))?;
-            format::ColumnFormat::new(column, name).with_context(|| format!("{}.{name}", file.name))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
+    let formats = column_formats(file, frame)?;
     let mut rows: Vec<Vec<String>> = (0..frame.height())
         .map(|row| formats.iter().map(|f| f.cell(row)).collect())
         .collect();
@@ -182,6 +175,74 @@ pub fn render(
         }
     }
     Ok(rows)
+}
+
+/// How each of `file`'s columns is formatted, from the frame of its query.
+fn column_formats<'a>(
+    file: &OutputFile,
+    frame: &'a polars::prelude::DataFrame,
+) -> anyhow::Result<Vec<format::ColumnFormat<'a>>> {
+    file.columns
+        .iter()
+        .map(|name| {
+            let column = frame
+                .column(name)
+                .with_context(|| format!("{}: the query gives no column {name}", file.name))?;
+            format::ColumnFormat::new(column, name).with_context(|| format!("{}.{name}", file.name))
+        })
+        .collect()
+}
+
+/// Writes a restricted output straight to its file, a row at a time, hashing as it
+/// goes: nationally over five years `actions.csv` alone is millions of rows, which as
+/// formatted cells held in memory took gigabytes. The bytes are those of [`to_csv`].
+fn stream_csv(file: &OutputFile, metrics: &Metrics, out: &Path) -> anyhow::Result<Written> {
+    let frame = metrics.table(file.name);
+    let formats = column_formats(file, frame)?;
+    let path = out.join(file.relative_path());
+    if let Some(dir) = path.parent() {
+        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+    }
+    let cannot = || format!("cannot write {}", path.display());
+    let created = fs::File::create(&path).with_context(cannot)?;
+    let mut writer = csv::Writer::from_writer(Hashed {
+        inner: std::io::BufWriter::new(created),
+        hasher: Sha256::new(),
+    });
+    writer.write_record(file.columns).with_context(cannot)?;
+    let mut record: Vec<String> = Vec::with_capacity(formats.len());
+    for row in 0..frame.height() {
+        record.clear();
+        record.extend(formats.iter().map(|f| f.cell(row)));
+        writer.write_record(&record).with_context(cannot)?;
+    }
+    let mut hashed = writer
+        .into_inner()
+        .map_err(|e| anyhow::anyhow!("{}: {e}", path.display()))?;
+    hashed.inner.flush().with_context(cannot)?;
+    Ok(Written {
+        path: file.relative_path(),
+        sha256: hex::encode(hashed.hasher.finalize()),
+        rows: frame.height(),
+    })
+}
+
+/// A writer that hashes every byte it passes on.
+struct Hashed<W> {
+    inner: W,
+    hasher: Sha256,
+}
+
+impl<W: Write> Write for Hashed<W> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        let written = self.inner.write(bytes)?;
+        self.hasher.update(&bytes[..written]);
+        Ok(written)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.inner.flush()
+    }
 }
 
 /// The CSV bytes: a header, then the rows (quoted by the `csv` crate where needed).
