@@ -169,3 +169,35 @@ fn a_tables_only_report_writes_the_same_tables_and_no_charts_or_packs() {
         tables.len() - 1
     );
 }
+
+#[test]
+fn generated_trusts_ingest_the_same_in_windows_of_any_size() {
+    // Nine generated trusts: several windows of two bundles, each written while the next
+    // is read, and enough partitions (over 64) that the transaction is made durable
+    // with one syncfs rather than a sync per file.
+    let work = Workdir::new();
+    work.run(&[
+        "generate",
+        "--out",
+        "data",
+        "--trusts",
+        "9",
+        "--schools",
+        "20",
+        "--years",
+        "1",
+        "--today",
+        "2026-11-23",
+    ])
+    .ok();
+    for (store, window) in [("whole", "32"), ("pairs", "2")] {
+        work.run_with(
+            &["ingest", "--store", store, "data"],
+            &[key(), ("OVERSIGHT_INGEST_WINDOW", window)],
+        )
+        .ok();
+    }
+    let whole = parquet_files(&work.path().join("whole"));
+    assert!(whole.len() > 64, "{} partitions", whole.len());
+    assert_eq!(whole, parquet_files(&work.path().join("pairs")));
+}
