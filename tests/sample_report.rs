@@ -16,19 +16,15 @@ pub fn sample_report() -> Workdir {
     let policy = sample.join("policy.toml");
     work.run(&["ingest", "--store", "store", bundles.to_str().unwrap()])
         .ok();
-    work.run(&[
-        "report",
-        "--store",
-        "store",
-        "--policy",
-        policy.to_str().unwrap(),
-        "--out",
-        "out",
-        "--as-of",
-        AS_OF,
-    ])
-    .ok();
+    work.run(&report_args(policy.to_str().unwrap(), "out")).ok();
     work
+}
+
+/// `report` of the store `store` with `policy` into `out`, as of [`AS_OF`].
+pub fn report_args<'a>(policy: &'a str, out: &'a str) -> Vec<&'a str> {
+    vec![
+        "report", "--store", "store", "--policy", policy, "--out", out, "--as-of", AS_OF,
+    ]
 }
 
 #[test]

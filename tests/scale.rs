@@ -5,7 +5,7 @@
 
 use std::path::{Path, PathBuf};
 
-use crate::sample_report::AS_OF;
+use crate::sample_report::report_args;
 use crate::util::{Workdir, parquet_files, snapshot};
 
 fn sample() -> PathBuf {
@@ -27,17 +27,7 @@ fn ingest(work: &Workdir, store: &str, window: &str) {
 
 fn report(work: &Workdir, out: &str, extra: &[&str], trusts_per_pass: &str) -> crate::util::Run {
     let policy = sample().join("policy.toml");
-    let mut args = vec![
-        "report",
-        "--store",
-        "store",
-        "--policy",
-        policy.to_str().unwrap(),
-        "--out",
-        out,
-        "--as-of",
-        AS_OF,
-    ];
+    let mut args = report_args(policy.to_str().unwrap(), out);
     args.extend_from_slice(extra);
     work.run_with(
         &args,
