@@ -67,7 +67,7 @@ use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 use chrono::{Datelike, NaiveDate};
 
-use writer::Table;
+use crate::contract::Table;
 
 /// The number of trusts `oversight generate` writes by default.
 pub const DEFAULT_TRUSTS: usize = 3;

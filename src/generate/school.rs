@@ -16,8 +16,9 @@ use super::calendar::{
 };
 use super::names;
 use super::rng::Rng;
-use super::writer::{Bundle, Small, Table, Written, boolean, date};
+use super::writer::{Bundle, Small, Written, boolean, date};
 use super::{Ctx, GenerateError};
+use crate::contract::Table;
 use crate::model::{ActionStatus, CaseCategory, Function, Phase, Role, SessionKind, SessionStatus};
 
 /// Nobody in a generated bundle started before this (ingest rejects dates before 1990).

@@ -138,17 +138,6 @@ fn every_file_has_the_contract_header() {
 }
 
 #[test]
-fn headers_agree_with_the_ingest_contract() {
-    // The writer's column lists and `crate::contract` describe the same files: a change
-    // to one without the other would make generated bundles fail ingest.
-    for (ours, theirs) in writer::Table::ALL.iter().zip(crate::contract::Table::ALL) {
-        assert_eq!(ours.name(), theirs.name());
-        let names: Vec<&str> = theirs.columns().iter().map(|c| c.name).collect();
-        assert_eq!(ours.header(), names.as_slice(), "{}", ours.name());
-    }
-}
-
-#[test]
 fn options_that_cannot_be_met_are_errors() {
     let dir = tempfile::tempdir().unwrap();
     for bad in [

@@ -10,108 +10,7 @@ use std::path::{Path, PathBuf};
 use chrono::{Datelike, NaiveDate};
 
 use super::GenerateError;
-
-/// The tables of a bundle, in the order of the data contract.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(super) enum Table {
-    Schools,
-    Staff,
-    Contracts,
-    Sessions,
-    Attendees,
-    Cases,
-    Discussions,
-    Actions,
-}
-
-impl Table {
-    pub const ALL: [Table; 8] = [
-        Table::Schools,
-        Table::Staff,
-        Table::Contracts,
-        Table::Sessions,
-        Table::Attendees,
-        Table::Cases,
-        Table::Discussions,
-        Table::Actions,
-    ];
-
-    /// The file stem (`sessions` for `sessions.csv`); also the key of the row counts.
-    pub fn name(self) -> &'static str {
-        match self {
-            Table::Schools => "schools",
-            Table::Staff => "staff",
-            Table::Contracts => "contracts",
-            Table::Sessions => "sessions",
-            Table::Attendees => "attendees",
-            Table::Cases => "cases",
-            Table::Discussions => "discussions",
-            Table::Actions => "actions",
-        }
-    }
-
-    /// The canonical columns (spec 01), in the contract's order.
-    pub fn header(self) -> &'static [&'static str] {
-        match self {
-            Table::Schools => &[
-                "trust_id",
-                "trust_name",
-                "school_urn",
-                "school_name",
-                "phase",
-                "local_authority",
-            ],
-            Table::Staff => &[
-                "staff_id",
-                "school_urn",
-                "display_name",
-                "role",
-                "started_on",
-                "left_on",
-                "supervisor_trained_on",
-            ],
-            Table::Contracts => &[
-                "supervisee_id",
-                "supervisor_id",
-                "agreed_on",
-                "review_due_on",
-            ],
-            Table::Sessions => &[
-                "session_id",
-                "school_urn",
-                "held_on",
-                "supervisor_id",
-                "kind",
-                "planned",
-                "status",
-                "duration_minutes",
-                "recorded_on",
-                "signed_supervisor",
-                "signed_supervisee",
-                "functions",
-            ],
-            Table::Attendees => &["session_id", "staff_id"],
-            Table::Cases => &[
-                "case_id",
-                "school_urn",
-                "category",
-                "owner_id",
-                "opened_on",
-                "closed_on",
-            ],
-            Table::Discussions => &["session_id", "case_id", "safety_score", "escalated"],
-            Table::Actions => &[
-                "action_id",
-                "session_id",
-                "case_id",
-                "owner_id",
-                "due_on",
-                "completed_on",
-                "status",
-            ],
-        }
-    }
-}
+use crate::contract::Table;
 
 struct Out {
     path: PathBuf,
@@ -147,7 +46,7 @@ impl Bundle {
             let mut csv = csv::WriterBuilder::new()
                 .buffer_capacity(64 * 1024)
                 .from_writer(BufWriter::with_capacity(64 * 1024, file));
-            csv.write_record(table.header())
+            csv.write_record(table.columns().iter().map(|c| c.name))
                 .map_err(|e| io_error(&path)(e.into()))?;
             outs.push(Out { path, csv, rows: 0 });
         }
@@ -162,7 +61,7 @@ impl Bundle {
         fields: [&[u8]; N],
     ) -> Result<(), GenerateError> {
         let out = &mut self.outs[table as usize];
-        debug_assert_eq!(N, table.header().len());
+        debug_assert_eq!(N, table.columns().len());
         out.csv
             .write_record(fields)
             .map_err(|e| io_error(&out.path)(e.into()))?;

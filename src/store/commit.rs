@@ -111,15 +111,6 @@ impl Transaction {
         Self::staged_path(&self.root, &self.id, relative)
     }
 
-    /// How many files are staged.
-    pub fn len(&self) -> usize {
-        self.staged.len()
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.staged.is_empty()
-    }
-
     /// Makes the staged files the store's files: writes the journal (the commit point),
     /// then moves each file into place.
     pub fn commit(self) -> Result<(), StoreError> {
