@@ -180,17 +180,9 @@ impl BarChart {
 
     /// Draws the chart.
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        area.fill(&WHITE)?;
+        style::heading(area, &self.title, &self.subtitle, &self.legend_entries())?;
         let (width, height) = area.dim_in_pixel();
         let (width, height) = (width as i32, height as i32);
-        let below_title = style::title(area, &self.title, &self.subtitle)?;
-        style::legend(
-            area,
-            &self.legend_entries(),
-            MARGIN,
-            below_title,
-            width - 2 * MARGIN,
-        )?;
         let top = self.plot_top();
         if self.groups.is_empty() {
             return style::nothing_to_show(area, top, &self.empty_message);

@@ -155,9 +155,7 @@ impl DriftPanels {
 
     /// Draws the panels.
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        area.fill(&WHITE)?;
-        let below_title = style::title(area, &self.title, &self.subtitle)?;
-        style::legend(area, &self.legend, MARGIN, below_title, WIDTH - 2 * MARGIN)?;
+        style::heading(area, &self.title, &self.subtitle, &self.legend)?;
         let top = self.plot_top();
         if self.rows.is_empty() {
             return style::nothing_to_show(area, top, "No school to show.");

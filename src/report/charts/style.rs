@@ -434,6 +434,27 @@ fn swatch_width(swatch: &Swatch) -> i32 {
     }
 }
 
+/// A chart's heading: a white page, the title and subtitle, and the legend across the
+/// chart's width below them.
+pub fn heading<DB: DrawingBackend>(
+    area: &DrawingArea<DB, Shift>,
+    title_text: &str,
+    subtitle: &str,
+    entries: &[(String, Swatch)],
+) -> Result<(), DrawingAreaErrorKind<DB::ErrorType>> {
+    area.fill(&WHITE)?;
+    let (width, _) = area.dim_in_pixel();
+    let below_title = title(area, title_text, subtitle)?;
+    legend(
+        area,
+        entries,
+        MARGIN,
+        below_title,
+        width as i32 - 2 * MARGIN,
+    )?;
+    Ok(())
+}
+
 /// Draws the legend entries in rows from (`x`, `y`) within `width` pixels; returns the y
 /// below it.
 pub fn legend<DB: DrawingBackend>(
@@ -554,6 +575,16 @@ pub fn value_axis_below<DB: DrawingBackend>(
             (x, plot.bottom + 8),
         )?;
     }
+    axis_lines(area, plot)?;
+    area.draw_text(
+        axis_title,
+        &anchored(bold(16.0), HPos::Center, VPos::Top),
+        ((plot.left + plot.right) / 2, plot.bottom + 32),
+    )
+}
+
+/// The two axis lines of `plot`: along its bottom and up its left side.
+fn axis_lines<DB: DrawingBackend>(area: &DrawingArea<DB, Shift>, plot: Rect) -> DrawResult<DB> {
     area.draw(&PathElement::new(
         vec![(plot.left, plot.bottom), (plot.right, plot.bottom)],
         INK.stroke_width(1),
@@ -561,12 +592,7 @@ pub fn value_axis_below<DB: DrawingBackend>(
     area.draw(&PathElement::new(
         vec![(plot.left, plot.top), (plot.left, plot.bottom)],
         INK.stroke_width(1),
-    ))?;
-    area.draw_text(
-        axis_title,
-        &anchored(bold(16.0), HPos::Center, VPos::Top),
-        ((plot.left + plot.right) / 2, plot.bottom + 32),
-    )
+    ))
 }
 
 /// A vertical value axis left of `plot`: grid lines, tick labels and its title (turned
@@ -591,14 +617,7 @@ pub fn value_axis_left<DB: DrawingBackend>(
             (plot.left - 8, y),
         )?;
     }
-    area.draw(&PathElement::new(
-        vec![(plot.left, plot.top), (plot.left, plot.bottom)],
-        INK.stroke_width(1),
-    ))?;
-    area.draw(&PathElement::new(
-        vec![(plot.left, plot.bottom), (plot.right, plot.bottom)],
-        INK.stroke_width(1),
-    ))?;
+    axis_lines(area, plot)?;
     rotated_title(area, axis_title, (MARGIN, (plot.top + plot.bottom) / 2))
 }
 

@@ -217,16 +217,8 @@ impl TrendChart {
 
     /// Draws the chart.
     pub fn draw<DB: DrawingBackend>(&self, area: &DrawingArea<DB, Shift>) -> DrawResult<DB> {
-        area.fill(&WHITE)?;
+        style::heading(area, &self.title, &self.subtitle, &self.legend_entries())?;
         let width = self.width();
-        let below_title = style::title(area, &self.title, &self.subtitle)?;
-        style::legend(
-            area,
-            &self.legend_entries(),
-            MARGIN,
-            below_title,
-            width - 2 * MARGIN,
-        )?;
         let top = self.plot_top();
         if self.columns.is_empty() {
             return style::nothing_to_show(area, top, "No half-term has started yet.");
