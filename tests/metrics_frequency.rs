@@ -15,20 +15,7 @@
 //! 2025-12-19, so the October half-term holiday 2025-10-27..31 is inside it); the year
 //! 2025/26 runs from 2025-09-01 to 2026-07-22.
 
-use crate::scenario::{Row, Scenario};
-
-/// The chosen `columns` of each row, `|`-joined, in file order.
-fn table(rows: &[Row], columns: &[&str]) -> Vec<String> {
-    rows.iter()
-        .map(|r| {
-            columns
-                .iter()
-                .map(|c| r[*c].as_str())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect()
-}
+use crate::scenario::{Row, Scenario, table};
 
 /// `frequency.csv` as `staff|rule|period|required|delivered|met`.
 fn frequency(rows: &[Row]) -> Vec<String> {

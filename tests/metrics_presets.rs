@@ -7,20 +7,7 @@
 //! working days), October half-term 10-27..31, AU2 Mon 11-03..Fri 12-19 (35), SP1 from Mon
 //! 2026-01-05. working_days(a, b) counts the working days d with a < d <= b.
 
-use crate::scenario::{Report, Row, Scenario};
-
-/// The chosen `columns` of each row, `|`-joined, in file order.
-fn table(rows: &[Row], columns: &[&str]) -> Vec<String> {
-    rows.iter()
-        .map(|r| {
-            columns
-                .iter()
-                .map(|c| r[*c].as_str())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect()
-}
+use crate::scenario::{Report, Row, Scenario, table};
 
 /// `frequency.csv` as `school|staff|rule|period|delivered|met`.
 fn frequency(report: &Report) -> Vec<String> {

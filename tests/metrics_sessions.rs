@@ -6,20 +6,7 @@
 //! SP2 02-23..03-27, SU1 04-13..05-22, SU2 06-01..07-22) and not a bank holiday (Mon
 //! 2026-05-04 is one inside SU1). working_days(a, b) counts d with a < d <= b.
 
-use crate::scenario::{Row, Scenario};
-
-/// The chosen `columns` of each row, `|`-joined, in file order.
-fn table(rows: &[Row], columns: &[&str]) -> Vec<String> {
-    rows.iter()
-        .map(|r| {
-            columns
-                .iter()
-                .map(|c| r[*c].as_str())
-                .collect::<Vec<_>>()
-                .join("|")
-        })
-        .collect()
-}
+use crate::scenario::{Row, Scenario, table};
 
 /// `reschedules.csv` as `session|staff|window_ends_on|rescheduled`.
 fn reschedules(rows: &[Row]) -> Vec<String> {

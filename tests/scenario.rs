@@ -222,3 +222,16 @@ impl Report {
         fs::read(self.work.path().join("out").join(relative)).unwrap()
     }
 }
+
+/// The chosen `columns` of each row, `|`-joined, in file order.
+pub fn table(rows: &[Row], columns: &[&str]) -> Vec<String> {
+    rows.iter()
+        .map(|r| {
+            columns
+                .iter()
+                .map(|c| r[*c].as_str())
+                .collect::<Vec<_>>()
+                .join("|")
+        })
+        .collect()
+}
