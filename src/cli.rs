@@ -114,7 +114,7 @@ pub struct ReportArgs {
     pub as_of: Option<chrono::NaiveDate>,
     /// The report year (2025/26); default: the academic year of the as-of date.
     #[arg(long, value_name = "YEAR")]
-    pub year: Option<String>,
+    pub year: Option<crate::policy::AcademicYear>,
     /// Report on this trust only (repeat for several): only its partitions are read, so
     /// one trust's report from a national store takes as long as from its own.
     /// Default: every trust in the store.

@@ -9,6 +9,7 @@
 pub mod batching;
 pub mod cli;
 pub mod cmd;
+pub mod context;
 pub mod contract;
 pub mod generate;
 pub mod ingest;

@@ -362,9 +362,9 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
     let out = work.path().join("out");
     let pack = assert_self_contained_and_valid(&out.join("governors/pack.html"));
     let text = document_text(&pack);
-    for (_, urn, name) in schools(&out) {
+    for (trust, urn, name) in schools(&out) {
         assert!(text.contains(&name), "the governors' pack names {name}");
-        let evidence = out.join(format!("schools/{urn}/evidence.html"));
+        let evidence = out.join(format!("schools/{trust}/{urn}/evidence.html"));
         let evidence_text = document_text(&assert_self_contained_and_valid(&evidence));
         assert!(evidence_text.contains(&name), "{}", evidence.display());
     }
@@ -394,7 +394,7 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
     for (trust, urn, _) in schools(&out) {
         for file in [
             "governors/pack.html".to_string(),
-            format!("schools/{urn}/evidence.html"),
+            format!("schools/{trust}/{urn}/evidence.html"),
             format!("charts/{trust}/{urn}/trend.png"),
             format!("charts/{trust}/trend.svg"),
         ] {
@@ -410,7 +410,7 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
 
 #[test]
 fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
-    // Spec 03: "schools/<urn>/evidence.html: ... with the school's own policy rules
+    // Spec 03: "schools/<trust>/<urn>/evidence.html: ... with the school's own policy rules
     // quoted"; the issue: "ending with the manifest (inputs and their SHA-256)": the
     // inputs of the school's own trust, not another trust's files.
     let work = sample_report();
@@ -421,7 +421,8 @@ fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
     let inputs = manifest["inputs"].as_array().unwrap();
     assert!(!inputs.is_empty());
     for (trust, urn, name) in schools(&out) {
-        let html = fs::read_to_string(out.join(format!("schools/{urn}/evidence.html"))).unwrap();
+        let html =
+            fs::read_to_string(out.join(format!("schools/{trust}/{urn}/evidence.html"))).unwrap();
         let text = document_text(&html);
         for rule in policy.describe(&urn) {
             assert!(
@@ -477,7 +478,7 @@ fn names_from_an_export_are_escaped_in_packs_and_charts() {
         );
     let report = scenario.report(AS_OF, &[]);
     let out = report.work.path().join("out");
-    for pack in ["governors/pack.html", "schools/100002/evidence.html"] {
+    for pack in ["governors/pack.html", "schools/TR1/100002/evidence.html"] {
         let html = assert_self_contained_and_valid(&out.join(pack));
         let text = document_text(&html);
         assert!(text.contains(SCHOOL), "{pack} shows the name as text");
@@ -639,4 +640,199 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
         assert!(text.contains(name.as_str()), "the PDF names {name}");
     }
     assert!(text.contains("How to read this pack"));
+}
+
+/// The governors' CSV cells of each scope: by trust (every row of the trust, its
+/// `TOTAL` rows included) and by (trust, school).
+struct CsvCells {
+    by_trust: BTreeMap<String, std::collections::BTreeSet<String>>,
+    by_school: BTreeMap<(String, String), std::collections::BTreeSet<String>>,
+}
+
+impl CsvCells {
+    fn read(out: &Path) -> CsvCells {
+        let mut cells = CsvCells {
+            by_trust: BTreeMap::new(),
+            by_school: BTreeMap::new(),
+        };
+        for entry in fs::read_dir(out.join("governors")).unwrap() {
+            let path = entry.unwrap().path();
+            if path.extension().is_none_or(|e| e != "csv") {
+                continue;
+            }
+            for row in csv_rows(&path) {
+                let (trust, urn) = (row["trust_id"].clone(), row["school_urn"].clone());
+                for value in row.values() {
+                    cells
+                        .by_trust
+                        .entry(trust.clone())
+                        .or_default()
+                        .insert(value.clone());
+                    cells
+                        .by_school
+                        .entry((trust.clone(), urn.clone()))
+                        .or_default()
+                        .insert(value.clone());
+                }
+            }
+        }
+        cells
+    }
+}
+
+/// Classes of elements whose numbers are not published figures: names, periods, dates,
+/// policy settings, facts about the inputs, and the evidence pack's sources.
+const NOT_FIGURES: [&str; 6] = ["name", "period", "date", "policy", "source", "sources"];
+
+fn attribute(node: &Handle, name: &str) -> Option<String> {
+    match &node.data {
+        NodeData::Element { attrs, .. } => attrs
+            .borrow()
+            .iter()
+            .find(|a| &*a.name.local == name)
+            .map(|a| a.value.to_string()),
+        _ => None,
+    }
+}
+
+/// Walks a pack: every `.fig` must be a CSV cell of the section it is in (its trust, or
+/// its trust and school), and no digit may appear outside a figure or a marked
+/// non-figure. Returns how many figures were checked.
+fn check_figures(
+    node: &Handle,
+    scope: &(Option<String>, Option<String>),
+    cells: &CsvCells,
+    pack: &str,
+) -> usize {
+    let mut scope = scope.clone();
+    match &node.data {
+        NodeData::Element { name, .. } => {
+            let tag = &*name.local;
+            if ["svg", "style", "head", "title", "code"].contains(&tag) {
+                return 0;
+            }
+            if let Some(trust) = attribute(node, "data-trust") {
+                scope = (Some(trust), attribute(node, "data-urn"));
+            }
+            let classes = attribute(node, "class").unwrap_or_default();
+            let classes: Vec<&str> = classes.split_whitespace().collect();
+            if classes.iter().any(|c| NOT_FIGURES.contains(c)) {
+                return 0;
+            }
+            if classes.contains(&"fig") {
+                let mut text = String::new();
+                collect_text(node, &mut text);
+                let found = match &scope {
+                    (Some(trust), Some(urn)) => cells
+                        .by_school
+                        .get(&(trust.clone(), urn.clone()))
+                        .is_some_and(|c| c.contains(&text)),
+                    (Some(trust), None) => {
+                        cells.by_trust.get(trust).is_some_and(|c| c.contains(&text))
+                    }
+                    (None, _) => false,
+                };
+                assert!(
+                    found,
+                    "{pack}: the figure {text:?} (in {scope:?}) is no cell of that scope's governors' CSV rows"
+                );
+                return 1;
+            }
+        }
+        NodeData::Text { contents } => {
+            let text = contents.borrow();
+            assert!(
+                !text.chars().any(|c| c.is_ascii_digit()),
+                "{pack}: a number outside any figure or marked text: {:?} (in {scope:?})",
+                text.trim()
+            );
+        }
+        _ => {}
+    }
+    node.children
+        .borrow()
+        .iter()
+        .map(|child| check_figures(child, &scope, cells, pack))
+        .sum()
+}
+
+#[test]
+fn every_number_in_a_pack_is_a_cell_of_its_governors_files() {
+    // Issue #10: "The packs show exactly the governors' figures (a test compares every
+    // number in pack.html with the CSV cells it came from)"; spec 03: "A pack never says
+    // more than its CSVs". Every figure is a `.fig` element whose text is a cell of the
+    // governors' CSV rows of its section's trust (and school); any other number must be
+    // a name, period, date, policy setting or a fact about the inputs.
+    let work = sample_report();
+    let out = work.path().join("out");
+    let cells = CsvCells::read(&out);
+    let mut packs = vec!["governors/pack.html".to_string()];
+    packs.extend(
+        schools(&out)
+            .into_iter()
+            .map(|(trust, urn, _)| format!("schools/{trust}/{urn}/evidence.html")),
+    );
+    for pack in &packs {
+        let html = fs::read_to_string(out.join(pack)).unwrap();
+        let figures = check_figures(&parse_html(&html).document, &(None, None), &cells, pack);
+        assert!(figures > 20, "{pack}: only {figures} figures checked");
+    }
+}
+
+#[test]
+fn a_school_under_two_trusts_has_a_pack_and_charts_under_each() {
+    // Spec 03: "schools/<trust>/<urn>/evidence.html ... under the trust, since a school
+    // that moves trust has a history in each"; issue #10 item 4.
+    // Two exports, one from each trust, each naming school 100001 and its DSL.
+    let work = Workdir::new();
+    for (trust, name, school) in [
+        ("TR1", "Trust One", "Old Academy"),
+        ("TR2", "Second Trust", "Moved Academy"),
+    ] {
+        let bundle = work.path().join(trust);
+        fs::create_dir_all(&bundle).unwrap();
+        fs::write(
+            bundle.join("schools.csv"),
+            format!(
+                "trust_id,trust_name,school_urn,school_name,phase,local_authority\n{trust},{name},100001,{school},primary,Testshire\n"
+            ),
+        )
+        .unwrap();
+        fs::write(
+            bundle.join("staff.csv"),
+            "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on\nD1,100001,Dee One,DSL,2020-09-01,,2025-01-01\n",
+        )
+        .unwrap();
+        work.run(&["ingest", "--store", "store", bundle.to_str().unwrap()])
+            .ok();
+    }
+    let policy = sample_data().join("policy.toml");
+    work.run(&crate::sample_report::report_args(
+        policy.to_str().unwrap(),
+        "out",
+    ))
+    .ok();
+    let out = work.path().join("out");
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+    let files: Vec<&str> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| o["file"].as_str().unwrap())
+        .collect();
+    let mut seen = std::collections::BTreeSet::new();
+    for file in &files {
+        assert!(seen.insert(*file), "manifest.json lists {file} twice");
+    }
+    for (trust, name) in [("TR1", "Trust One"), ("TR2", "Second Trust")] {
+        let pack = format!("schools/{trust}/100001/evidence.html");
+        assert!(files.contains(&pack.as_str()), "{pack} in the manifest");
+        let text = document_text(&assert_self_contained_and_valid(&out.join(&pack)));
+        assert!(text.contains(name), "{pack} names its own trust {name}");
+        assert!(
+            out.join(format!("charts/{trust}/100001/trend.svg"))
+                .is_file()
+        );
+    }
 }

@@ -221,6 +221,11 @@ impl Report {
     pub fn bytes(&self, relative: &str) -> Vec<u8> {
         fs::read(self.work.path().join("out").join(relative)).unwrap()
     }
+
+    /// An output JSON file (`manifest.json`), parsed.
+    pub fn json(&self, relative: &str) -> serde_json::Value {
+        serde_json::from_slice(&self.bytes(relative)).unwrap()
+    }
 }
 
 /// The chosen `columns` of each row, `|`-joined, in file order.

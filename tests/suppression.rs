@@ -1,5 +1,8 @@
-//! Small-number suppression in the governors' outputs (spec 02, "Suppression in outputs
-//! for governors and inspectors"), through the real binary.
+//! Disclosure control in the governors' outputs (spec 02, "Disclosure control for
+//! governors and inspectors", rewritten), through the real binary: primary suppression
+//! of small case counts, complements where a relation would give a `c` back, and the
+//! audit recorded in `manifest.json`. The disclosure engine's own hand-worked cases, one
+//! per relation, are in `src/report/disclosure/tests.rs`.
 //!
 //! Drift is made simple to count here: as of 2026-01-20, a CP case opened on 2025-09-10
 //! and never discussed is `not_reviewed` (132 days > 42) and so drifting; a CONCERN case
@@ -178,9 +181,9 @@ fn triples(rows: &[(&str, &str, &str)]) -> Vec<(String, String, String)> {
 
 #[test]
 fn case_counts_of_one_and_two_are_c_for_governors() {
-    // Spec 02, Suppression: "Counts of cases (children) from 1 to suppress_below − 1
-    // (default 3: so 1 and 2) are written as c in every governors' ... output. Zero is
-    // shown as 0." drift_by_school counts children's cases in every count column.
+    // Spec 02, Disclosure control: "Primary: a count of cases (children) from 1 to
+    // suppress_below − 1 (default 3: so 1 and 2) is written c ... Zero is shown as 0."
+    // drift_by_school counts children's cases in every count column.
     //   A: open 6, drifting 1 -> c, not_reviewed 1 -> c
     //   B: open 2 -> c, drifting 2 -> c, not_reviewed 2 -> c
     //   C: open 5, drifting 4, not_reviewed 4 (3 and more are shown)
@@ -195,10 +198,13 @@ fn case_counts_of_one_and_two_are_c_for_governors() {
             school("100004", ["0", "0", "0", "0", "0", "0", "0"]),
         ]
     );
-    // summary.csv, trust TOTAL row: "a case-count column is c when exactly one school's
-    // cell in it is c (the total would give it away)".
-    //   open_cases: 6, c, 5, 0 -> one hidden cell -> TOTAL c (not 13)
-    //   drifting:   c, c, 4, 0 -> two hidden cells, total 7 >= 3 -> TOTAL 7
+    // summary.csv, relation 1: "a trust TOTAL row ... is the sum of its schools' cells".
+    //   open_cases: 6, c, 5, 0: a TOTAL of 13 would give B's 2 back (13 - 6 - 5 - 0).
+    //     Relation 3 ties every other school's open cases to its DSL's (each school's
+    //     cases are all its DSL's, so the DSL's shown count equals it): hiding one of
+    //     them alone would pin it, so the one cell that protects B is the TOTAL -> c.
+    //   drifting: c, c, 4, 0 -> A + B = 7 - 4 - 0 = 3 with A <= 6 and B <= B's open
+    //     (itself hidden): each can still be 1 or 2, so TOTAL 7 is shown.
     assert_eq!(
         summary(&report, "TR1"),
         triples(&[
@@ -209,17 +215,24 @@ fn case_counts_of_one_and_two_are_c_for_governors() {
             ("TOTAL", "c", "7"),
         ])
     );
+    let manifest = report.json("manifest.json");
+    let disclosure = &manifest["disclosure"];
+    assert_eq!(disclosure["pinned"], 0, "{disclosure}");
+    assert_eq!(
+        disclosure["complements"], 1,
+        "the TOTAL open_cases: {disclosure}"
+    );
 }
 
 #[test]
 fn trust_totals_hide_a_single_suppressed_school_and_small_totals() {
-    // Spec 02, Suppression: "In a trust total row, a case-count column is c when exactly
-    // one school's cell in it is c ..., or when the total itself is 1 or 2." Totals are
-    // per trust.
+    // Spec 02, Disclosure control, relation 1 (a TOTAL is the sum of its schools) and the
+    // primary rule (a TOTAL of 1 or 2 is itself a small count). Totals are per trust.
     // TR1: A 1 CP + 2 CONCERN (open 3, drifting 1 = c); B 3 CONCERN (open 3, drifting
     //   0); C 4 CP + 1 CONCERN (open 5, drifting 4).
     //   open_cases 3 + 3 + 5 = 11, no hidden cell -> 11; drifting 1 + 0 + 4 = 5 with
-    //   exactly one hidden cell -> c.
+    //   one hidden cell: 5 - 0 - 4 gives A's 1 back -> the TOTAL is the complement, c
+    //   (A's other cells are shown and tied to it: drifting <= open 3).
     // TR2: X and Y 1 CP + 2 CONCERN each (open 3, drifting 1 = c), Z none.
     //   open_cases 6 -> 6; drifting 1 + 1 + 0 = 2, two hidden cells but a total of 2
     //   -> c.
@@ -357,19 +370,18 @@ fn trust_totals_hide_a_single_suppressed_school_and_small_totals() {
 }
 
 #[test]
-fn workload_case_counts_are_suppressed_for_governors_but_staff_sessions_and_actions_are_not() {
-    // Spec 03: governors/workload_dsl.csv is "workload.csv's columns less staff_id, for
-    // roles DSL and DDSL, case counts suppressed"; spec 02: "Counts of staff, sessions
-    // and actions are not suppressed."
-    // DSLA: open_cp 1 -> c, open_eh 3 -> 3, open_concern 2 -> c, the zeros 0;
-    //   weighted_caseload 7.00 -> c: the project's reading (docs/decisions.md,
-    //   "weighted_caseload for governors when a case count of the row is suppressed":
-    //   like spec 02's "A percentage whose numerator or denominator is suppressed is c
-    //   too", since the public weights would give the small count away);
-    //   over_caseload false is still shown; open_actions 1, overdue_actions 1,
+fn a_dsl_shows_open_cases_and_caseload_together_and_staff_sessions_and_actions_are_not_suppressed()
+{
+    // Spec 02, Disclosure control: "workload_dsl.csv shows, per DSL and deputy,
+    // open_cases (all categories together), weighted_caseload, over_caseload, and the
+    // staff-level columns; it has no per-category counts ... weighted_caseload is c
+    // exactly when open_cases is"; "Counts of staff, sessions and actions are not
+    // counts of children and are not suppressed."
+    // DSLA: 1 CP + 2 CONCERN + 3 EH = 6 open cases -> shown; weighted 3 + 1 + 3 = 7.00
+    //   shown with it; over_caseload false; open_actions 1, overdue_actions 1,
     //   sessions_received 1 (actions and sessions: shown).
-    // DDSLD (school D) owns 3 EH cases opened 2025-12-01: open_eh 3, nothing hidden, so
-    //   weighted_caseload 3 x 1.0 = 3.00 is shown.
+    // DSLB: 2 CP -> open_cases c, and weighted_caseload 6.00 -> c with it.
+    // DDSLD (school D) owns 3 EH cases opened 2025-12-01: 3 and 3.00 shown.
     // HT1 (HEADTEACHER) supervised S1: a workload row, but not in workload_dsl.
     let mut s = four_schools();
     s.add("staff", "DDSLD,100004,Eve East,DDSL,2021-09-01,,");
@@ -386,12 +398,7 @@ fn workload_case_counts_are_suppressed_for_governors_but_staff_sessions_and_acti
     let columns = [
         "school_urn",
         "role",
-        "open_cp",
-        "open_cin",
-        "open_cla",
-        "open_eh",
-        "open_concern",
-        "open_step_down",
+        "open_cases",
         "weighted_caseload",
         "over_caseload",
         "open_actions",
@@ -405,16 +412,17 @@ fn workload_case_counts_are_suppressed_for_governors_but_staff_sessions_and_acti
     };
     assert_eq!(
         shown("Ann Able"),
-        [
-            "100001", "DSL", "c", "0", "0", "3", "c", "0", "c", "false", "1", "1", "1", "0"
-        ]
+        ["100001", "DSL", "6", "7.00", "false", "1", "1", "1", "0"]
+    );
+    assert_eq!(
+        shown("Bea Bond"),
+        ["100002", "DSL", "c", "c", "false", "0", "0", "0", "0"]
     );
     assert_eq!(
         shown("Eve East"),
-        [
-            "100004", "DDSL", "0", "0", "0", "3", "0", "0", "3.00", "false", "0", "0", "0", "0"
-        ]
+        ["100004", "DDSL", "3", "3.00", "false", "0", "0", "0", "0"]
     );
+    // Keyed and sorted by trust_id, school_urn, role, display_name (spec 02).
     let names: Vec<String> = report
         .rows("governors/workload_dsl")
         .into_iter()
@@ -422,13 +430,23 @@ fn workload_case_counts_are_suppressed_for_governors_but_staff_sessions_and_acti
         .collect();
     assert_eq!(
         names,
-        ["Ann Able", "Bea Bond", "Cy Cope", "Di Dunn", "Eve East"]
+        ["Ann Able", "Bea Bond", "Cy Cope", "Eve East", "Di Dunn"]
     );
-    assert!(!report.rows("governors/workload_dsl")[0].contains_key("staff_id"));
-    // The restricted file keeps DSLA's real figure.
+    let header: Vec<String> = report.rows("governors/workload_dsl")[0]
+        .keys()
+        .cloned()
+        .collect();
+    for absent in ["staff_id", "open_cp", "open_eh", "open_concern"] {
+        assert!(
+            !header.iter().any(|c| c == absent),
+            "{absent} in {header:?}"
+        );
+    }
+    // The restricted file keeps DSLB's real figures.
+    let dslb = report.row("restricted/workload", "staff_id", "DSLB");
     assert_eq!(
-        report.row("restricted/workload", "staff_id", "DSLA")["weighted_caseload"],
-        "7.00"
+        (dslb["open_cp"].as_str(), dslb["weighted_caseload"].as_str()),
+        ("2", "6.00")
     );
     // Actions are counted, not suppressed: one overdue action at school A.
     let actions = report.row("governors/actions_by_school", "school_urn", "100001");
@@ -441,6 +459,70 @@ fn workload_case_counts_are_suppressed_for_governors_but_staff_sessions_and_acti
         (a["overdue_actions"].as_str(), a["sessions_held"].as_str()),
         ("1", "1")
     );
+}
+
+#[test]
+fn a_dsl_over_the_threshold_always_shows_their_caseload() {
+    // Spec 02: "So a DSL over the threshold always shows their caseload"; issue #10:
+    // "A DSL over the caseload threshold always shows their weighted caseload in
+    // workload_dsl.csv, the caseload chart and the packs." DSLA owns 14 CP cases
+    // (weighted 42.00 > 40) and 2 CONCERN cases; a second DSL at the school owns 1 case.
+    // Every case of the school is a DSL's, so relation 3 is exact: 16 + 1 = the school's
+    // 17, and the 1 would follow from 17 - 16. DSLA's count may not be the complement,
+    // so the school's open cases are hidden instead (and the TOTAL, as the trust has one
+    // school, is the same figure). The 14 CP cases, opened 50 days before the as-of date
+    // and never discussed, are not reviewed (> 42 days): 14 drifting, shown.
+    let mut s = Scenario::new();
+    s.add(
+        "staff",
+        "DSLA,100001,Ann Able,DSL,2020-09-01,,
+         DSLZ,100001,Zed Zane,DDSL,2020-09-01,,",
+    );
+    cases(&mut s, "CHILD-CP", 14, "100001", "CP", "DSLA", "2025-12-01");
+    cases(
+        &mut s,
+        "CHILD-CO",
+        2,
+        "100001",
+        "CONCERN",
+        "DSLA",
+        "2025-12-01",
+    );
+    cases(
+        &mut s,
+        "CHILD-Z",
+        1,
+        "100001",
+        "CONCERN",
+        "DSLZ",
+        "2025-12-01",
+    );
+    let report = s.report(AS_OF, &[]);
+    let ann = report.row("governors/workload_dsl", "display_name", "Ann Able");
+    assert_eq!(
+        (
+            ann["open_cases"].as_str(),
+            ann["weighted_caseload"].as_str(),
+            ann["over_caseload"].as_str()
+        ),
+        ("16", "43.00", "true")
+    );
+    let zed = report.row("governors/workload_dsl", "display_name", "Zed Zane");
+    assert_eq!(zed["open_cases"], "c");
+    assert_eq!(
+        summary(&report, "TR1"),
+        triples(&[("100001", "c", "14"), ("TOTAL", "c", "14")])
+    );
+    let manifest = report.json("manifest.json");
+    assert_eq!(manifest["disclosure"]["pinned"], 0);
+    // The caseload chart draws Ann's caseload as a number, over the threshold.
+    let svg = String::from_utf8(report.bytes("charts/TR1/100001/caseload.svg")).unwrap();
+    assert!(
+        svg.contains("\n43.00 over the threshold\n"),
+        "the chart labels Ann's bar 43.00"
+    );
+    let pack = String::from_utf8(report.bytes("schools/TR1/100001/evidence.html")).unwrap();
+    assert!(pack.contains(r#"<span class="fig">43.00</span>"#));
 }
 
 #[test]
@@ -546,9 +628,11 @@ fn suppress_below_in_the_policy_sets_the_threshold() {
     //   drift_by_school: A open 6, drifting 1 -> c; B open 2 -> c, drifting 2 -> c;
     //     C open 5 -> 5, drifting 4 -> c (shown as 4 under the default), not_reviewed 4
     //     -> c; D zeros.
-    //   summary TOTAL: open_cases 6, c, 5, 0 -> one hidden cell -> c; drifting c, c, c, 0
-    //     -> three hidden cells, total 7 >= 5 -> 7.
-    //   workload_dsl DSLA: open_eh 3 -> c (shown under the default).
+    //   summary TOTAL: open_cases 6, c, 5, 0: 13 would give B's 2 back -> c (as under
+    //     the default); drifting c, c, c, 0 with TOTAL 7: A + B + C = 7 with A <= 6,
+    //     C <= 5 and B unbounded (B's open is hidden) -> each has at least two values
+    //     of 1..4 left, so 7 is shown.
+    //   workload_dsl: DSLA 6 shown; DSLB 2 -> c; DSLC 5 shown.
     let mut s = four_schools();
     let policy = DEFAULT_POLICY.replace("suppress_below = 3", "suppress_below = 5");
     assert_ne!(policy, DEFAULT_POLICY);
@@ -573,13 +657,12 @@ fn suppress_below_in_the_policy_sets_the_threshold() {
             ("TOTAL", "c", "7"),
         ])
     );
-    let dsla = report.row("governors/workload_dsl", "display_name", "Ann Able");
+    let open = |name: &str| {
+        report.row("governors/workload_dsl", "display_name", name)["open_cases"].clone()
+    };
     assert_eq!(
-        (
-            dsla["open_cp"].as_str(),
-            dsla["open_eh"].as_str(),
-            dsla["open_concern"].as_str()
-        ),
-        ("c", "c", "c")
+        (open("Ann Able"), open("Bea Bond"), open("Cy Cope")),
+        ("6".into(), "c".into(), "5".into())
     );
+    assert_eq!(report.json("manifest.json")["disclosure"]["pinned"], 0);
 }

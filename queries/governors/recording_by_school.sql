@@ -1,8 +1,9 @@
 -- Recording quality by school and reporting half-term of held_on (spec 02 §6).
 -- Spec 03, governors/: "trust_id, school_urn, school_name, period_id, sessions_held,
 -- recorded_on_time_pct, signed_both_pct, contract_in_date_pct, supervisor_trained_pct".
--- contract_in_date_pct is over one-to-one sessions only (the check is empty for other
--- kinds), and empty when there were none.
+-- Each rate is over the rows where its check is not empty (spec 02 §6): recorded_on_time
+-- is empty while the recording window is still open, contract_in_date for sessions it
+-- does not apply to; a rate with no such row is empty.
 -- Grain: one row per school and half-term with held sessions.
 with counts as (
     select
@@ -10,6 +11,7 @@ with counts as (
         school_urn,
         period_id,
         count(*) as sessions_held,
+        sum(case when recorded_on_time is not null then 1 else 0 end) as recording_judged,
         sum(case when recorded_on_time then 1 else 0 end) as recorded_on_time,
         sum(case when signed_both then 1 else 0 end) as signed_both,
         sum(case when contract_in_date is not null then 1 else 0 end) as one_to_one,
@@ -25,7 +27,7 @@ select
     s.school_name,
     c.period_id,
     c.sessions_held,
-    100.0 * c.recorded_on_time / c.sessions_held as recorded_on_time_pct,
+    case when c.recording_judged > 0 then 100.0 * c.recorded_on_time / c.recording_judged end as recorded_on_time_pct,
     100.0 * c.signed_both / c.sessions_held as signed_both_pct,
     case when c.one_to_one > 0 then 100.0 * c.contract_in_date / c.one_to_one end as contract_in_date_pct,
     100.0 * c.supervisor_trained / c.sessions_held as supervisor_trained_pct

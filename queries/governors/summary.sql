@@ -1,16 +1,24 @@
 -- The headline figures of the report year, one row per school and a TOTAL row per trust
--- (spec 03, governors/summary.csv). The columns are oversight's choice (docs/outputs.md):
+-- (spec 03, governors/summary.csv). The columns are oversight's choice, and every
+-- headline card, "schools at a glance" cell and chart reading of the packs is one of
+-- them (the packs count nothing themselves):
 --   frequency_due, frequency_met, frequency_met_pct: person-periods judged under the
 --     per-period rules, and met (spec 02 §1);
 --   gap_checks, gap_met: people judged under gap rules, and met (spec 02 §1);
---   actions_on_time_pct: on-time share of the actions due in the report year
---     (spec 02 §3); overdue_actions: actions overdue on the as-of date, any year;
---   open_cases, drifting_cases: children's cases (suppressed when 1 or 2, and in TOTAL
---     rows per spec 02, "Suppression", when the file is written);
---   dsls_over_caseload: DSLs and DDSLs over the weighted caseload threshold (spec 02 §5);
+--   actions_done_on_time, actions_done_late, actions_overdue, actions_not_yet_due: the
+--     actions due in the report year by class (spec 02 §3); actions_judged = the first
+--     three; actions_on_time_pct = actions_done_on_time / actions_judged;
+--     overdue_actions: actions overdue on the as-of date, due in any year;
+--   open_cases, drifting_cases: children's cases open on the as-of date, and those with
+--     a drift flag (spec 02 §4): case counts, protected as spec 02 "Disclosure control"
+--     says when the report is published;
+--   dsls_listed, dsls_over_caseload: DSLs and deputies in workload_dsl.csv, and those
+--     over their weighted caseload threshold (spec 02 §5);
 --   sessions_held, recorded_on_time_pct, signed_both_pct: held sessions of the report
---     year so far (spec 02 §6); functions_balanced_pct: people in scope whose sessions
---     covered every required function (spec 02 §6).
+--     year so far (spec 02 §6); recorded_on_time_pct is over the sessions whose
+--     recording is judged;
+--   people_in_scope, functions_balanced, functions_balanced_pct: people in scope on the
+--     as-of date, and those whose sessions covered every required function (spec 02 §6).
 -- Rates are worked out from the summed counts, never averaged across schools.
 -- Grain: one row per school, plus one TOTAL row per trust (school_urn = 'TOTAL').
 with frequency_counts as (
@@ -26,16 +34,24 @@ gap_counts as (
     group by trust_id, school_urn
 ),
 
-action_counts as (
-    select
-        a.trust_id,
-        a.school_urn,
-        sum(case when a.class = 'done_on_time' and starts_with(a.period_id, p.report_year) then 1 else 0 end) as actions_on_time,
-        sum(case when a.class in ('done_on_time', 'done_late', 'overdue') and starts_with(a.period_id, p.report_year) then 1 else 0 end) as actions_judged,
-        sum(case when a.class = 'overdue' then 1 else 0 end) as overdue_actions
+actions_in_year as (
+    select a.trust_id, a.school_urn, a.class, (due.academic_year = p.report_year) as in_report_year
     from actions as a
     cross join report_params as p
-    group by a.trust_id, a.school_urn
+    left join calendar_periods as due on due.period_id = a.period_id
+),
+
+action_counts as (
+    select
+        trust_id,
+        school_urn,
+        sum(case when in_report_year and class = 'done_on_time' then 1 else 0 end) as actions_done_on_time,
+        sum(case when in_report_year and class = 'done_late' then 1 else 0 end) as actions_done_late,
+        sum(case when in_report_year and class = 'overdue' then 1 else 0 end) as actions_overdue,
+        sum(case when in_report_year and class = 'not_yet_due' then 1 else 0 end) as actions_not_yet_due,
+        sum(case when class = 'overdue' then 1 else 0 end) as overdue_actions
+    from actions_in_year
+    group by trust_id, school_urn
 ),
 
 drift_counts as (
@@ -45,7 +61,11 @@ drift_counts as (
 ),
 
 caseload_counts as (
-    select trust_id, school_urn, sum(case when over_caseload then 1 else 0 end) as dsls_over_caseload
+    select
+        trust_id,
+        school_urn,
+        count(*) as dsls_listed,
+        sum(case when over_caseload then 1 else 0 end) as dsls_over_caseload
     from workload
     where role in ('DSL', 'DDSL')
     group by trust_id, school_urn
@@ -56,6 +76,7 @@ recording_counts as (
         trust_id,
         school_urn,
         count(*) as sessions_held,
+        sum(case when recorded_on_time is not null then 1 else 0 end) as recording_judged,
         sum(case when recorded_on_time then 1 else 0 end) as recorded_on_time,
         sum(case when signed_both then 1 else 0 end) as signed_both
     from recording
@@ -78,13 +99,17 @@ per_school as (
         coalesce(f.frequency_met, 0) as frequency_met,
         coalesce(g.gap_checks, 0) as gap_checks,
         coalesce(g.gap_met, 0) as gap_met,
-        coalesce(a.actions_on_time, 0) as actions_on_time,
-        coalesce(a.actions_judged, 0) as actions_judged,
+        coalesce(a.actions_done_on_time, 0) as actions_done_on_time,
+        coalesce(a.actions_done_late, 0) as actions_done_late,
+        coalesce(a.actions_overdue, 0) as actions_overdue,
+        coalesce(a.actions_not_yet_due, 0) as actions_not_yet_due,
         coalesce(a.overdue_actions, 0) as overdue_actions,
         coalesce(d.open_cases, 0) as open_cases,
         coalesce(d.drifting_cases, 0) as drifting_cases,
+        coalesce(w.dsls_listed, 0) as dsls_listed,
         coalesce(w.dsls_over_caseload, 0) as dsls_over_caseload,
         coalesce(r.sessions_held, 0) as sessions_held,
+        coalesce(r.recording_judged, 0) as recording_judged,
         coalesce(r.recorded_on_time, 0) as recorded_on_time,
         coalesce(r.signed_both, 0) as signed_both,
         coalesce(fn.people_in_scope, 0) as people_in_scope,
@@ -109,13 +134,17 @@ per_trust as (
         sum(frequency_met) as frequency_met,
         sum(gap_checks) as gap_checks,
         sum(gap_met) as gap_met,
-        sum(actions_on_time) as actions_on_time,
-        sum(actions_judged) as actions_judged,
+        sum(actions_done_on_time) as actions_done_on_time,
+        sum(actions_done_late) as actions_done_late,
+        sum(actions_overdue) as actions_overdue,
+        sum(actions_not_yet_due) as actions_not_yet_due,
         sum(overdue_actions) as overdue_actions,
         sum(open_cases) as open_cases,
         sum(drifting_cases) as drifting_cases,
+        sum(dsls_listed) as dsls_listed,
         sum(dsls_over_caseload) as dsls_over_caseload,
         sum(sessions_held) as sessions_held,
+        sum(recording_judged) as recording_judged,
         sum(recorded_on_time) as recorded_on_time,
         sum(signed_both) as signed_both,
         sum(people_in_scope) as people_in_scope,
@@ -139,14 +168,25 @@ select
     case when frequency_due > 0 then 100.0 * frequency_met / frequency_due end as frequency_met_pct,
     gap_checks,
     gap_met,
-    case when actions_judged > 0 then 100.0 * actions_on_time / actions_judged end as actions_on_time_pct,
+    actions_done_on_time,
+    actions_done_late,
+    actions_overdue,
+    actions_not_yet_due,
+    actions_done_on_time + actions_done_late + actions_overdue as actions_judged,
+    case
+        when actions_done_on_time + actions_done_late + actions_overdue > 0
+            then 100.0 * actions_done_on_time / (actions_done_on_time + actions_done_late + actions_overdue)
+    end as actions_on_time_pct,
     overdue_actions,
     open_cases,
     drifting_cases,
+    dsls_listed,
     dsls_over_caseload,
     sessions_held,
-    case when sessions_held > 0 then 100.0 * recorded_on_time / sessions_held end as recorded_on_time_pct,
+    case when recording_judged > 0 then 100.0 * recorded_on_time / recording_judged end as recorded_on_time_pct,
     case when sessions_held > 0 then 100.0 * signed_both / sessions_held end as signed_both_pct,
+    people_in_scope,
+    balanced as functions_balanced,
     case when people_in_scope > 0 then 100.0 * balanced / people_in_scope end as functions_balanced_pct
 from both_levels
 order by trust_id, school_urn

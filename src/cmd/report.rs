@@ -8,79 +8,65 @@
 use std::process::ExitCode;
 
 use anyhow::Context;
-use chrono::NaiveDate;
 
 use super::{spinner, today};
 use crate::cli::{Output, ReportArgs};
-use crate::metrics::{self, Metrics, ReportParams};
-use crate::policy::Policy;
+use crate::context::{Draw, ReportRequest, ReportRun};
+use crate::metrics;
+use crate::report::published::cell::Text;
+use crate::report::published::{Published, Summary};
 use crate::report::{self, Written};
-use crate::store::Store;
 
 pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
-    let outcome = make_report(&args, output)?;
+    let run = ReportRun::resolve(ReportRequest {
+        store: &args.store,
+        policy: &args.policy,
+        out: &args.out,
+        as_of: args.as_of.unwrap_or_else(today),
+        year: args.year,
+        trusts: &args.trusts,
+        draw: if args.tables_only {
+            Draw::TablesOnly
+        } else {
+            Draw::Everything
+        },
+    })?;
+    let outcome = make_report(&run, output)?;
     if !output.quiet {
-        print!("{}", outcome.summary());
+        print!("{}", outcome.summary(&run));
         println!(
             "{} files written to {}",
-            outcome.files(),
-            args.out.display()
+            outcome.written.len(),
+            run.out.display()
         );
-        if !args.tables_only {
+        if run.draw == Draw::Everything {
             println!(
                 "Governors' pack: {}",
-                args.out.join(report::GOVERNORS_PACK).display()
+                run.out.join(report::GOVERNORS_PACK).display()
             );
         }
     }
     Ok(ExitCode::SUCCESS)
 }
 
-/// A finished report: the figures and the files written.
+/// A finished report: the published figures and the files written.
 pub struct ReportOutcome {
-    pub metrics: Metrics,
+    pub published: Published,
     pub written: Vec<Written>,
-    /// The policy's suppression threshold, for the printed summary.
-    pub suppress_below: u32,
 }
 
-impl ReportOutcome {
-    /// How many files were written.
-    pub fn files(&self) -> usize {
-        self.written.len()
-    }
-}
-
-/// Loads the policy, computes the metrics over the store (over the trusts `--trust`
-/// names, or every trust) and writes every output.
-pub fn make_report(args: &ReportArgs, output: Output) -> anyhow::Result<ReportOutcome> {
-    let (store_dir, policy_path, out) = (&args.store, &args.policy, &args.out);
-    let as_of: NaiveDate = args.as_of.unwrap_or_else(today);
-    anyhow::ensure!(
-        store_dir.is_dir(),
-        "no store at {}: run `oversight ingest` first",
-        store_dir.display()
-    );
-    let store = Store::open(store_dir)?;
-    let policy = Policy::load(policy_path)?;
-    let params = ReportParams::resolve(&policy, as_of, args.year.as_deref())?;
+/// Computes the metrics of `run` and writes every output.
+pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutcome> {
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
-    let trusts = store.trusts_in_scope(&args.trusts)?;
-    let metrics = metrics::compute(&store, &policy, &params, &trusts)?;
-    // The earlier years are for the trend chart only.
-    let earlier = if args.tables_only {
-        Vec::new()
-    } else {
-        metrics::earlier_years(
-            &store,
-            &policy,
-            &params,
-            &trusts,
-            report::EARLIER_YEARS,
-            &report::EARLIER_YEAR_FILES,
-        )?
-    };
+    let metrics = metrics::compute(run)?;
+    // The earlier years of `trend.csv` (only the queries behind it run for them): the
+    // same file whether or not the charts are drawn.
+    let earlier = metrics::earlier_years(
+        run,
+        report::EARLIER_YEARS,
+        &report::published::EARLIER_YEAR_FILES,
+    )?;
     progress.finish_and_clear();
     let computed = started.elapsed();
     if output.verbose {
@@ -91,19 +77,14 @@ pub fn make_report(args: &ReportArgs, output: Output) -> anyhow::Result<ReportOu
             "  {:<22} {:>8.1} ms ({} trusts; with {} earlier years for the trend)",
             "metrics in all",
             computed.as_secs_f64() * 1000.0,
-            trusts.len(),
+            run.trusts.len(),
             earlier.len()
         );
     }
     let progress = spinner(output, "writing the report");
     let started = std::time::Instant::now();
-    let extent = if args.tables_only {
-        report::Extent::TablesOnly
-    } else {
-        report::Extent::Everything { earlier: &earlier }
-    };
-    let written = report::write(out, &metrics, extent, &policy, policy_path, &store, &trusts)
-        .with_context(|| format!("writing the report into {}", out.display()))?;
+    let (published, written) = report::write(run, &metrics, &earlier)
+        .with_context(|| format!("writing the report into {}", run.out.display()))?;
     progress.finish_and_clear();
     if output.verbose {
         eprintln!(
@@ -113,36 +94,22 @@ pub fn make_report(args: &ReportArgs, output: Output) -> anyhow::Result<ReportOu
             written.len()
         );
     }
-    Ok(ReportOutcome {
-        metrics,
-        written,
-        suppress_below: policy.suppress_below(),
-    })
+    Ok(ReportOutcome { published, written })
 }
 
 impl ReportOutcome {
-    /// Per school: frequency met %, actions on time %, drifting cases, DSLs over caseload.
-    pub fn summary(&self) -> String {
-        summary_text(&self.metrics, self.suppress_below)
+    /// Per school: frequency met %, actions on time %, drifting cases, DSLs over
+    /// caseload, as `summary.csv` shows them.
+    pub fn summary(&self, run: &ReportRun) -> String {
+        summary_text(&self.published.summary, run)
     }
 }
 
-fn summary_text(metrics: &Metrics, suppress_below: u32) -> String {
-    let file = report::OUTPUT_FILES
-        .iter()
-        .find(|f| f.name == "summary")
-        .expect("summary is an output");
-    let rows = report::render(file, metrics, suppress_below).unwrap_or_default();
-    let at = |name: &str| {
-        file.columns
-            .iter()
-            .position(|c| *c == name)
-            .expect("a summary column")
-    };
+fn summary_text(rows: &[Summary], run: &ReportRun) -> String {
     let mut text = format!(
         "Report year {} as of {}\n\n{:<8} {:<7} {:<36} {:>10} {:>10} {:>9} {:>10}\n",
-        metrics.params.report_year,
-        metrics.params.as_of,
+        run.params.report_year,
+        run.params.as_of,
         "trust",
         "school",
         "name",
@@ -152,16 +119,16 @@ fn summary_text(metrics: &Metrics, suppress_below: u32) -> String {
         "DSLs over"
     );
     for row in rows {
-        let name: String = row[at("school_name")].chars().take(36).collect();
+        let name: String = row.school_name.chars().take(36).collect();
         text.push_str(&format!(
             "{:<8} {:<7} {:<36} {:>10} {:>10} {:>9} {:>10}\n",
-            row[at("trust_id")],
-            row[at("school_urn")],
+            row.trust_id,
+            row.school_urn,
             name,
-            row[at("frequency_met_pct")],
-            row[at("actions_on_time_pct")],
-            row[at("drifting_cases")],
-            row[at("dsls_over_caseload")],
+            row.frequency_met_pct.text(),
+            row.actions_on_time_pct.text(),
+            row.drifting_cases.text(),
+            row.dsls_over_caseload,
         ));
     }
     text.push('\n');

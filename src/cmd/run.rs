@@ -12,7 +12,8 @@ use anyhow::Context;
 
 use super::report::make_report;
 use super::{examples, ingest::find_bundles, spinner, today};
-use crate::cli::{Output, ReportArgs};
+use crate::cli::Output;
+use crate::context::{Draw, ReportRequest, ReportRun};
 use crate::ingest::{self, PseudonymKey};
 
 /// Where `run` writes.
@@ -35,18 +36,18 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         print!("{}", ingested.display(examples(output)));
         println!();
     }
-    let args = ReportArgs {
-        store: store.clone(),
-        policy: sample.join("policy.toml"),
-        out: out.clone(),
-        as_of: None,
+    let run = ReportRun::resolve(ReportRequest {
+        store: &store,
+        policy: &sample.join("policy.toml"),
+        out: &out,
+        as_of: today(),
         year: None,
-        trusts: Vec::new(),
-        tables_only: false,
-    };
-    let report = make_report(&args, output)?;
+        trusts: &[],
+        draw: Draw::Everything,
+    })?;
+    let report = make_report(&run, output)?;
     if !output.quiet {
-        print!("{}", report.summary());
+        print!("{}", report.summary(&run));
         println!("Store:      {}", store.display());
         println!("Restricted: {}", out.join("restricted").display());
         println!("Governors:  {}", out.join("governors").display());

@@ -25,6 +25,7 @@ use rayon::prelude::*;
 
 pub use params::ReportParams;
 
+use crate::context::ReportRun;
 use crate::contract::Table;
 use crate::policy::Policy;
 use crate::store::{Store, StoreError};
@@ -113,6 +114,7 @@ pub const QUERIES: &[Query] = &[
         "governors/recording_by_school.sql"
     ),
     query!(Governors, "summary", "governors/summary.sql"),
+    query!(Governors, "trend", "governors/trend.sql"),
 ];
 
 /// Every output table, by name.
@@ -130,15 +132,10 @@ impl Metrics {
     }
 }
 
-/// Runs every query over the rows of `trusts` (sorted) in `store`, for `params`.
-pub fn compute(
-    store: &Store,
-    policy: &Policy,
-    params: &ReportParams,
-    trusts: &[String],
-) -> Result<Metrics, MetricsError> {
+/// Runs every query over the rows of the run's trusts, for its as-of date and year.
+pub fn compute(run: &ReportRun) -> Result<Metrics, MetricsError> {
     let every: Vec<&'static Query> = QUERIES.iter().collect();
-    compute_for(store, policy, params, trusts, &every)
+    compute_for(&run.store, &run.policy, &run.params, &run.trusts, &every)
 }
 
 /// Runs `queries` (in order, each reading only the ones before it) slice by slice.
@@ -271,26 +268,20 @@ fn reads(sql: &str, name: &str) -> bool {
 /// charts' trend reaches back over (spec 03, "Charts and packs": "the trust's trend
 /// across half-terms and years"). Only the queries behind `files` run for them.
 pub fn earlier_years(
-    store: &Store,
-    policy: &Policy,
-    params: &ReportParams,
-    trusts: &[String],
+    run: &ReportRun,
     count: usize,
     files: &[&str],
 ) -> Result<Vec<Metrics>, MetricsError> {
-    let years = policy.calendar().years();
-    let Some(at) = years
-        .iter()
-        .position(|y| y.to_string() == params.report_year)
-    else {
+    let years = run.policy.calendar().years();
+    let Some(at) = years.iter().position(|y| *y == run.params.report_year) else {
         return Ok(Vec::new());
     };
     let queries = needed(files);
     years[at.saturating_sub(count)..at]
         .iter()
         .map(|year| {
-            let params = ReportParams::resolve(policy, params.as_of, Some(&year.to_string()))?;
-            compute_for(store, policy, &params, trusts, &queries)
+            let params = ReportParams::resolve(&run.policy, run.params.as_of, Some(*year))?;
+            compute_for(&run.store, &run.policy, &params, &run.trusts, &queries)
         })
         .collect()
 }

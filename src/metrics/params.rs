@@ -11,8 +11,7 @@ use crate::policy::{AcademicYear, Policy};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ReportParams {
     pub as_of: NaiveDate,
-    /// `2025/26`.
-    pub report_year: String,
+    pub report_year: AcademicYear,
     /// The first half-term's first day.
     pub year_starts_on: NaiveDate,
     /// The last half-term's last day.
@@ -25,13 +24,11 @@ impl ReportParams {
     pub fn resolve(
         policy: &Policy,
         as_of: NaiveDate,
-        year: Option<&str>,
+        year: Option<AcademicYear>,
     ) -> Result<Self, MetricsError> {
         let calendar = policy.calendar();
         let year: AcademicYear = match year {
-            Some(text) => text
-                .parse()
-                .map_err(|e| MetricsError::Params(format!("--year: {e}")))?,
+            Some(year) => year,
             None => calendar
                 .academic_year_of(as_of)
                 .map_err(|e| MetricsError::Params(format!("--as-of {as_of}: {e}")))?,
@@ -43,7 +40,7 @@ impl ReportParams {
         })?;
         Ok(ReportParams {
             as_of,
-            report_year: year.to_string(),
+            report_year: year,
             year_starts_on: period.starts_on,
             year_ends_on: period.ends_on,
         })
@@ -60,7 +57,7 @@ impl ReportParams {
             1,
             vec![
                 date("as_of", self.as_of),
-                Column::new("report_year".into(), [self.report_year.as_str()]),
+                Column::new("report_year".into(), [self.report_year.to_string()]),
                 date("year_starts_on", self.year_starts_on),
                 date("year_ends_on", self.year_ends_on),
             ],

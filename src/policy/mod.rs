@@ -105,6 +105,9 @@ pub struct Policy {
     schools: BTreeMap<String, Settings>,
     #[serde(skip)]
     calendar_data: Calendar,
+    /// The SHA-256 of the policy file's bytes as read, for `manifest.json` and the packs.
+    #[serde(skip)]
+    sha256: String,
 }
 
 impl Policy {
@@ -117,6 +120,7 @@ impl Policy {
             file: file.clone(),
             source,
         })?;
+        let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
         let raw: RawPolicyFile =
             toml::from_str(&text).map_err(|e| PolicyError::from_toml(&file, &text, &e))?;
         let dir = path.parent().unwrap_or(Path::new(""));
@@ -214,7 +218,13 @@ impl Policy {
             defaults,
             schools,
             calendar_data,
+            sha256,
         })
+    }
+
+    /// The SHA-256 of the policy file's bytes, as read by [`Policy::load`].
+    pub fn sha256(&self) -> &str {
+        &self.sha256
     }
 
     /// The resolved settings of a school: its own table's, or the defaults' when the

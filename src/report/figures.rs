@@ -1,128 +1,38 @@
-//! The governors' figures as the charts and packs read them: the cells of the governors'
-//! CSV files, formatted and suppressed exactly as they are written, grouped by trust and
-//! school, with the calendar columns the time charts are drawn over.
+//! The published figures as the charts and packs read them: the typed governors' rows
+//! ([`Published`]) grouped by trust and school, with the calendar columns the time
+//! charts are drawn over, and the few words every chart and pack uses.
 //!
-//! Charts and packs read these cells, never the metric frames: whatever a governor or an
-//! inspector sees is what `governors/*.csv` says, so a suppressed count stays `c` on
-//! every page and no restricted figure can slip into a pack (spec 02, "Suppression in
-//! outputs for governors and inspectors").
+//! Charts and packs read these rows, never the metric frames, and count nothing: each
+//! number they show is a field of a published row, so it is shown, or `c`, exactly as
+//! its CSV file has it (spec 02, "Disclosure control"; spec 03, "Charts and packs").
 
-use std::collections::BTreeMap;
 use std::ops::Range;
 
 use chrono::NaiveDate;
 
-use super::format::unescape_spreadsheet;
-use super::outputs::{Audience, OUTPUT_FILES, OutputFile};
-use super::suppress::SUPPRESSED;
-use crate::metrics::Metrics;
-use crate::policy::{Granularity, Policy, Settings};
+use super::published::{
+    ActionsBySchool, DriftBySchool, FrequencyBySchool, Published, RecordingBySchool, Summary,
+    Trend, WorkloadDsl,
+};
+use crate::context::ReportRun;
+use crate::policy::{AcademicYear, Granularity, Settings};
 
-/// How many years before the report year the time charts go back: with the report year,
+/// How many years before the report year the trend goes back: with the report year,
 /// three years of half-terms, about as many as a printed page shows legibly.
 pub const EARLIER_YEARS: usize = 2;
-
-/// The governors' files the time charts read for earlier years.
-pub const EARLIER_YEAR_FILES: [&str; 2] = ["frequency_by_school", "recording_by_school"];
-
-/// One governors' file as written: its columns and formatted, suppressed cells.
-#[derive(Debug, Clone, Default)]
-pub struct Table {
-    pub columns: &'static [&'static str],
-    pub rows: Vec<Row>,
-}
-
-/// One row of a governors' file.
-#[derive(Debug, Clone)]
-pub struct Row {
-    columns: &'static [&'static str],
-    cells: Vec<String>,
-}
-
-/// A cell read as a figure.
-#[derive(Debug, Clone, Copy, PartialEq)]
-pub enum Figure {
-    Number(f64),
-    /// Written as `c`: a small count of children's cases, or worked out from one.
-    Suppressed,
-    /// An empty cell: nothing to judge (a rate with no denominator).
-    Missing,
-}
-
-impl Figure {
-    /// The number, if the cell holds one.
-    pub fn number(self) -> Option<f64> {
-        match self {
-            Figure::Number(n) => Some(n),
-            _ => None,
-        }
-    }
-}
-
-impl Row {
-    /// The cell of `column` as written in the CSV (a name keeps no spreadsheet escape).
-    pub fn text(&self, column: &str) -> &str {
-        let at = self
-            .columns
-            .iter()
-            .position(|c| *c == column)
-            .unwrap_or_else(|| panic!("no column {column} in {:?}", self.columns));
-        &self.cells[at]
-    }
-
-    /// The cell of `column` as a figure.
-    pub fn figure(&self, column: &str) -> Figure {
-        match self.text(column) {
-            "" => Figure::Missing,
-            SUPPRESSED => Figure::Suppressed,
-            text => text.parse().map_or(Figure::Missing, Figure::Number),
-        }
-    }
-
-    /// A whole-number cell (counts of people, sessions and actions are never suppressed).
-    pub fn count(&self, column: &str) -> u64 {
-        self.figure(column).number().map_or(0, |n| n as u64)
-    }
-
-    /// A text cell from an export (a name), as the person wrote it.
-    pub fn name(&self, column: &str) -> String {
-        unescape_spreadsheet(self.text(column)).to_string()
-    }
-}
-
-impl Table {
-    /// The rows of one governors' file rendered for a report.
-    pub fn new(file: &OutputFile, rendered: Vec<Vec<String>>) -> Table {
-        Table {
-            columns: file.columns,
-            rows: rendered
-                .into_iter()
-                .map(|cells| Row {
-                    columns: file.columns,
-                    cells,
-                })
-                .collect(),
-        }
-    }
-
-    fn for_school<'a>(&'a self, trust: &'a str, urn: &'a str) -> impl Iterator<Item = &'a Row> {
-        self.rows
-            .iter()
-            .filter(move |r| r.text("trust_id") == trust && r.text("school_urn") == urn)
-    }
-}
 
 /// A half-term the time charts show, in calendar order.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct HalfTermColumn {
     /// `2026/27 AU1`.
     pub id: String,
+    pub year: AcademicYear,
     pub starts_on: NaiveDate,
     /// Started but not ended by the as-of date: not judged yet (spec 02, "Calendar").
     pub in_progress: bool,
 }
 
-/// A period of the years shown that had started by the as-of date.
+/// A period of the report year that had started by the as-of date.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ShownPeriod {
     /// `2026/27 AU1`, `2026/27 AU` or `2026/27`.
@@ -130,41 +40,47 @@ pub struct ShownPeriod {
     pub granularity: Granularity,
     /// Ended before the as-of date, so judged (spec 02, "Calendar").
     pub complete: bool,
-    /// The columns of [`Figures::half_terms`] it spans (a term two, a year six, fewer
-    /// while its later half-terms have not started).
+    /// The columns of [`Figures::year_columns`] it spans, counted from the report year's
+    /// first half-term (a term two, a year six, fewer while its later half-terms have
+    /// not started).
     pub columns: Range<usize>,
 }
 
-/// One school's figures and the policy they were judged against.
+/// One school's published rows and the policy they were judged against.
 #[derive(Debug, Clone)]
 pub struct SchoolFigures {
+    pub trust_id: String,
     pub urn: String,
     pub name: String,
     /// Its `summary.csv` row.
-    pub summary: Row,
-    /// Its `frequency_by_school.csv` rows, every year shown.
-    pub frequency: Vec<Row>,
+    pub summary: Summary,
+    /// Its `frequency_by_school.csv` rows (the report year).
+    pub frequency: Vec<FrequencyBySchool>,
     /// Its `actions_by_school.csv` rows (all years: actions are not limited to one).
-    pub actions: Vec<Row>,
+    pub actions: Vec<ActionsBySchool>,
     /// Its `drift_by_school.csv` row.
-    pub drift: Option<Row>,
+    pub drift: Option<DriftBySchool>,
     /// Its `workload_dsl.csv` rows.
-    pub workload: Vec<Row>,
-    /// Its `recording_by_school.csv` rows, every year shown.
-    pub recording: Vec<Row>,
+    pub workload: Vec<WorkloadDsl>,
+    /// Its `recording_by_school.csv` rows (the report year).
+    pub recording: Vec<RecordingBySchool>,
+    /// Its `trend.csv` rows, every year shown.
+    pub trend: Vec<Trend>,
     /// Its resolved policy settings.
     pub settings: Settings,
-    /// Its rules in plain English ([`Policy::describe`]).
+    /// Its rules in plain English.
     pub rules_in_words: Vec<String>,
 }
 
-/// One trust: its `TOTAL` row and its schools.
+/// One trust: its `TOTAL` rows and its schools.
 #[derive(Debug, Clone)]
 pub struct TrustFigures {
     pub id: String,
     pub name: String,
     /// Its `summary.csv` TOTAL row.
-    pub total: Row,
+    pub total: Summary,
+    /// Its `trend.csv` TOTAL rows, every year shown.
+    pub trend: Vec<Trend>,
     pub schools: Vec<SchoolFigures>,
 }
 
@@ -172,157 +88,179 @@ pub struct TrustFigures {
 #[derive(Debug, Clone)]
 pub struct Figures {
     pub as_of: NaiveDate,
-    pub report_year: String,
+    pub report_year: AcademicYear,
     /// Case counts from 1 to this minus one are `c`.
     pub suppress_below: u32,
-    /// The academic years the time charts cover, oldest first.
-    pub years: Vec<String>,
-    /// Earlier years left out of the time charts because the store holds no supervision
-    /// session held in them (the exports do not reach back that far).
-    pub years_without_sessions: Vec<String>,
+    /// The academic years the trend covers, oldest first.
+    pub years: Vec<AcademicYear>,
+    /// Earlier years left out of the trend because no supervision session was held in
+    /// them (the exports do not reach back that far).
+    pub years_without_sessions: Vec<AcademicYear>,
     /// The half-terms of `years` that had started by the as-of date.
     pub half_terms: Vec<HalfTermColumn>,
-    /// Every half-term, term and year of `years` that had started by the as-of date.
+    /// The report year's half-terms within `half_terms`.
+    pub year_columns: Range<usize>,
+    /// Every half-term, term and year of the report year that had started by the as-of
+    /// date.
     pub periods: Vec<ShownPeriod>,
     pub trusts: Vec<TrustFigures>,
 }
 
-/// The rendered governors' tables of one report year, by file name.
-pub type Rendered = BTreeMap<&'static str, Vec<Vec<String>>>;
-
 impl Figures {
-    /// Groups the governors' tables of the report year (`current`, rendered from
-    /// `metrics`) and of earlier years (`earlier`, oldest first, by academic year) by
-    /// trust and school.
-    pub fn new(
-        metrics: &Metrics,
-        current: &Rendered,
-        earlier: &[(String, Rendered)],
-        policy: &Policy,
-    ) -> Figures {
-        let table = |rendered: &Rendered, name: &str| {
-            let file = governors_file(name);
-            Table::new(file, rendered.get(name).cloned().unwrap_or_default())
+    /// Groups the published rows by trust and school, with the calendar of `run`.
+    pub fn new(run: &ReportRun, published: &Published) -> Figures {
+        let as_of = run.params.as_of;
+        let report_year = run.params.report_year;
+        let calendar = run.policy.calendar();
+        // An earlier year counts when a session was held in it; the report year always.
+        let held_in = |year: AcademicYear| {
+            published.trend.iter().any(|t| {
+                t.period_id.as_ref().is_some_and(|p| p.year == year) && t.sessions_held > 0
+            })
         };
-        let summary = table(current, "summary");
-        let drift = table(current, "drift_by_school");
-        let workload = table(current, "workload_dsl");
-        let actions = table(current, "actions_by_school");
-
-        // Earlier years count when anything was held in them; the report year always does.
-        let mut years = Vec::new();
-        let mut years_without_sessions = Vec::new();
-        let mut frequency = Vec::new();
-        let mut recording = Vec::new();
-        for (year, rendered) in earlier {
-            let held = table(rendered, "recording_by_school");
-            if held.rows.is_empty() {
-                years_without_sessions.push(year.clone());
-                continue;
-            }
-            years.push(year.clone());
-            frequency.extend(table(rendered, "frequency_by_school").rows);
-            recording.extend(held.rows);
-        }
-        years.push(metrics.params.report_year.clone());
-        frequency.extend(table(current, "frequency_by_school").rows);
-        recording.extend(table(current, "recording_by_school").rows);
-        let frequency = Table {
-            columns: governors_file("frequency_by_school").columns,
-            rows: frequency,
-        };
-        let recording = Table {
-            columns: governors_file("recording_by_school").columns,
-            rows: recording,
-        };
-
-        let as_of = metrics.params.as_of;
-        let calendar = policy.calendar();
-        let shown_years: Vec<_> = calendar
-            .years()
+        let earlier: Vec<AcademicYear> = published
+            .trend
+            .iter()
+            .filter_map(|t| t.period_id.as_ref().map(|p| p.year))
+            .filter(|year| *year < report_year)
+            .collect::<std::collections::BTreeSet<_>>()
             .into_iter()
-            .filter(|y| years.contains(&y.to_string()))
             .collect();
+        let (mut years, years_without_sessions): (Vec<_>, Vec<_>) =
+            earlier.into_iter().partition(|year| held_in(*year));
+        years.push(report_year);
+
         let half_terms: Vec<HalfTermColumn> = calendar
             .half_terms()
             .iter()
-            .filter(|h| shown_years.contains(&h.academic_year) && h.starts_on <= as_of)
+            .filter(|h| years.contains(&h.academic_year) && h.starts_on <= as_of)
             .map(|h| HalfTermColumn {
                 id: h.id(),
+                year: h.academic_year,
                 starts_on: h.starts_on,
                 in_progress: !h.period().is_complete(as_of),
             })
             .collect();
+        let first = half_terms
+            .iter()
+            .position(|h| h.year == report_year)
+            .unwrap_or(half_terms.len());
+        let year_columns = first..half_terms.len();
+        let year_half_terms = &half_terms[year_columns.clone()];
         let mut periods = Vec::new();
-        for year in &shown_years {
-            for granularity in [
-                Granularity::HalfTerm,
-                Granularity::Term,
-                Granularity::AcademicYear,
-            ] {
-                for period in calendar.periods(*year, granularity) {
-                    let inside = |h: &HalfTermColumn| period.contains(h.starts_on);
-                    let Some(first) = half_terms.iter().position(inside) else {
-                        continue;
-                    };
-                    let count = half_terms[first..].iter().take_while(|h| inside(h)).count();
-                    periods.push(ShownPeriod {
-                        id: period.id.clone(),
-                        granularity,
-                        complete: period.is_complete(as_of),
-                        columns: first..first + count,
-                    });
-                }
+        for granularity in [
+            Granularity::HalfTerm,
+            Granularity::Term,
+            Granularity::AcademicYear,
+        ] {
+            for period in calendar.periods(report_year, granularity) {
+                let inside = |h: &HalfTermColumn| period.contains(h.starts_on);
+                let Some(start) = year_half_terms.iter().position(inside) else {
+                    continue;
+                };
+                let count = year_half_terms[start..]
+                    .iter()
+                    .take_while(|h| inside(h))
+                    .count();
+                periods.push(ShownPeriod {
+                    id: period.id.clone(),
+                    granularity,
+                    complete: period.is_complete(as_of),
+                    columns: start..start + count,
+                });
             }
         }
 
+        let shown = |t: &&Trend| {
+            t.period_id
+                .as_ref()
+                .is_some_and(|p| years.contains(&p.year))
+        };
         let mut trusts: Vec<TrustFigures> = Vec::new();
-        for row in &summary.rows {
-            if row.text("school_urn") == "TOTAL" {
-                continue;
-            }
-            let trust = row.text("trust_id");
-            let urn = row.text("school_urn");
-            let school = SchoolFigures {
-                urn: urn.to_string(),
-                name: row.name("school_name"),
-                summary: row.clone(),
-                frequency: frequency.for_school(trust, urn).cloned().collect(),
-                actions: actions.for_school(trust, urn).cloned().collect(),
-                drift: drift.for_school(trust, urn).next().cloned(),
-                workload: workload.for_school(trust, urn).cloned().collect(),
-                recording: recording.for_school(trust, urn).cloned().collect(),
-                settings: policy.settings(urn).clone(),
-                rules_in_words: policy.describe(urn),
-            };
-            match trusts.iter_mut().find(|t| t.id == trust) {
-                Some(t) => t.schools.push(school),
-                None => {
-                    let total = summary
-                        .rows
-                        .iter()
-                        .find(|r| r.text("trust_id") == trust && r.text("school_urn") == "TOTAL")
-                        .cloned()
-                        .unwrap_or_else(|| row.clone());
-                    trusts.push(TrustFigures {
-                        id: trust.to_string(),
-                        name: total.name("school_name"),
-                        total,
-                        schools: vec![school],
-                    });
-                }
-            }
+        for total in published.summary.iter().filter(|r| r.is_total()) {
+            let of_trust = |trust: &str| trust == total.trust_id;
+            let schools = published
+                .summary
+                .iter()
+                .filter(|r| !r.is_total() && of_trust(&r.trust_id))
+                .map(|row| {
+                    let here = |trust: &str, urn: &str| of_trust(trust) && urn == row.school_urn;
+                    SchoolFigures {
+                        trust_id: row.trust_id.clone(),
+                        urn: row.school_urn.clone(),
+                        name: row.school_name.clone(),
+                        summary: row.clone(),
+                        frequency: published
+                            .frequency
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned()
+                            .collect(),
+                        actions: published
+                            .actions
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned()
+                            .collect(),
+                        drift: published
+                            .drift
+                            .iter()
+                            .find(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned(),
+                        workload: published
+                            .workload
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned()
+                            .collect(),
+                        recording: published
+                            .recording
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned()
+                            .collect(),
+                        trend: published
+                            .trend
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .filter(shown)
+                            .cloned()
+                            .collect(),
+                        settings: run.policy.settings(&row.school_urn).clone(),
+                        rules_in_words: run.policy.describe(&row.school_urn),
+                    }
+                })
+                .collect();
+            trusts.push(TrustFigures {
+                id: total.trust_id.clone(),
+                name: total.school_name.clone(),
+                total: total.clone(),
+                trend: published
+                    .trend
+                    .iter()
+                    .filter(|r| of_trust(&r.trust_id) && r.school_urn == total.school_urn)
+                    .filter(shown)
+                    .cloned()
+                    .collect(),
+                schools,
+            });
         }
         Figures {
             as_of,
-            report_year: metrics.params.report_year.clone(),
-            suppress_below: policy.suppress_below(),
+            report_year,
+            suppress_below: run.suppress_below(),
             years,
             years_without_sessions,
             half_terms,
+            year_columns,
             periods,
             trusts,
         }
+    }
+
+    /// The report year's half-terms.
+    pub fn year_half_terms(&self) -> &[HalfTermColumn] {
+        &self.half_terms[self.year_columns.clone()]
     }
 
     /// The shown periods of one granularity, in order.
@@ -332,13 +270,9 @@ impl Figures {
             .filter(move |p| p.granularity == granularity)
     }
 
-    /// The column a judged period's figure is drawn at in a time chart: its last
-    /// half-term (a term is judged when its second half ends).
-    pub fn column_of(&self, period_id: &str) -> Option<usize> {
-        self.periods
-            .iter()
-            .find(|p| p.id == period_id)
-            .map(|p| p.columns.end - 1)
+    /// The column of the trend a half-term's row is drawn at.
+    pub fn column_of(&self, half_term: &str) -> Option<usize> {
+        self.half_terms.iter().position(|h| h.id == half_term)
     }
 
     /// The as-of date as people write it: "23 November 2026".
@@ -354,14 +288,6 @@ impl Figures {
             n => format!("from 1 to {}", n - 1),
         }
     }
-}
-
-/// The governors' file `name`.
-pub fn governors_file(name: &str) -> &'static OutputFile {
-    OUTPUT_FILES
-        .iter()
-        .find(|f| f.audience == Audience::Governors && f.name == name)
-        .unwrap_or_else(|| panic!("{name} is a governors' output"))
 }
 
 /// A period id in plain English: `2026/27 AU1` is "Autumn 1 2026/27", `2026/27 AU` the
@@ -428,17 +354,5 @@ mod tests {
             half_term_label("2025/26 SU2"),
             ("Summer 2".to_string(), "2025/26".to_string())
         );
-    }
-
-    #[test]
-    fn cells_read_as_figures() {
-        let row = Row {
-            columns: &["a", "b", "c", "d"],
-            cells: vec!["3".into(), "c".into(), "".into(), "'-Odd name".into()],
-        };
-        assert_eq!(row.figure("a"), Figure::Number(3.0));
-        assert_eq!(row.figure("b"), Figure::Suppressed);
-        assert_eq!(row.figure("c"), Figure::Missing);
-        assert_eq!(row.name("d"), "-Odd name");
     }
 }

@@ -93,16 +93,6 @@ pub fn escape_spreadsheet(text: &str) -> String {
     }
 }
 
-/// The text an export gave, from a cell written by [`escape_spreadsheet`]: the packs
-/// show a name as the school wrote it, HTML-escaped where it lands instead. (A name
-/// that itself began with `'=` cannot be told apart and loses its `'`.)
-pub fn unescape_spreadsheet(cell: &str) -> &str {
-    match cell.strip_prefix('\'') {
-        Some(rest) if rest.starts_with(['=', '+', '-', '@', '\t', '\r']) => rest,
-        _ => cell,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -149,9 +139,6 @@ mod tests {
             assert_eq!(escape_spreadsheet(bad), format!("'{bad}"));
         }
         assert_eq!(escape_spreadsheet("Ann O'Neil"), "Ann O'Neil");
-        for text in ["=SUM(A1)", "-1", "'quoted", "Ann O'Neil"] {
-            assert_eq!(unescape_spreadsheet(&escape_spreadsheet(text)), text);
-        }
     }
 
     #[test]

@@ -1,17 +1,17 @@
 //! `manifest.json`: what a report was made from (spec 03): the tool version, the as-of
 //! date and report year, the policy file's SHA-256 and the resolved policy, each input
-//! file's SHA-256 and row counts (from the store's ingest log), and each output file's
-//! SHA-256. An auditor can tell exactly what a pack was made from.
+//! file's SHA-256 and row counts (from the store's ingest log), what disclosure control
+//! suppressed and that its audit pinned no cell (spec 02, "Disclosure control"), and
+//! each output file's SHA-256. An auditor can tell exactly what a pack was made from.
 
 use std::collections::BTreeMap;
-use std::path::Path;
 
 use anyhow::Context;
 use serde::Serialize;
 
-use super::{Written, sha256};
-use crate::metrics::Metrics;
-use crate::policy::Policy;
+use super::Written;
+use super::published::DisclosureRecord;
+use crate::context::ReportRun;
 use crate::store::{LOG_FILE, Store};
 
 /// The manifest's file name in the output folder.
@@ -25,6 +25,8 @@ pub struct Manifest {
     pub report_year: String,
     pub policy: PolicyRecord,
     pub inputs: Vec<InputRecord>,
+    /// Disclosure control over the published set, and its audit.
+    pub disclosure: DisclosureRecord,
     pub outputs: Vec<OutputRecord>,
 }
 
@@ -66,29 +68,24 @@ pub struct OutputRecord {
 }
 
 impl Manifest {
-    pub fn new(
-        metrics: &Metrics,
-        policy: &Policy,
-        policy_path: &Path,
-        store: &Store,
-        trusts: &[String],
-    ) -> anyhow::Result<Manifest> {
-        let policy_bytes = std::fs::read(policy_path)
-            .with_context(|| format!("cannot read {}", policy_path.display()))?;
+    /// The manifest of `run`, with what disclosure control did; its outputs are set
+    /// once every file is written ([`Manifest::set_outputs`]).
+    pub fn new(run: &ReportRun, disclosure: &DisclosureRecord) -> anyhow::Result<Manifest> {
         Ok(Manifest {
             tool: "oversight",
             version: env!("CARGO_PKG_VERSION"),
-            as_of: metrics.params.as_of.to_string(),
-            report_year: metrics.params.report_year.clone(),
+            as_of: run.params.as_of.to_string(),
+            report_year: run.params.report_year.to_string(),
             policy: PolicyRecord {
-                file: policy_path.display().to_string(),
-                sha256: sha256(&policy_bytes),
-                resolved: policy.to_json(),
+                file: run.policy_source.path.display().to_string(),
+                sha256: run.policy_source.sha256.clone(),
+                resolved: run.policy.to_json(),
             },
-            inputs: inputs(store)?
+            inputs: inputs(&run.store)?
                 .into_iter()
-                .filter(|input| trusts.iter().any(|trust| input.feeds(trust)))
+                .filter(|input| run.trusts.iter().any(|trust| input.feeds(trust)))
                 .collect(),
+            disclosure: disclosure.clone(),
             outputs: Vec::new(),
         })
     }

@@ -1,23 +1,27 @@
 //! Report: the CSV files for the trust's safeguarding lead (`restricted/`) and for
 //! governors (`governors/`), the charts (`charts/`) and HTML packs
-//! (`governors/pack.html`, `schools/<urn>/evidence.html`) drawn from the governors'
-//! files, and `manifest.json`, which ties every output to the inputs and policy it was
-//! made from (spec 03, "Report outputs", "Charts and packs").
+//! (`governors/pack.html`, `schools/<trust>/<urn>/evidence.html`), and `manifest.json`,
+//! which ties every output to the inputs and policy it was made from (spec 03, "Report
+//! outputs", "Charts and packs").
 //!
-//! The order matters: the CSVs first; then the charts and packs, from the governors'
-//! cells as written (suppressed), so no pack shows a figure its CSV does not; then the
-//! manifest last, listing every file including the charts and packs.
+//! The order matters. First the governors' figures are published ([`published`]):
+//! loaded from their marts as typed rows and protected as one set by disclosure control,
+//! whose audit must find no pinned cell, or nothing at all is written. Then the CSV
+//! files; then the charts and packs, which draw and word the published rows and count
+//! nothing themselves; then the manifest, listing every file.
 //!
 //! Same store, policy and as-of date give byte-identical files: rows are sorted by the
-//! queries, numbers are formatted here by fixed rules, and nothing of the clock goes in.
+//! queries, numbers are formatted by fixed rules, and nothing of the clock goes in.
 
 pub mod charts;
+pub mod disclosure;
 pub mod figures;
 mod format;
 mod manifest;
 pub mod outputs;
 pub mod pack;
-pub mod suppress;
+pub mod published;
+pub mod words;
 
 use std::fs;
 use std::io::Write;
@@ -26,15 +30,15 @@ use std::path::Path;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
-pub use figures::{EARLIER_YEAR_FILES, EARLIER_YEARS};
+pub use figures::EARLIER_YEARS;
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;
-pub use outputs::{Audience, OUTPUT_FILES, OutputFile};
+pub use outputs::{OUTPUT_FILES, OutputFile};
 pub use pack::GOVERNORS_PACK;
 
+use crate::context::{Draw, ReportRun};
 use crate::metrics::Metrics;
-use crate::policy::Policy;
-use crate::store::Store;
+use published::Published;
 
 /// A file the report wrote.
 #[derive(Debug, Clone)]
@@ -45,52 +49,37 @@ pub struct Written {
     pub rows: usize,
 }
 
-/// What a report writes besides the CSV files and the manifest.
-pub enum Extent<'a> {
-    /// The CSV files and the manifest only (`report --tables-only`).
-    TablesOnly,
-    /// The charts and packs too; `earlier` holds the metrics of the report year's
-    /// earlier years (oldest first), for the charts' trend.
-    Everything { earlier: &'a [Metrics] },
-}
-
-/// Writes every CSV file, then (by `extent`) the charts and packs, and the manifest
-/// into `out`; `trusts` are the trusts reported on (the manifest lists the inputs that
-/// fed them).
+/// Publishes the governors' figures of `metrics` (with the trend of the `earlier` years,
+/// oldest first), then writes every CSV file, the charts and packs when the run draws
+/// them, and the manifest into the run's output folder.
 pub fn write(
-    out: &Path,
+    run: &ReportRun,
     metrics: &Metrics,
-    extent: Extent,
-    policy: &Policy,
-    policy_path: &Path,
-    store: &Store,
-    trusts: &[String],
-) -> anyhow::Result<Vec<Written>> {
-    let suppress_below = policy.suppress_below();
+    earlier: &[Metrics],
+) -> anyhow::Result<(Published, Vec<Written>)> {
+    let published = Published::build(metrics, earlier, run.suppress_below())
+        .context("publishing the governors' figures")?;
+    let out = &run.out;
     let mut written = Vec::new();
-    let mut governors = figures::Rendered::new();
     for file in OUTPUT_FILES {
-        if file.audience != Audience::Governors {
-            written.push(stream_csv(file, metrics, out)?);
-            continue;
-        }
-        let rows = render(file, metrics, suppress_below)?;
-        let bytes = to_csv(file.columns, &rows)?;
-        let path = out.join(file.relative_path());
-        write_file(&path, &bytes)?;
-        written.push(Written {
-            path: file.relative_path(),
-            sha256: sha256(&bytes),
-            rows: rows.len(),
-        });
-        governors.insert(file.name, rows);
+        written.push(stream_csv(file, metrics, out)?);
     }
-    let mut manifest = Manifest::new(metrics, policy, policy_path, store, trusts)?;
-    if let Extent::Everything { earlier } = extent {
-        let drawn = draw(
-            out, metrics, earlier, &governors, policy, &manifest, &written,
-        )?;
+    for table in published.csv_tables() {
+        let bytes = to_csv(table.columns, &table.rows)?;
+        let path = format!("governors/{}.csv", table.name);
+        write_file(&out.join(&path), &bytes)?;
+        written.push(Written {
+            path,
+            sha256: sha256(&bytes),
+            rows: table.rows.len(),
+        });
+    }
+    let mut manifest = Manifest::new(run, &published.disclosure)?;
+    if run.draw == Draw::Everything {
+        let figures = figures::Figures::new(run, &published);
+        let (charts, drawn) = charts::write(out, &figures)?;
         written.extend(drawn);
+        written.extend(pack::write(out, &figures, &charts, &manifest, &written)?);
     }
     manifest.set_outputs(&written);
     let bytes = manifest.to_json_bytes();
@@ -100,81 +89,7 @@ pub fn write(
         sha256: sha256(&bytes),
         rows: 0,
     });
-    Ok(written)
-}
-
-/// Draws the charts and writes the packs, from the governors' cells as written; the
-/// packs quote `manifest`'s inputs and policy and the `csv_files`' checksums.
-fn draw(
-    out: &Path,
-    metrics: &Metrics,
-    earlier: &[Metrics],
-    governors: &figures::Rendered,
-    policy: &Policy,
-    manifest: &Manifest,
-    csv_files: &[Written],
-) -> anyhow::Result<Vec<Written>> {
-    let suppress_below = policy.suppress_below();
-    let earlier = earlier
-        .iter()
-        .map(|year| {
-            let mut rendered = figures::Rendered::new();
-            for name in figures::EARLIER_YEAR_FILES {
-                let file = figures::governors_file(name);
-                rendered.insert(file.name, render(file, year, suppress_below)?);
-            }
-            Ok((year.params.report_year.clone(), rendered))
-        })
-        .collect::<anyhow::Result<Vec<_>>>()?;
-    let figures = figures::Figures::new(metrics, governors, &earlier, policy);
-    let (charts, mut drawn) = charts::write(out, &figures)?;
-    drawn.extend(pack::write(out, &figures, &charts, manifest, csv_files)?);
-    Ok(drawn)
-}
-
-/// The formatted cells of one output, suppressed where it is for governors.
-pub fn render(
-    file: &OutputFile,
-    metrics: &Metrics,
-    suppress_below: u32,
-) -> anyhow::Result<Vec<Vec<String>>> {
-    let frame = metrics.table(file.name);
-    let formats = column_formats(file, frame)?;
-    let mut rows: Vec<Vec<String>> = (0..frame.height())
-        .map(|row| formats.iter().map(|f| f.cell(row)).collect())
-        .collect();
-    if file.audience == Audience::Governors && !file.case_counts.is_empty() {
-        let position = |name: &str| file.columns.iter().position(|c| *c == name);
-        let case_columns: Vec<usize> = file
-            .case_counts
-            .iter()
-            .filter_map(|c| position(c))
-            .collect();
-        let trust = position("trust_id").context("governors' files start with trust_id")?;
-        suppress::suppress(
-            &mut rows,
-            &case_columns,
-            suppress_below,
-            trust,
-            position("school_urn"),
-        );
-        let derived: Vec<usize> = file
-            .derived_from_case_counts
-            .iter()
-            .filter_map(|c| position(c))
-            .collect();
-        for row in &mut rows {
-            if case_columns
-                .iter()
-                .any(|&at| row[at] == suppress::SUPPRESSED)
-            {
-                for &at in &derived {
-                    row[at] = suppress::SUPPRESSED.to_string();
-                }
-            }
-        }
-    }
-    Ok(rows)
+    Ok((published, written))
 }
 
 /// How each of `file`'s columns is formatted, from the frame of its query.

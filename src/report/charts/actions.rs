@@ -1,25 +1,22 @@
 //! Actions by class (spec 02 §3): of the actions agreed in supervision, how many were
 //! done on time, done late, are overdue, or are not yet due, as stacked bars.
 //!
-//! For a trust, one bar per school over the actions due in the report year (the actions
-//! `summary.csv`'s on-time rate counts); for a school, one bar per half-term the actions
-//! were due in, over the years shown and the report year's later half-terms. Counts of
-//! actions are not suppressed (spec 02).
+//! For a trust, one bar per school over the actions due in the report year (the
+//! `actions_*` counts of `summary.csv`); for a school, one bar per half-term the actions
+//! were due in (`actions_by_school.csv`), over the years shown and the report year's
+//! later half-terms. Counts of actions are not suppressed (spec 02).
 
 use plotters::prelude::RGBColor;
 
 use super::bars::{Bar, BarChart, Group, Value};
 use super::style::{Fill, SERIES};
 use super::{Chart, ChartKind, Drawing, Scope};
-use crate::report::figures::{Figures, Row, period_name};
+use crate::report::figures::{Figures, period_name};
+use crate::report::published::{ActionsBySchool, Summary};
+use crate::report::words::{date, fig, year};
 
-/// The classes, in the order they stack, with their legend names.
-const CLASSES: [(&str, &str); 4] = [
-    ("done_on_time", "done on time"),
-    ("done_late", "done late"),
-    ("overdue", "overdue"),
-    ("not_yet_due", "not yet due"),
-];
+/// The classes' legend names, in the order they stack.
+const CLASSES: [&str; 4] = ["done on time", "done late", "overdue", "not yet due"];
 
 /// Overdue stands out: hatched orange, dark enough to differ from the light fills in grey.
 const OVERDUE: Fill = Fill::hatched(RGBColor(0xe8, 0x8a, 0x3c));
@@ -28,15 +25,24 @@ fn fills() -> [Fill; 4] {
     [SERIES[0], SERIES[1], OVERDUE, SERIES[5]]
 }
 
-/// The class counts of some rows.
-fn counts<'a>(rows: impl Iterator<Item = &'a Row>) -> [u64; 4] {
-    let mut sums = [0; 4];
-    for row in rows {
-        for (sum, (column, _)) in sums.iter_mut().zip(CLASSES) {
-            *sum += row.count(column);
-        }
-    }
-    sums
+/// A summary row's counts of the report year's actions, by class.
+fn year_counts(row: &Summary) -> [u64; 4] {
+    [
+        row.actions_done_on_time,
+        row.actions_done_late,
+        row.actions_overdue,
+        row.actions_not_yet_due,
+    ]
+}
+
+/// A half-term's counts, by class.
+fn half_term_counts(row: &ActionsBySchool) -> [u64; 4] {
+    [
+        row.done_on_time,
+        row.done_late,
+        row.overdue,
+        row.not_yet_due,
+    ]
 }
 
 fn bar(counts: [u64; 4]) -> Bar {
@@ -44,16 +50,16 @@ fn bar(counts: [u64; 4]) -> Bar {
         parts: counts
             .iter()
             .enumerate()
-            .map(|(series, n)| (Value::Shown(*n as f64, n.to_string()), series))
+            .map(|(series, n)| (Value::count(*n), series))
             .collect(),
         note: None,
         threshold: None,
     }
 }
 
-/// "1 action", "2 actions".
+/// "1 action", "2 actions", with the count marked as a figure.
 fn plural(n: u64, one: &str, many: &str) -> String {
-    format!("{n} {}", if n == 1 { one } else { many })
+    format!("{} {}", fig(n), if n == 1 { one } else { many })
 }
 
 /// The verb agreeing with a count.
@@ -63,7 +69,6 @@ fn verb(n: u64, one: &'static str, many: &'static str) -> &'static str {
 
 /// Builds the chart for `scope`.
 pub fn build(figures: &Figures, scope: Scope) -> Chart {
-    let in_report_year = |row: &&Row| row.text("period_id").starts_with(&figures.report_year);
     let groups: Vec<Group> = match scope {
         Scope::Trust(trust) => trust
             .schools
@@ -71,65 +76,64 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             .map(|school| Group {
                 label: school.name.clone(),
                 detail: None,
-                bars: vec![bar(counts(school.actions.iter().filter(in_report_year)))],
+                bars: vec![bar(year_counts(&school.summary))],
             })
             .collect(),
         Scope::School(_, school) => school
             .actions
             .iter()
-            .filter(|row| {
+            .filter_map(|row| {
+                let period = row.period_id.as_ref()?;
                 figures
                     .years
-                    .iter()
-                    .any(|year| row.text("period_id").starts_with(year.as_str()))
+                    .contains(&period.year)
+                    .then_some((row, period))
             })
-            .map(|row| {
-                let id = row.text("period_id");
-                let started = figures.half_terms.iter().find(|h| h.id == id);
+            .map(|(row, period)| {
+                let started = figures.half_terms.iter().find(|h| h.id == period.id);
                 Group {
-                    label: period_name(id),
+                    label: period_name(&period.id),
                     detail: match started {
                         None => Some("not started yet".to_string()),
                         Some(h) if h.in_progress => Some("in progress".to_string()),
                         Some(_) => None,
                     },
-                    bars: vec![bar(counts(std::iter::once(row)))],
+                    bars: vec![bar(half_term_counts(row))],
                 }
             })
             .collect(),
     };
-    let schools = scope.schools();
-    let [on_time, late, overdue, not_yet_due] = counts(
-        schools
-            .iter()
-            .flat_map(|s| s.actions.iter())
-            .filter(in_report_year),
-    );
-    let judged = on_time + late + overdue;
-    let mut reading = vec![if judged + not_yet_due == 0 {
+    let summary = match scope {
+        Scope::Trust(trust) => &trust.total,
+        Scope::School(_, school) => &school.summary,
+    };
+    let [on_time, late, overdue, not_yet_due] = year_counts(summary);
+    let mut reading = vec![if summary.actions_judged + not_yet_due == 0 {
         format!(
             "No action agreed in supervision is due in {}.",
-            figures.report_year
+            year(figures.report_year)
         )
     } else {
         format!(
-            "Of the {} due in {} so far, {on_time} {} done on time, {late} late and {overdue} {} overdue; {not_yet_due} more {} not yet due.",
-            plural(judged, "action", "actions"),
-            figures.report_year,
+            "Of the {} due in {} so far, {} {} done on time, {} late and {} {} overdue; {} more {} not yet due.",
+            plural(summary.actions_judged, "action", "actions"),
+            year(figures.report_year),
+            fig(on_time),
             verb(on_time, "was", "were"),
+            fig(late),
+            fig(overdue),
             verb(overdue, "is", "are"),
+            fig(not_yet_due),
             verb(not_yet_due, "is", "are"),
         )
     }];
-    let overdue_now = match scope {
-        Scope::Trust(trust) => trust.total.count("overdue_actions"),
-        Scope::School(_, school) => school.summary.count("overdue_actions"),
-    };
+    let overdue_now = summary.overdue_actions;
     if overdue_now > overdue {
         reading.push(format!(
-            "Counting actions due in earlier years, {overdue_now} {} overdue on {}.",
+            "Counting actions due in earlier years, {} {} overdue on {}.",
+            fig(overdue_now),
             verb(overdue_now, "is", "are"),
-            figures.as_of_text()
+            date(figures.as_of_text())
         ));
     }
     let chart = BarChart {
@@ -157,7 +161,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
         series: CLASSES
             .iter()
             .zip(fills())
-            .map(|((_, name), fill)| (name.to_string(), fill))
+            .map(|(name, fill)| (name.to_string(), fill))
             .collect(),
         series_legend: true,
         extra_legend: Vec::new(),

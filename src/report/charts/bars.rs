@@ -14,7 +14,9 @@ use plotters::style::text_anchor::{HPos, VPos};
 use super::style::{
     self, DrawResult, Fill, INK, MARGIN, MUTED, Rect, Scale, Swatch, anchored, bold, font,
 };
-use crate::report::figures::{Figure, Figures, Row};
+use crate::report::figures::Figures;
+use crate::report::published::Figure;
+use crate::report::published::cell::{Magnitude, Text};
 
 /// A bar's value.
 #[derive(Debug, Clone, PartialEq)]
@@ -28,14 +30,19 @@ pub enum Value {
 }
 
 impl Value {
-    /// A governors' cell: its number as written, `c` when suppressed, or `missing` (the
-    /// words shown instead) when empty.
-    pub fn of_cell(row: &Row, column: &str, missing: &str) -> Value {
-        match row.figure(column) {
-            Figure::Number(n) => Value::Shown(n, row.text(column).to_string()),
+    /// A published figure: drawn to its value and labelled as its CSV cell is written,
+    /// `c` when suppressed, or `missing` (the words shown instead) when empty.
+    pub fn of<T: Magnitude + Text>(figure: Figure<T>, missing: &str) -> Value {
+        match figure {
+            Figure::Value(v) => Value::Shown(v.magnitude(), v.text()),
             Figure::Suppressed => Value::Suppressed,
-            Figure::Missing => Value::Missing(missing.to_string()),
+            Figure::Empty => Value::Missing(missing.to_string()),
         }
+    }
+
+    /// A count that is never suppressed (actions, sessions).
+    pub fn count(n: u64) -> Value {
+        Value::Shown(n as f64, n.to_string())
     }
 }
 
@@ -91,7 +98,7 @@ pub struct BarChart {
     pub category_axis: String,
     /// Values are percentages (0 to 100).
     pub percent: bool,
-    /// Parts of a bar are stacked end to end (their total is written at the end).
+    /// Parts of a bar are stacked end to end, each labelled inside its part.
     pub stacked: bool,
     /// The series names and fills.
     pub series: Vec<(String, Fill)>,
@@ -304,9 +311,6 @@ impl BarChart {
                 Value::Suppressed => suppressed = true,
                 Value::Missing(words) => end_text.push(words.clone()),
             }
-        }
-        if self.stacked && start > 0.0 {
-            end_text.push(style::tick_text(start, false));
         }
         let mut x = x_of(start) + 6;
         if suppressed {

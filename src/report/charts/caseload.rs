@@ -1,15 +1,17 @@
 //! Weighted caseload per DSL and deputy against the policy threshold (spec 02 §5).
 //!
-//! Each bar is one person's weighted caseload, with their school's threshold drawn
-//! across it as a dashed tick. The caseload is worked out from counts of children's
-//! cases, so it is `c` whenever one of those counts is (docs/decisions.md); whether the
-//! person is over the threshold is still shown, as governors' `workload_dsl.csv` does.
+//! Each bar is one person's weighted caseload (`workload_dsl.csv`), with their school's
+//! threshold drawn across it as a dashed tick. The caseload is `c` exactly when the
+//! person's `open_cases` is (spec 02, "Disclosure control"); someone over the threshold
+//! always shows theirs, and whether the person is over it is shown either way.
 
 use super::bars::{Bar, BarChart, Group, Value, suppressed_legend};
 use super::style::{SERIES, Swatch};
 use super::{Chart, ChartKind, Drawing, Scope};
-use crate::report::figures::{Figure, Figures, Row, SchoolFigures};
+use crate::report::figures::{Figures, SchoolFigures};
 use crate::report::format::fixed;
+use crate::report::published::WorkloadDsl;
+use crate::report::words::{fig, name, policy};
 
 fn role_name(role: &str) -> &str {
     match role {
@@ -18,13 +20,13 @@ fn role_name(role: &str) -> &str {
     }
 }
 
-fn is_over(row: &Row) -> bool {
-    row.text("over_caseload") == "true"
+fn is_over(row: &WorkloadDsl) -> bool {
+    row.over_caseload == Some(true)
 }
 
 /// Builds the chart for `scope`.
 pub fn build(figures: &Figures, scope: Scope) -> Chart {
-    let people: Vec<(&SchoolFigures, &Row)> = scope
+    let people: Vec<(&SchoolFigures, &WorkloadDsl)> = scope
         .schools()
         .iter()
         .flat_map(|school| school.workload.iter().map(move |row| (school, row)))
@@ -34,17 +36,10 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
         .map(|(school, row)| {
             let over = is_over(row);
             Group {
-                label: format!(
-                    "{} ({})",
-                    row.name("display_name"),
-                    role_name(row.text("role"))
-                ),
+                label: format!("{} ({})", row.display_name, role_name(&row.role)),
                 detail: scope.is_trust().then(|| school.name.clone()),
                 bars: vec![Bar {
-                    parts: vec![(
-                        Value::of_cell(row, "weighted_caseload", "none"),
-                        usize::from(over),
-                    )],
+                    parts: vec![(Value::of(row.weighted_caseload, "none"), usize::from(over))],
                     note: over.then(|| "over the threshold".to_string()),
                     threshold: Some(school.settings.workload.max_weighted_caseload),
                 }],
@@ -62,6 +57,10 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
     };
     let threshold_words = match thresholds.as_slice() {
         [one] => format!("the policy threshold ({one})"),
+        _ => "their school's threshold".to_string(),
+    };
+    let threshold_marked = match thresholds.as_slice() {
+        [one] => format!("the policy threshold ({})", policy(one)),
         _ => "their school's threshold".to_string(),
     };
     let chart = BarChart {
@@ -88,47 +87,62 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
     };
     Chart {
         kind: ChartKind::Caseload,
-        reading: reading(figures, &people, &threshold_words),
+        reading: reading(figures, scope, &people, &threshold_marked),
         drawing: Drawing::Bars(chart),
     }
 }
 
-fn reading(figures: &Figures, people: &[(&SchoolFigures, &Row)], threshold: &str) -> Vec<String> {
+fn reading(
+    figures: &Figures,
+    scope: Scope,
+    people: &[(&SchoolFigures, &WorkloadDsl)],
+    threshold: &str,
+) -> Vec<String> {
     if people.is_empty() {
         return vec!["No DSL or deputy DSL is listed.".to_string()];
     }
+    // How many are listed and over: `summary.csv`'s counts, never counted here.
+    let summary = match scope {
+        Scope::Trust(trust) => &trust.total,
+        Scope::School(_, school) => &school.summary,
+    };
     let over: Vec<String> = people
         .iter()
         .filter(|(_, row)| is_over(row))
         .map(|(school, row)| {
             format!(
                 "{}, {} at {}",
-                row.name("display_name"),
-                role_name(row.text("role")),
-                school.name
+                name(&row.display_name),
+                role_name(&row.role),
+                name(&school.name)
             )
         })
         .collect();
-    let mut sentences = vec![match over.as_slice() {
-        [] => format!(
+    let mut sentences = vec![if over.is_empty() {
+        format!(
             "None of the {} DSLs and deputies is over {threshold}.",
-            people.len()
-        ),
-        names => format!(
+            fig(summary.dsls_listed)
+        )
+    } else {
+        format!(
             "{} of the {} DSLs and deputies {} over {threshold}: {}.",
-            names.len(),
-            people.len(),
-            if names.len() == 1 { "is" } else { "are" },
-            names.join("; ")
-        ),
+            fig(summary.dsls_over_caseload),
+            fig(summary.dsls_listed),
+            if summary.dsls_over_caseload == 1 {
+                "is"
+            } else {
+                "are"
+            },
+            over.join("; ")
+        )
     }];
     if people
         .iter()
-        .any(|(_, row)| row.figure("weighted_caseload") == Figure::Suppressed)
+        .any(|(_, row)| row.weighted_caseload.is_suppressed())
     {
         sentences.push(format!(
             "A caseload worked out from a count of {} cases is shown as c.",
-            figures.suppressed_range()
+            policy(figures.suppressed_range())
         ));
     }
     sentences

@@ -14,31 +14,47 @@ use super::style::{
     self, DrawResult, GRID, INK, MARGIN, MUTED, Rect, SERIES, Swatch, anchored, bold, font,
 };
 use super::{Chart, ChartKind, Drawing, Scope};
-use crate::report::figures::{Figure, Figures, Row, capitalised, join_names};
+use crate::report::figures::{Figures, join_names};
+use crate::report::published::{DriftBySchool, Figure};
+use crate::report::words::{date, fig, name, policy};
 
-/// The columns of `drift_by_school.csv` drawn, with their plain-English names.
-const FLAGS: [(&str, &str); 6] = [
-    ("drifting", "drifting (any reason)"),
-    ("overdue_action", "action long overdue"),
-    ("not_reviewed", "not reviewed in time"),
-    ("no_progress", "no progress in safety"),
-    ("escalated_stale", "escalation not followed up"),
-    ("carried_over", "action carried over"),
+/// The plain-English names of the counts drawn, in the order of [`counts`].
+const FLAGS: [&str; 6] = [
+    "drifting (any reason)",
+    "action long overdue",
+    "not reviewed in time",
+    "no progress in safety",
+    "escalation not followed up",
+    "action carried over",
 ];
 
-fn flag_value(row: Option<&Row>, column: &str) -> Value {
+/// A school's drifting count and flag counts (`drift_by_school.csv`), in [`FLAGS`] order.
+fn counts(row: &DriftBySchool) -> [Figure<u64>; 6] {
+    [
+        row.drifting,
+        row.overdue_action,
+        row.not_reviewed,
+        row.no_progress,
+        row.escalated_stale,
+        row.carried_over,
+    ]
+}
+
+fn values(row: Option<&DriftBySchool>) -> Vec<Value> {
     match row {
-        Some(row) => Value::of_cell(row, column, "none"),
-        None => Value::Shown(0.0, "0".to_string()),
+        Some(row) => counts(row)
+            .into_iter()
+            .map(|figure| Value::of(figure, "none"))
+            .collect(),
+        None => FLAGS.iter().map(|_| Value::count(0)).collect(),
     }
 }
 
-/// A count as words: the number, or what `c` stands for.
-pub fn count_words(figure: Figure, figures: &Figures) -> String {
+/// A count of cases as words: the number, or what `c` stands for.
+pub fn count_words(figure: Figure<u64>, figures: &Figures) -> String {
     match figure {
-        Figure::Number(n) => format!("{n:.0}"),
-        Figure::Suppressed => figures.suppressed_range(),
-        Figure::Missing => "no".to_string(),
+        Figure::Suppressed => policy(figures.suppressed_range()),
+        other => fig(other),
     }
 }
 
@@ -55,7 +71,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
         Scope::Trust(trust) => Drawing::Panels(DriftPanels {
             title,
             subtitle,
-            reasons: FLAGS.iter().map(|(_, name)| name.to_string()).collect(),
+            reasons: FLAGS.iter().map(|name| name.to_string()).collect(),
             rows: trust
                 .schools
                 .iter()
@@ -65,12 +81,12 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
                         label: school.name.clone(),
                         detail: format!(
                             "open cases: {}",
-                            row.map_or("0", |r| r.text("open_cases"))
+                            row.map_or_else(
+                                || "0".to_string(),
+                                |r| crate::report::published::cell::Text::text(&r.open_cases)
+                            )
                         ),
-                        values: FLAGS
-                            .iter()
-                            .map(|(column, _)| flag_value(row, column))
-                            .collect(),
+                        values: values(row),
                     }
                 })
                 .collect(),
@@ -86,20 +102,18 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             series: FLAGS
                 .iter()
                 .zip(SERIES)
-                .map(|((_, name), fill)| (name.to_string(), fill))
+                .map(|(name, fill)| (name.to_string(), fill))
                 .collect(),
             series_legend: false,
             extra_legend: vec![suppressed_legend(figures)],
             groups: FLAGS
                 .iter()
+                .zip(values(school.drift.as_ref()))
                 .enumerate()
-                .map(|(series, (column, name))| Group {
+                .map(|(series, (name, value))| Group {
                     label: name.to_string(),
                     detail: None,
-                    bars: vec![Bar::single(
-                        flag_value(school.drift.as_ref(), column),
-                        series,
-                    )],
+                    bars: vec![Bar::single(value, series)],
                 })
                 .collect(),
             empty_message: String::new(),
@@ -258,19 +272,16 @@ impl DriftPanels {
 }
 
 /// The names with the largest count above zero and the count: "A (9)", "A and B (3
-/// each)"; `None` when every count is zero.
-fn most_named(counts: &[(&str, f64)]) -> Option<String> {
-    let most = counts.iter().map(|(_, n)| *n).fold(0.0, f64::max);
-    if most == 0.0 {
-        return None;
-    }
+/// each)"; `None` when every shown count is zero.
+fn most_named(counts: &[(String, u64)]) -> Option<String> {
+    let most = counts.iter().map(|(_, n)| *n).max().filter(|n| *n > 0)?;
     let names: Vec<&str> = counts
         .iter()
         .filter(|(_, n)| *n == most)
-        .map(|(name, _)| *name)
+        .map(|(name, _)| name.as_str())
         .collect();
     let each = if names.len() > 1 { " each" } else { "" };
-    Some(format!("{} ({most:.0}{each})", join_names(&names)))
+    Some(format!("{} ({}{each})", join_names(&names), fig(most)))
 }
 
 fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
@@ -278,46 +289,40 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
         Scope::Trust(trust) => (&trust.total, " across the trust"),
         Scope::School(_, school) => (&school.summary, ""),
     };
-    let open = summary.figure("open_cases");
-    let drifting = summary.figure("drifting_cases");
-    let open_words = count_words(open, figures);
-    let mut sentences = vec![match drifting {
-        Figure::Number(0.0) => format!(
-            "None of the {open_words} open cases{place} was drifting on {}.",
-            figures.as_of_text()
-        ),
+    let open_words = count_words(summary.open_cases, figures);
+    let on = date(figures.as_of_text());
+    let mut sentences = vec![match summary.drifting_cases {
+        Figure::Value(0) => {
+            format!("None of the {open_words} open cases{place} was drifting on {on}.")
+        }
         Figure::Suppressed => format!(
-            "{} of the {open_words} open cases{place} were drifting on {} (shown as c so that no child can be identified).",
-            capitalised(&figures.suppressed_range()),
-            figures.as_of_text()
+            "{} of the {open_words} open cases{place} were drifting on {on} (shown as c so that no child can be identified).",
+            policy(crate::report::figures::capitalised(
+                &figures.suppressed_range()
+            ))
         ),
         other => format!(
-            "{} of the {open_words} open cases{place} were drifting on {}.",
-            count_words(other, figures),
-            figures.as_of_text()
+            "{} of the {open_words} open cases{place} were drifting on {on}.",
+            count_words(other, figures)
         ),
     }];
     match scope {
         Scope::Trust(trust) => {
-            let counts: Vec<(&str, f64)> = trust
+            let counts: Vec<(String, u64)> = trust
                 .schools
                 .iter()
-                .filter_map(|s| {
-                    let row = s.drift.as_ref()?;
-                    row.figure("drifting")
-                        .number()
-                        .map(|n| (s.name.as_str(), n))
-                })
+                .filter_map(|s| Some((name(&s.name), s.drift.as_ref()?.drifting.value()?)))
                 .collect();
             if let Some(most) = most_named(&counts) {
                 sentences.push(format!("The most were at {most}."));
             }
         }
         Scope::School(_, school) => {
-            let counts: Vec<(&str, f64)> = school.drift.as_ref().map_or(Vec::new(), |row| {
+            let counts: Vec<(String, u64)> = school.drift.as_ref().map_or(Vec::new(), |row| {
                 FLAGS[1..]
                     .iter()
-                    .filter_map(|(column, name)| row.figure(column).number().map(|n| (*name, n)))
+                    .zip(&counts(row)[1..])
+                    .filter_map(|(name, figure)| Some((name.to_string(), figure.value()?)))
                     .collect()
             });
             if let Some(most) = most_named(&counts) {

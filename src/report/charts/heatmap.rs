@@ -17,16 +17,21 @@ use super::style::{
 };
 use super::{Chart, ChartKind, Drawing, Scope};
 use crate::policy::{Granularity, Rule};
-use crate::report::figures::{
-    Figures, SchoolFigures, capitalised, half_term_label, join_names, period_name,
-};
-use crate::report::format::fixed;
+use crate::report::figures::{Figures, SchoolFigures, half_term_label};
+use crate::report::published::cell::Text;
+use crate::report::published::{Figure, Percent, Trend};
+use crate::report::words::{fig, name, period, period_opening};
 
 /// One cell's state.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 enum CellState {
-    /// A complete period: `met` of `due` people met the rule.
-    Judged { met: u64, due: u64 },
+    /// A complete period: `met` of `due` people met the rule, `share` of them
+    /// (`frequency_by_school.csv`'s `met`, `due` and `met_pct`).
+    Judged {
+        met: u64,
+        due: u64,
+        share: Figure<Percent>,
+    },
     /// A complete period in which no one was due supervision under the rule.
     NoneDue,
     /// Started, not ended: not judged yet.
@@ -99,10 +104,14 @@ fn cells(
                 school
                     .frequency
                     .iter()
-                    .find(|r| r.text("rule") == rule.name && r.text("period_id") == period.id)
+                    .find(|r| {
+                        r.rule == rule.name
+                            && r.period_id.as_ref().is_some_and(|p| p.id == period.id)
+                    })
                     .map_or(CellState::NoneDue, |r| CellState::Judged {
-                        met: r.count("met"),
-                        due: r.count("due"),
+                        met: r.met,
+                        due: r.due,
+                        share: r.met_pct,
                     })
             };
             HeatCell {
@@ -143,7 +152,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             figures.as_of_text()
         ),
         columns: figures
-            .half_terms
+            .year_half_terms()
             .iter()
             .map(|h| half_term_label(&h.id))
             .collect(),
@@ -162,7 +171,8 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
     }
 }
 
-/// "2 of 3 supervisees met the half-termly standard in Autumn 1 2026/27".
+/// "2 of 3 supervisees met the half-termly standard in Autumn 1 2026/27". Every figure
+/// is a cell of `frequency_by_school.csv` (a school) or `trend.csv` (the trust).
 fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
     let mut sentences = Vec::new();
     match scope {
@@ -175,17 +185,15 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
             }
             for (rule, per) in period_rules(school) {
                 let cells = cells(figures, school, rule, per);
-                let judged: Vec<(usize, u64, u64)> = figures
+                let judged: Vec<(&str, u64, u64)> = figures
                     .periods_of(per)
                     .zip(&cells)
-                    .enumerate()
-                    .filter_map(|(i, (_, cell))| match cell.state {
-                        CellState::Judged { met, due } => Some((i, met, due)),
+                    .filter_map(|(p, cell)| match cell.state {
+                        CellState::Judged { met, due, .. } => Some((p.id.as_str(), met, due)),
                         _ => None,
                     })
                     .collect();
-                let periods: Vec<&str> = figures.periods_of(per).map(|p| p.id.as_str()).collect();
-                let standard = format!("the {} standard", rule.name);
+                let standard = format!("the {} standard", name(&rule.name));
                 match judged.as_slice() {
                     [] if cells.iter().any(|c| c.state == CellState::NoneDue) => sentences.push(
                         format!("No one was due supervision under {standard} in the periods judged so far."),
@@ -194,68 +202,78 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
                         "No period of {standard} has ended yet, so it has not been judged."
                     )),
                     [.., before, (last, met, due)] => sentences.push(format!(
-                        "{met} of {due} supervisees met {standard} in {}, against {} of {} in {}.",
-                        period_name(periods[*last]),
-                        before.1,
-                        before.2,
-                        period_name(periods[before.0])
+                        "{} of {} supervisees met {standard} in {}, against {} of {} in {}.",
+                        fig(*met),
+                        fig(*due),
+                        period(last),
+                        fig(before.1),
+                        fig(before.2),
+                        period(before.0)
                     )),
                     [(last, met, due)] => sentences.push(format!(
-                        "{met} of {due} supervisees met {standard} in {}.",
-                        period_name(periods[*last])
+                        "{} of {} supervisees met {standard} in {}.",
+                        fig(*met),
+                        fig(*due),
+                        period(last)
                     )),
                 }
             }
         }
         Scope::Trust(trust) => {
-            // The latest half-term in which any school's period was judged.
-            let mut by_column: Vec<(u64, u64)> = vec![(0, 0); figures.half_terms.len()];
-            for row in trust.schools.iter().flat_map(|s| &s.frequency) {
-                if let Some(column) = figures.column_of(row.text("period_id")) {
-                    by_column[column].0 += row.count("met");
-                    by_column[column].1 += row.count("due");
-                }
-            }
-            match by_column.iter().rposition(|(_, due)| *due > 0) {
+            // The latest half-term of the report year in which any period was judged.
+            let judged_at = |rows: &[Trend], half_term: &str| -> Option<Trend> {
+                rows.iter()
+                    .find(|t| t.period_id.as_ref().is_some_and(|p| p.id == half_term))
+                    .filter(|t| t.frequency_due > 0)
+                    .cloned()
+            };
+            let latest = figures
+                .year_half_terms()
+                .iter()
+                .rev()
+                .find_map(|h| judged_at(&trust.trend, &h.id).map(|t| (h, t)));
+            match latest {
                 None => sentences.push(
                     "No period of any school's rules has ended yet, so nothing has been judged."
                         .to_string(),
                 ),
-                Some(column) => {
-                    let (met, due) = by_column[column];
-                    let period = &figures.half_terms[column].id;
+                Some((half_term, total)) => {
                     sentences.push(format!(
-                        "In the periods ending {}, {met} of {due} supervisees across the trust met their school's standard ({}%).",
-                        period_name(period),
-                        fixed(100.0 * met as f64 / due as f64, 1)
+                        "In the periods ending {}, {} of {} supervisees across the trust met their school's standard ({}%).",
+                        period(&half_term.id),
+                        fig(total.frequency_met),
+                        fig(total.frequency_due),
+                        fig(total.frequency_met_pct)
                     ));
-                    let shares: Vec<(&SchoolFigures, u64, u64)> = trust
+                    let shares: Vec<(&SchoolFigures, Trend)> = trust
                         .schools
                         .iter()
-                        .filter_map(|s| {
-                            let rows = s
-                                .frequency
-                                .iter()
-                                .filter(|r| figures.column_of(r.text("period_id")) == Some(column));
-                            let (met, due) = rows
-                                .fold((0, 0), |(m, d), r| (m + r.count("met"), d + r.count("due")));
-                            (due > 0).then_some((s, met, due))
-                        })
+                        .filter_map(|s| judged_at(&s.trend, &half_term.id).map(|t| (s, t)))
                         .collect();
-                    // The lowest share, compared exactly (met × due' against met' × due).
-                    let lowest = shares.iter().min_by(|a, b| (a.1 * b.2).cmp(&(b.1 * a.2)));
-                    if let Some(&(_, low_met, low_due)) = lowest.filter(|(_, m, d)| m < d) {
-                        let names: Vec<&str> = shares
+                    let share = |t: &Trend| t.frequency_met_pct.value().map_or(f64::MAX, |p| p.0);
+                    let lowest = shares
+                        .iter()
+                        .min_by(|a, b| share(&a.1).total_cmp(&share(&b.1)))
+                        .filter(|(_, t)| t.frequency_met < t.frequency_due);
+                    if let Some((_, low)) = lowest {
+                        let names: Vec<String> = shares
                             .iter()
-                            .filter(|(_, m, d)| m * low_due == low_met * d)
-                            .map(|(s, _, _)| s.name.as_str())
+                            .filter(|(_, t)| {
+                                t.frequency_met_pct.text() == low.frequency_met_pct.text()
+                            })
+                            .map(|(s, _)| name(&s.name))
                             .collect();
+                        let names: Vec<&str> = names.iter().map(String::as_str).collect();
                         sentences.push(match names.as_slice() {
-                            [one] => format!("The lowest was {one} ({low_met} of {low_due})."),
+                            [one] => format!(
+                                "The lowest was {one} ({} of {}).",
+                                fig(low.frequency_met),
+                                fig(low.frequency_due)
+                            ),
                             many => format!(
                                 "The lowest share, {}%, was at {}.",
-                                fixed(100.0 * low_met as f64 / low_due as f64, 1),
-                                join_names(many)
+                                fig(low.frequency_met_pct),
+                                crate::report::figures::join_names(many)
                             ),
                         });
                     }
@@ -274,7 +292,7 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
     if let Some(current) = current {
         sentences.push(format!(
             "{} is still in progress and is judged when it ends.",
-            capitalised(&period_name(&current.id))
+            period_opening(&current.id)
         ));
     }
     sentences
@@ -396,13 +414,12 @@ impl FrequencyHeatmap {
     ) -> DrawResult<DB> {
         let (x, y) = rect.centre();
         match state {
-            CellState::Judged { met, due } => {
-                let share = met as f64 / due as f64;
-                let fill = shade(share);
+            CellState::Judged { met, due, share } => {
+                let fill = shade(share.value().map_or(0.0, |p| p.0 / 100.0));
                 style::paint(area, rect, fill)?;
                 let colour = fill.text_colour();
                 area.draw_text(
-                    &format!("{}%", fixed(100.0 * share, 1)),
+                    &format!("{}%", share.text()),
                     &anchored(
                         style::coloured(bold(16.0), colour),
                         HPos::Center,

@@ -9,24 +9,30 @@
 use super::bars::{Bar, BarChart, Group, Value};
 use super::style::SERIES;
 use super::{Chart, ChartKind, Drawing, Scope};
-use crate::report::figures::{Figures, Row, join_names, period_name};
-use crate::report::format::fixed;
+use crate::report::figures::{Figures, join_names, period_name};
+use crate::report::published::{Figure, Percent, RecordingBySchool};
+use crate::report::words::{date, fig, name, period, year};
 
-/// The rates, their columns and plain-English names.
-const MEASURES: [(&str, &str); 4] = [
-    ("recorded_on_time_pct", "recorded on time"),
-    ("signed_both_pct", "signed by both"),
-    ("contract_in_date_pct", "contract in date (one-to-ones)"),
-    ("supervisor_trained_pct", "supervisor's training in date"),
+/// The rates' plain-English names, in the order of their bars.
+const MEASURES: [&str; 4] = [
+    "recorded on time",
+    "signed by both",
+    "contract in date (one-to-ones)",
+    "supervisor's training in date",
 ];
 
-fn rate(row: &Row, column: &str) -> Value {
-    let missing = if column == "contract_in_date_pct" {
-        "no one-to-one sessions"
-    } else {
-        "no sessions held"
-    };
-    Value::of_cell(row, column, missing)
+fn rate(figure: Figure<Percent>) -> Value {
+    Value::of(figure, "no sessions judged")
+}
+
+/// A half-term's four rates, in [`MEASURES`] order.
+fn rates(row: &RecordingBySchool) -> [Value; 4] {
+    [
+        rate(row.recorded_on_time_pct),
+        rate(row.signed_both_pct),
+        Value::of(row.contract_in_date_pct, "no one-to-one sessions"),
+        rate(row.supervisor_trained_pct),
+    ]
 }
 
 /// Builds the chart for `scope`.
@@ -38,17 +44,11 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
                 .iter()
                 .map(|school| Group {
                     label: school.name.clone(),
-                    detail: Some(format!(
-                        "{} sessions held",
-                        school.summary.text("sessions_held")
-                    )),
-                    bars: MEASURES[..2]
-                        .iter()
-                        .enumerate()
-                        .map(|(series, (column, _))| {
-                            Bar::single(rate(&school.summary, column), series)
-                        })
-                        .collect(),
+                    detail: Some(format!("{} sessions held", school.summary.sessions_held)),
+                    bars: vec![
+                        Bar::single(rate(school.summary.recorded_on_time_pct), 0),
+                        Bar::single(rate(school.summary.signed_both_pct), 1),
+                    ],
                 })
                 .collect::<Vec<_>>(),
             &MEASURES[..2],
@@ -57,24 +57,23 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             school
                 .recording
                 .iter()
-                .filter(|row| row.text("period_id").starts_with(&figures.report_year))
-                .map(|row| {
-                    let id = row.text("period_id");
+                .filter_map(|row| row.period_id.clone().map(|id| (row, id)))
+                .map(|(row, id)| {
                     let in_progress = figures
                         .half_terms
                         .iter()
-                        .any(|h| h.id == id && h.in_progress);
+                        .any(|h| h.id == id.id && h.in_progress);
                     Group {
-                        label: period_name(id),
+                        label: period_name(&id.id),
                         detail: Some(format!(
                             "{} sessions held{}",
-                            row.text("sessions_held"),
+                            row.sessions_held,
                             if in_progress { " so far" } else { "" }
                         )),
-                        bars: MEASURES
-                            .iter()
+                        bars: rates(row)
+                            .into_iter()
                             .enumerate()
-                            .map(|(series, (column, _))| Bar::single(rate(row, column), series))
+                            .map(|(series, value)| Bar::single(value, series))
                             .collect(),
                     }
                 })
@@ -108,7 +107,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
         series: measures
             .iter()
             .zip(SERIES)
-            .map(|((_, name), fill)| (name.to_string(), fill))
+            .map(|(name, fill)| (name.to_string(), fill))
             .collect(),
         series_legend: true,
         extra_legend: Vec::new(),
@@ -130,41 +129,44 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
         Scope::Trust(trust) => (&trust.total, " across the trust"),
         Scope::School(_, school) => (&school.summary, ""),
     };
-    let held = summary.count("sessions_held");
+    let held = summary.sessions_held;
     if held == 0 {
         return vec![format!(
             "No supervision session was held{place} in {} up to {}.",
-            figures.report_year,
-            figures.as_of_text()
+            year(figures.report_year),
+            date(figures.as_of_text())
         )];
     }
     let mut sentences = vec![format!(
-        "Of the {held} sessions held{place} in {} so far, {}% were recorded on time and {}% were signed by both people.",
-        figures.report_year,
-        summary.text("recorded_on_time_pct"),
-        summary.text("signed_both_pct")
+        "Of the {} sessions held{place} in {} so far, {}% of those judged were recorded on time and {}% were signed by both people.",
+        fig(held),
+        year(figures.report_year),
+        fig(summary.recorded_on_time_pct),
+        fig(summary.signed_both_pct)
     )];
     match scope {
         Scope::Trust(trust) => {
-            let rates: Vec<(&str, f64)> = trust
+            let rates: Vec<(&str, Percent)> = trust
                 .schools
                 .iter()
-                .filter_map(|s| {
-                    let rate = s.summary.figure("recorded_on_time_pct").number()?;
-                    Some((s.name.as_str(), rate))
-                })
+                .filter_map(|s| Some((s.name.as_str(), s.summary.recorded_on_time_pct.value()?)))
                 .collect();
-            let lowest = rates.iter().map(|(_, n)| *n).fold(100.0, f64::min);
-            if lowest < 100.0 {
-                let names: Vec<&str> = rates
+            let lowest = rates
+                .iter()
+                .map(|(_, rate)| *rate)
+                .min_by(|a, b| a.0.total_cmp(&b.0))
+                .filter(|rate| rate.0 < 100.0);
+            if let Some(lowest) = lowest {
+                let names: Vec<String> = rates
                     .iter()
-                    .filter(|(_, n)| *n == lowest)
-                    .map(|(name, _)| *name)
+                    .filter(|(_, rate)| *rate == lowest)
+                    .map(|(school, _)| name(school))
                     .collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
                 sentences.push(format!(
                     "The lowest on-time recording was at {} ({}%).",
                     join_names(&names),
-                    fixed(lowest, 1)
+                    fig(lowest)
                 ));
             }
         }
@@ -172,12 +174,13 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
             let latest = school
                 .recording
                 .iter()
-                .rfind(|row| row.text("period_id").starts_with(&figures.report_year));
-            if let Some(row) = latest {
+                .rev()
+                .find_map(|row| Some((row.period_id.as_ref()?, row)));
+            if let Some((id, row)) = latest {
                 sentences.push(format!(
                     "In {}, {}% of sessions were led by a supervisor whose safeguarding training was in date.",
-                    period_name(row.text("period_id")),
-                    row.text("supervisor_trained_pct")
+                    period(&id.id),
+                    fig(row.supervisor_trained_pct)
                 ));
             }
         }

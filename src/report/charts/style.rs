@@ -18,7 +18,7 @@ use plotters::prelude::*;
 use plotters::style::text_anchor::{HPos, Pos, VPos};
 use plotters::style::{FontStyle, FontTransform, register_font};
 
-use crate::report::suppress::SUPPRESSED;
+use crate::report::published::SUPPRESSED;
 
 /// The result of drawing on a backend.
 pub type DrawResult<DB> = Result<(), DrawingAreaErrorKind<<DB as DrawingBackend>::ErrorType>>;
@@ -154,20 +154,38 @@ pub fn text_width(text: &str, style: &TextStyle) -> i32 {
     style.font.box_size(text).map_or(0, |(w, _)| w as i32)
 }
 
-/// `text` cut with "…" to at most `width` pixels.
+/// Labels are cut to this many characters before they are measured: no chart is wide
+/// enough to show more, and a name from an export may be any length (issue #11: a
+/// 200,000-character school name).
+pub const MAX_LABEL_CHARS: usize = 400;
+
+/// `text` cut with "…" to at most `width` pixels. The longest prefix that fits is found
+/// by bisection, so a label costs a few measurements of at most [`MAX_LABEL_CHARS`]
+/// characters, whatever its length.
 pub fn fit(text: &str, style: &TextStyle, width: i32) -> String {
-    if text_width(text, style) <= width {
-        return text.to_string();
-    }
-    let mut chars: Vec<char> = text.chars().collect();
-    while !chars.is_empty() {
-        chars.pop();
-        let cut = format!("{}…", chars.iter().collect::<String>().trim_end());
-        if text_width(&cut, style) <= width {
-            return cut;
+    let chars: Vec<char> = text.chars().take(MAX_LABEL_CHARS + 1).collect();
+    if chars.len() <= MAX_LABEL_CHARS {
+        let whole: String = chars.iter().collect();
+        if text_width(&whole, style) <= width {
+            return whole;
         }
     }
-    String::new()
+    let cut = |n: usize| format!("{}…", chars[..n].iter().collect::<String>().trim_end());
+    let fits = |n: usize| text_width(&cut(n), style) <= width;
+    if !fits(0) {
+        return String::new();
+    }
+    // The longest prefix (at most all but one character) whose cut fits.
+    let (mut lo, mut hi) = (0, chars.len().saturating_sub(1).min(MAX_LABEL_CHARS));
+    while lo < hi {
+        let mid = (lo + hi).div_ceil(2);
+        if fits(mid) {
+            lo = mid;
+        } else {
+            hi = mid - 1;
+        }
+    }
+    cut(lo)
 }
 
 /// `text` broken into at most `lines` lines of at most `width` pixels, at spaces; the
@@ -648,6 +666,32 @@ pub fn nothing_to_show<DB: DrawingBackend>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_label_of_any_length_is_cut_to_fit_in_few_measurements() {
+        // Issue #11: "a 200,000-character school name makes chart label fitting
+        // quadratic". Cut one character at a time, this would measure 200,000 strings
+        // of up to 200,000 characters; by bisection over at most MAX_LABEL_CHARS it is
+        // a dozen short measurements.
+        register_fonts();
+        let style = font(14.0);
+        let name = "Saint Aldhelm's ".repeat(12_500);
+        assert_eq!(name.chars().count(), 200_000);
+        let label = fit(&name, &style, 290);
+        assert!(label.ends_with('…'), "{label}");
+        assert!(text_width(&label, &style) <= 290);
+        assert!(name.starts_with(label.trim_end_matches('…')));
+        // The longest prefix that fits: one more character would not.
+        let shown = label.trim_end_matches('…').chars().count();
+        let longer: String = name.chars().take(shown + 1).collect();
+        assert!(
+            text_width(&format!("{}…", longer.trim_end()), &style) > 290 || longer.ends_with(' ')
+        );
+        let lines = wrap(&name, &style, 290, 2);
+        assert_eq!(lines.len(), 2, "{lines:?}");
+        assert!(lines.iter().all(|l| text_width(l, &style) <= 290));
+        assert_eq!(fit("Short", &style, 290), "Short");
+    }
 
     #[test]
     fn scales_step_by_one_two_or_five() {

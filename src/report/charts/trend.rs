@@ -6,8 +6,8 @@
 //! - actions done on time, of those due in the half-term (spec 02 §3);
 //! - sessions recorded on time, of those held in the half-term (spec 02 §6).
 //!
-//! Trust rates are worked out from the schools' summed counts, never averaged across
-//! schools (as `summary.csv` does). Each series has its own dash and marker shape so the
+//! Every rate is a cell of `trend.csv` (the trust's from its `TOTAL` rows, worked out in
+//! SQL from the schools' summed counts, never averaged); the chart counts nothing. Each series has its own dash and marker shape so the
 //! lines stay apart in black and white; points of a half-term still in progress are
 //! drawn hollow, as provisional.
 
@@ -20,13 +20,14 @@ use super::style::{
     bold, font,
 };
 use super::{Chart, ChartKind, Drawing, Scope};
-use crate::report::figures::{Figures, half_term_label, period_name};
-use crate::report::format::fixed;
+use crate::report::figures::{Figures, half_term_label};
+use crate::report::published::{Figure, Percent, Trend};
+use crate::report::words::{fig, period};
 
 /// One point: a rate and whether it is provisional (its half-term is in progress).
 #[derive(Debug, Clone, Copy, PartialEq)]
 struct Point {
-    percent: f64,
+    percent: Percent,
     provisional: bool,
 }
 
@@ -52,73 +53,49 @@ const PLOT_HEIGHT: i32 = 270;
 const BAND_HATCH: RGBColor = RGBColor(0xb0, 0xb0, 0xb0);
 const COLUMN_WIDTH: i32 = 70;
 
-/// A rate from summed counts, `None` when nothing was counted.
-fn rate(numerator: f64, denominator: f64) -> Option<f64> {
-    (denominator > 0.0).then(|| 100.0 * numerator / denominator)
-}
-
 /// Builds the trend for `scope`.
 pub fn build(figures: &Figures, scope: Scope) -> Chart {
     let columns = &figures.half_terms;
-    let mut frequency = vec![(0.0, 0.0); columns.len()];
-    let mut actions = vec![(0.0, 0.0); columns.len()];
-    let mut recording = vec![(0.0, 0.0); columns.len()];
-    for school in scope.schools() {
-        for row in &school.frequency {
-            if let Some(at) = figures.column_of(row.text("period_id")) {
-                frequency[at].0 += row.count("met") as f64;
-                frequency[at].1 += row.count("due") as f64;
-            }
-        }
-        for row in &school.actions {
-            if let Some(at) = columns.iter().position(|h| h.id == row.text("period_id")) {
-                actions[at].0 += row.count("done_on_time") as f64;
-                actions[at].1 += (row.count("done_on_time")
-                    + row.count("done_late")
-                    + row.count("overdue")) as f64;
-            }
-        }
-        for row in &school.recording {
-            if let Some(at) = columns.iter().position(|h| h.id == row.text("period_id")) {
-                let held = row.count("sessions_held") as f64;
-                // The file gives the rate to one decimal; with fewer than 1,000 sessions
-                // a school half-term, rounding rate × held gives back the exact count.
-                if let Some(percent) = row.figure("recorded_on_time_pct").number() {
-                    recording[at].0 += (percent * held / 100.0).round();
-                    recording[at].1 += held;
-                }
-            }
-        }
-    }
-    let points = |counts: &[(f64, f64)], provisional_allowed: bool| -> Vec<Option<Point>> {
-        counts
-            .iter()
-            .zip(columns)
-            .map(|((n, d), column)| {
-                rate(*n, *d)
-                    .filter(|_| provisional_allowed || !column.in_progress)
-                    .map(|percent| Point {
-                        percent,
-                        provisional: column.in_progress,
-                    })
-            })
-            .collect()
+    let rows: &[Trend] = match scope {
+        Scope::Trust(trust) => &trust.trend,
+        Scope::School(_, school) => &school.trend,
     };
+    let points =
+        |rate: fn(&Trend) -> Figure<Percent>, provisional_allowed: bool| -> Vec<Option<Point>> {
+            columns
+                .iter()
+                .map(|column| {
+                    let row = rows
+                        .iter()
+                        .find(|t| t.period_id.as_ref().is_some_and(|p| p.id == column.id))?;
+                    rate(row)
+                        .value()
+                        .filter(|_| provisional_allowed || !column.in_progress)
+                        .map(|percent| Point {
+                            percent,
+                            provisional: column.in_progress,
+                        })
+                })
+                .collect()
+        };
+    let frequency = points(|t| t.frequency_met_pct, false);
+    let actions = points(|t| t.actions_on_time_pct, true);
+    let recording = points(|t| t.recorded_on_time_pct, true);
     let series = vec![
         Series {
             name: "Supervisees who met their standard".to_string(),
             look: LINES[0],
-            points: points(&frequency, false),
+            points: frequency,
         },
         Series {
             name: "Actions done on time".to_string(),
             look: LINES[1],
-            points: points(&actions, true),
+            points: actions,
         },
         Series {
             name: "Sessions recorded on time".to_string(),
             look: LINES[2],
-            points: points(&recording, true),
+            points: recording,
         },
     ];
     let reading = reading(figures, &series);
@@ -149,25 +126,25 @@ fn reading(figures: &Figures, series: &[Series]) -> Vec<String> {
     let endings = ["", " were done on time", " were recorded on time"];
     let mut sentences = Vec::new();
     for ((series, phrase), ending) in series.iter().zip(phrases).zip(endings) {
-        let settled: Vec<(usize, f64)> = series
+        let settled: Vec<(usize, Percent)> = series
             .points
             .iter()
             .enumerate()
             .filter_map(|(i, p)| p.filter(|p| !p.provisional).map(|p| (i, p.percent)))
             .collect();
-        let name = |i: usize| period_name(&figures.half_terms[i].id);
+        let name = |i: usize| period(&figures.half_terms[i].id);
         match settled.as_slice() {
             [] => {}
             [(last, percent)] => sentences.push(format!(
                 "{}% {phrase} {}{ending}.",
-                fixed(*percent, 1),
+                fig(*percent),
                 name(*last)
             )),
             [.., (before, before_percent), (last, percent)] => sentences.push(format!(
                 "{}% {phrase} {}{ending}, against {}% in {}.",
-                fixed(*percent, 1),
+                fig(*percent),
                 name(*last),
-                fixed(*before_percent, 1),
+                fig(*before_percent),
                 name(*before)
             )),
         }
@@ -279,8 +256,8 @@ impl TrendChart {
                 let [(i, a), (j, b)] = pair else { continue };
                 style::line(
                     area,
-                    (x_of(*i), y_of(a.percent)),
-                    (x_of(*j), y_of(b.percent)),
+                    (x_of(*i), y_of(a.percent.0)),
+                    (x_of(*j), y_of(b.percent.0)),
                     series.look,
                 )?;
             }
@@ -288,7 +265,7 @@ impl TrendChart {
                 if let Some(point) = point {
                     style::marker(
                         area,
-                        (x_of(i), y_of(point.percent)),
+                        (x_of(i), y_of(point.percent.0)),
                         series.look,
                         point.provisional,
                     )?;

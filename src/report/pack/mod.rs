@@ -1,12 +1,14 @@
 //! The HTML packs (spec 03, "Charts and packs"): `governors/pack.html` for the
-//! governors' committee and `schools/<urn>/evidence.html` for an inspection.
+//! governors' committee and `schools/<trust>/<urn>/evidence.html` for an inspection.
 //!
 //! Each is one self-contained file: CSS and SVG charts inline, no script, no address of
 //! anything outside it, so it opens and prints the same anywhere, offline, years later.
 //! The pages come from minijinja templates in `templates/` (compiled into the binary)
 //! with HTML auto-escaping switched on for every template, whatever its name: every
 //! school, staff and trust name from an export is escaped where it lands. The only
-//! unescaped text is the charts' SVG, which plotters escapes itself.
+//! unescaped text is the charts' SVG, which plotters escapes itself. The `marked` filter
+//! escapes a text and turns its marks ([`words`](crate::report::words)) into elements,
+//! so every figure of a pack is a `<span class="fig">` a test can trace to its CSV.
 
 mod model;
 
@@ -19,6 +21,7 @@ use rayon::prelude::*;
 use super::charts::ChartSet;
 use super::figures::Figures;
 use super::manifest::Manifest;
+use super::words::{self, date, name, year};
 use super::{Written, sha256, write_file};
 use model::{ChartView, Page, Sources, TrustView};
 
@@ -54,11 +57,30 @@ fn environment() -> anyhow::Result<Environment<'static>> {
     // `safe` marks the charts' SVG, the one text that is markup already.
     env.add_filter("safe", minijinja::filters::safe);
     env.add_filter("length", minijinja::filters::length);
+    env.add_filter("marked", marked);
     for (name, source) in TEMPLATES {
         env.add_template(name, source)
             .with_context(|| format!("templates/{name}"))?;
     }
     Ok(env)
+}
+
+/// A text for HTML: escaped, with each mark an element of its class.
+fn marked(text: &str) -> minijinja::Value {
+    let mut html = String::with_capacity(text.len());
+    for (mark, piece) in words::pieces(text) {
+        let escaped = minijinja::HtmlEscape(piece).to_string();
+        match mark {
+            None => html.push_str(&escaped),
+            Some(mark) => {
+                html.push_str(&format!(
+                    r#"<span class="{}">{escaped}</span>"#,
+                    mark.class()
+                ));
+            }
+        }
+    }
+    minijinja::Value::from_safe_string(html)
 }
 
 fn render(env: &Environment, template: &str, page: &Page) -> anyhow::Result<Vec<u8>> {
@@ -92,7 +114,7 @@ pub fn write(
     };
     let tool = format!("oversight {}", manifest.version);
     let notes = model::notes(figures, &manifest.inputs);
-    let date = figures.as_of_text();
+    let as_of = date(figures.as_of_text());
     let school_charts = |trust: &str, urn: &str| {
         charts
             .schools
@@ -100,11 +122,11 @@ pub fn write(
             .map_or(&[][..], Vec::as_slice)
     };
 
-    let trust_names: Vec<&str> = figures.trusts.iter().map(|t| t.name.as_str()).collect();
+    let trust_names: Vec<String> = figures.trusts.iter().map(|t| name(&t.name)).collect();
     let trusts_heading = match trust_names.as_slice() {
         [one] => one.to_string(),
         [one, two] => format!("{one} and {two}"),
-        many => format!("{} trusts", many.len()),
+        many => format!("{} trusts", words::source(many.len())),
     };
     let governors = Page {
         title: format!(
@@ -113,8 +135,8 @@ pub fn write(
         ),
         heading: format!("Safeguarding supervision: {trusts_heading}"),
         subtitle: format!(
-            "Governors' pack for {}, figures as of {date}",
-            figures.report_year
+            "Governors' pack for {}, figures as of {as_of}",
+            year(figures.report_year)
         ),
         notes: notes.clone(),
         trusts: figures
@@ -177,10 +199,12 @@ pub fn write(
                     "Safeguarding supervision evidence: {} ({})",
                     school.name, figures.report_year
                 ),
-                heading: format!("Safeguarding supervision evidence: {}", school.name),
+                heading: format!("Safeguarding supervision evidence: {}", name(&school.name)),
                 subtitle: format!(
-                    "URN {}, {}. Report year {}, figures as of {date}",
-                    school.urn, trust.name, figures.report_year
+                    "URN {}, {}. Report year {}, figures as of {as_of}",
+                    name(&school.urn),
+                    name(&trust.name),
+                    year(figures.report_year)
                 ),
                 notes: notes.clone(),
                 trusts: Vec::new(),
@@ -207,7 +231,7 @@ pub fn write(
                 }),
                 tool: tool.clone(),
             };
-            let path = evidence_path(&school.urn);
+            let path = evidence_path(&trust.id, &school.urn);
             let bytes = render(&env, "evidence.html.j2", &page)?;
             write_file(&out.join(&path), &bytes)?;
             Ok(Written {

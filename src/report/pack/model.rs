@@ -1,12 +1,15 @@
-//! What a pack page shows, built from the governors' figures, the charts and the
+//! What a pack page shows, built from the published figures, the charts and the
 //! manifest's inputs: plain data for the templates, every text still unescaped (the
-//! templates escape everything they print).
+//! templates escape everything they print). Every number is a published cell, marked as
+//! one ([`words`](crate::report::words)); nothing here counts or works out a figure.
 
 use serde::Serialize;
 
 use crate::report::charts::{RenderedChart, path_segment};
-use crate::report::figures::{Figure, Figures, Row, SchoolFigures, TrustFigures, period_name};
+use crate::report::figures::{Figures, SchoolFigures, TrustFigures};
 use crate::report::manifest::InputRecord;
+use crate::report::published::{Figure, Percent, PeriodId};
+use crate::report::words::{date, fig, name, period, policy, source, year};
 
 /// A whole pack: the governors' pack or one school's evidence pack.
 #[derive(Debug, Serialize)]
@@ -51,6 +54,8 @@ pub struct Headline {
 pub struct SchoolView {
     pub name: String,
     pub urn: String,
+    /// The school's URN and trust, marked for the page ("URN 140001 · North Star").
+    pub meta: String,
     pub trust_id: String,
     pub trust_name: String,
     /// Its policy rules, one sentence each.
@@ -97,11 +102,11 @@ pub struct Sources {
 }
 
 /// "66.7%", or `when_empty` for an empty rate; `c` stays `c`.
-fn percent(row: &Row, column: &str, when_empty: &str) -> String {
-    match row.figure(column) {
-        Figure::Number(_) => format!("{}%", row.text(column)),
-        Figure::Suppressed => "c".to_string(),
-        Figure::Missing => when_empty.to_string(),
+fn percent(figure: Figure<Percent>, when_empty: &str) -> String {
+    match figure {
+        Figure::Value(_) => format!("{}%", fig(figure)),
+        Figure::Suppressed => fig(figure),
+        Figure::Empty => when_empty.to_string(),
     }
 }
 
@@ -122,18 +127,18 @@ pub fn notes(figures: &Figures, inputs: &[InputRecord]) -> Vec<String> {
     let mut notes = vec![
         format!(
             "Figures are for the report year {} as of {}: nothing recorded after that date is counted.",
-            figures.report_year,
-            figures.as_of_text()
+            year(figures.report_year),
+            date(figures.as_of_text())
         ),
         format!(
-            "c stands for a count of {} children's cases, or a figure worked out from one, left out so that no child can be identified. 0 means none.",
-            figures.suppressed_range()
+            "c stands for a count of {} children's cases, a figure worked out from one, or a count hidden so that the others cannot be worked out from totals; no child can be identified. A zero means none.",
+            policy(figures.suppressed_range())
         ),
     ];
     if let Some(current) = figures.half_terms.iter().find(|h| h.in_progress) {
         notes.push(format!(
             "A period is judged only once it has ended. {} is still in progress: it is hatched in the charts and left out of the rates.",
-            period_name(&current.id)
+            period(&current.id)
         ));
     }
     notes.push(
@@ -142,18 +147,20 @@ pub fn notes(figures: &Figures, inputs: &[InputRecord]) -> Vec<String> {
     );
     match figures.years_without_sessions.as_slice() {
         [] => {}
-        [year] => notes.push(format!(
-            "{year} is left out of the trends: the exports hold no supervision session held in it."
+        [one] => notes.push(format!(
+            "{} is left out of the trends: the exports hold no supervision session held in it.",
+            year(one)
         )),
         years => notes.push(format!(
             "{} are left out of the trends: the exports hold no supervision session held in them.",
-            years.join(" and ")
+            years.iter().map(year).collect::<Vec<_>>().join(" and ")
         )),
     }
     let quarantined: u64 = inputs.iter().map(|i| i.rows_quarantined).sum();
     if quarantined > 0 {
         notes.push(format!(
-            "{quarantined} {} of the exports could not be read in (each is listed with its reason in the ingest report) and {} not counted.",
+            "{} {} of the exports could not be read in (each is listed with its reason in the ingest report) and {} not counted.",
+            source(quarantined),
             if quarantined == 1 { "row" } else { "rows" },
             if quarantined == 1 { "is" } else { "are" }
         ));
@@ -161,74 +168,82 @@ pub fn notes(figures: &Figures, inputs: &[InputRecord]) -> Vec<String> {
     notes
 }
 
-/// A trust's headline figures, from its `TOTAL` row.
+/// A trust's headline figures, from its `TOTAL` row of `summary.csv`.
 pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
     let total = &trust.total;
     vec![
         Headline {
             label: "Supervision frequency met".to_string(),
-            value: percent(total, "frequency_met_pct", "not judged yet"),
+            value: percent(total.frequency_met_pct, "not judged yet"),
             detail: format!(
                 "{} of {} people due supervision in the periods ended so far",
-                total.text("frequency_met"),
-                total.text("frequency_due")
+                fig(total.frequency_met),
+                fig(total.frequency_due)
             ),
         },
         Headline {
             label: "Actions done on time".to_string(),
-            value: percent(total, "actions_on_time_pct", "none due yet"),
+            value: percent(total.actions_on_time_pct, "none due yet"),
             detail: format!(
-                "of the actions due in {}; {} overdue now",
-                figures.report_year,
-                total.text("overdue_actions")
+                "of the {} actions due in {} and judged; {} overdue now",
+                fig(total.actions_judged),
+                year(figures.report_year),
+                fig(total.overdue_actions)
             ),
         },
         Headline {
             label: "Drifting cases".to_string(),
-            value: total.text("drifting_cases").to_string(),
-            detail: format!("of {} open children's cases", total.text("open_cases")),
+            value: fig(total.drifting_cases),
+            detail: format!("of {} open children's cases", fig(total.open_cases)),
         },
         Headline {
             label: "DSLs over caseload".to_string(),
-            value: total.text("dsls_over_caseload").to_string(),
-            detail: "DSLs and deputies above their policy's weighted caseload".to_string(),
+            value: fig(total.dsls_over_caseload),
+            detail: format!(
+                "of {} DSLs and deputies, above their policy's weighted caseload",
+                fig(total.dsls_listed)
+            ),
         },
         Headline {
             label: "Sessions recorded on time".to_string(),
-            value: percent(total, "recorded_on_time_pct", "no sessions"),
+            value: percent(total.recorded_on_time_pct, "no sessions"),
             detail: format!(
                 "of {} sessions held; {} signed by both",
-                total.text("sessions_held"),
-                percent(total, "signed_both_pct", "none")
+                fig(total.sessions_held),
+                percent(total.signed_both_pct, "none")
             ),
         },
         Headline {
             label: "All supervision functions covered".to_string(),
-            value: percent(total, "functions_balanced_pct", "no one in scope"),
-            detail: "of the people due supervision, so far this year".to_string(),
+            value: percent(total.functions_balanced_pct, "no one in scope"),
+            detail: format!(
+                "{} of the {} people due supervision, so far this year",
+                fig(total.functions_balanced),
+                fig(total.people_in_scope)
+            ),
         },
     ]
 }
 
 /// The trust's schools side by side (the headline columns of `summary.csv`).
 pub fn glance(trust: &TrustFigures) -> TableView {
-    let row = |name: &str, r: &Row| {
+    let row = |label: String, r: &crate::report::published::Summary| {
         vec![
-            name.to_string(),
-            percent(r, "frequency_met_pct", "not judged"),
-            percent(r, "actions_on_time_pct", "none due"),
-            r.text("overdue_actions").to_string(),
-            r.text("drifting_cases").to_string(),
-            r.text("dsls_over_caseload").to_string(),
-            percent(r, "recorded_on_time_pct", "no sessions"),
+            label,
+            percent(r.frequency_met_pct, "not judged"),
+            percent(r.actions_on_time_pct, "none due"),
+            fig(r.overdue_actions),
+            fig(r.drifting_cases),
+            fig(r.dsls_over_caseload),
+            percent(r.recorded_on_time_pct, "no sessions"),
         ]
     };
     let mut rows: Vec<Vec<String>> = trust
         .schools
         .iter()
-        .map(|s| row(&s.name, &s.summary))
+        .map(|s| row(name(&s.name), &s.summary))
         .collect();
-    rows.push(row("Trust total", &trust.total));
+    rows.push(row("Trust total".to_string(), &trust.total));
     TableView {
         caption: "Schools at a glance".to_string(),
         columns: [
@@ -255,17 +270,18 @@ pub fn school_figures(figures: &Figures, school: &SchoolFigures) -> TableView {
         .rules
         .iter()
         .any(|r| r.max_gap_working_days.is_some());
+    let as_of = date(figures.as_of_text());
     let rows = vec![
         [
             "Supervision frequency met".to_string(),
-            if s.count("frequency_due") == 0 {
+            if s.frequency_due == 0 {
                 "not judged yet".to_string()
             } else {
                 format!(
                     "{} of {} ({})",
-                    s.text("frequency_met"),
-                    s.text("frequency_due"),
-                    percent(s, "frequency_met_pct", "")
+                    fig(s.frequency_met),
+                    fig(s.frequency_due),
+                    percent(s.frequency_met_pct, "")
                 )
             },
             "People due supervision in each period ended so far who had the sessions the policy requires".to_string(),
@@ -273,7 +289,7 @@ pub fn school_figures(figures: &Figures, school: &SchoolFigures) -> TableView {
         [
             "Gaps between sessions within the limit".to_string(),
             if gap_rules {
-                format!("{} of {}", s.text("gap_met"), s.text("gap_checks"))
+                format!("{} of {}", fig(s.gap_met), fig(s.gap_checks))
             } else {
                 "no gap rule".to_string()
             },
@@ -281,56 +297,68 @@ pub fn school_figures(figures: &Figures, school: &SchoolFigures) -> TableView {
         ],
         [
             "Actions done on time".to_string(),
-            percent(s, "actions_on_time_pct", "none due yet"),
-            format!("Actions agreed in supervision and due in {}", figures.report_year),
+            percent(s.actions_on_time_pct, "none due yet"),
+            format!(
+                "Of the {} actions agreed in supervision, due in {} and judged",
+                fig(s.actions_judged),
+                year(figures.report_year)
+            ),
         ],
         [
             "Actions overdue".to_string(),
-            s.text("overdue_actions").to_string(),
-            format!("Actions not done by their due date, on {}", figures.as_of_text()),
+            fig(s.overdue_actions),
+            format!("Actions not done by their due date, on {as_of}"),
         ],
         [
             "Open cases".to_string(),
-            s.text("open_cases").to_string(),
-            format!("Children's cases open on {}", figures.as_of_text()),
+            fig(s.open_cases),
+            format!("Children's cases open on {as_of}"),
         ],
         [
             "Drifting cases".to_string(),
-            s.text("drifting_cases").to_string(),
+            fig(s.drifting_cases),
             "Open cases with at least one sign of drift or delay".to_string(),
         ],
         [
             "DSLs over caseload".to_string(),
-            s.text("dsls_over_caseload").to_string(),
-            "DSLs and deputies whose weighted caseload is above the policy threshold".to_string(),
+            fig(s.dsls_over_caseload),
+            format!(
+                "Of the {} DSLs and deputies, those whose weighted caseload is above the policy threshold",
+                fig(s.dsls_listed)
+            ),
         ],
         [
             "Sessions held".to_string(),
-            s.text("sessions_held").to_string(),
-            format!("Supervision sessions held in {} so far", figures.report_year),
+            fig(s.sessions_held),
+            format!(
+                "Supervision sessions held in {} so far",
+                year(figures.report_year)
+            ),
         ],
         [
             "Recorded on time".to_string(),
-            percent(s, "recorded_on_time_pct", "no sessions"),
+            percent(s.recorded_on_time_pct, "no sessions"),
             format!(
-                "Sessions written up within {} working days",
-                school.settings.record_within_working_days
+                "Sessions written up within {} working days, of those whose deadline has passed",
+                policy(school.settings.record_within_working_days)
             ),
         ],
         [
             "Signed by both".to_string(),
-            percent(s, "signed_both_pct", "no sessions"),
+            percent(s.signed_both_pct, "no sessions"),
             "Session records signed by the supervisor and the supervisee".to_string(),
         ],
         [
             "All functions covered".to_string(),
-            percent(s, "functions_balanced_pct", "no one in scope"),
-            "People in scope whose sessions so far covered every function the policy requires"
-                .to_string(),
+            percent(s.functions_balanced_pct, "no one in scope"),
+            format!(
+                "Of the {} people in scope, those whose sessions so far covered every function the policy requires",
+                fig(s.people_in_scope)
+            ),
         ],
     ];
     TableView {
-        caption: format!("Figures for {}", school.name),
+        caption: format!("Figures for {}", name(&school.name)),
         columns: ["Figure", "Value", "What is counted"]
             .map(String::from)
             .to_vec(),
@@ -339,101 +367,162 @@ pub fn school_figures(figures: &Figures, school: &SchoolFigures) -> TableView {
     }
 }
 
+/// A period id cell, marked.
+fn period_cell(id: &Option<PeriodId>) -> String {
+    id.as_ref()
+        .map_or_else(|| "no half-term".to_string(), |p| period(&p.id))
+}
+
+/// A table of some of a school's rows of a governors' file.
+fn table(
+    caption: &str,
+    columns: &[&str],
+    numeric_from: usize,
+    rows: Vec<Vec<String>>,
+) -> TableView {
+    TableView {
+        caption: caption.to_string(),
+        columns: columns.iter().map(|c| c.to_string()).collect(),
+        numeric: (0..columns.len()).map(|i| i >= numeric_from).collect(),
+        rows,
+    }
+}
+
 /// A school's rows of the governors' files, for the evidence pack.
-pub fn school_tables(figures: &Figures, school: &SchoolFigures) -> Vec<TableView> {
-    let table =
-        |caption: &str, columns: &[(&str, &str)], rows: &[Row], numeric_from: usize| TableView {
-            caption: caption.to_string(),
-            columns: columns.iter().map(|(_, name)| name.to_string()).collect(),
-            numeric: (0..columns.len()).map(|i| i >= numeric_from).collect(),
-            rows: rows
-                .iter()
-                .map(|r| {
-                    columns
-                        .iter()
-                        .map(|(column, _)| match *column {
-                            "period_id" => period_name(r.text(column)),
-                            "display_name" => r.name(column),
-                            _ => r.text(column).to_string(),
-                        })
-                        .collect()
-                })
-                .collect(),
-        };
-    let this_year = |rows: &[Row]| -> Vec<Row> {
-        rows.iter()
-            .filter(|r| r.text("period_id").starts_with(&figures.report_year))
-            .cloned()
-            .collect()
-    };
+pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
+    let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
     vec![
         table(
             "Frequency met by rule and period (governors/frequency_by_school.csv)",
-            &[
-                ("rule", "Rule"),
-                ("period_id", "Period"),
-                ("due", "Due"),
-                ("met", "Met"),
-                ("met_pct", "Met %"),
-            ],
-            &school.frequency,
+            &["Rule", "Period", "Due", "Met", "Met %"],
             2,
+            school
+                .frequency
+                .iter()
+                .map(|r| {
+                    vec![
+                        name(&r.rule),
+                        period_cell(&r.period_id),
+                        fig(r.due),
+                        fig(r.met),
+                        fig(r.met_pct),
+                    ]
+                })
+                .collect(),
         ),
         table(
             "Actions by the half-term they were due (governors/actions_by_school.csv)",
             &[
-                ("period_id", "Half-term"),
-                ("done_on_time", "On time"),
-                ("done_late", "Late"),
-                ("overdue", "Overdue"),
-                ("not_yet_due", "Not yet due"),
-                ("on_time_pct", "On time %"),
+                "Half-term",
+                "On time",
+                "Late",
+                "Overdue",
+                "Not yet due",
+                "On time %",
             ],
-            &school.actions,
             1,
+            school
+                .actions
+                .iter()
+                .map(|r| {
+                    vec![
+                        period_cell(&r.period_id),
+                        fig(r.done_on_time),
+                        fig(r.done_late),
+                        fig(r.overdue),
+                        fig(r.not_yet_due),
+                        fig(r.on_time_pct),
+                    ]
+                })
+                .collect(),
         ),
         table(
             "Open cases by sign of drift (governors/drift_by_school.csv)",
             &[
-                ("open_cases", "Open"),
-                ("drifting", "Drifting"),
-                ("overdue_action", "Action overdue"),
-                ("not_reviewed", "Not reviewed"),
-                ("no_progress", "No progress"),
-                ("escalated_stale", "Escalation stale"),
-                ("carried_over", "Carried over"),
+                "Open",
+                "Drifting",
+                "Action overdue",
+                "Not reviewed",
+                "No progress",
+                "Escalation stale",
+                "Carried over",
             ],
-            school.drift.as_slice(),
             0,
+            school
+                .drift
+                .iter()
+                .map(|r| {
+                    vec![
+                        fig(r.open_cases),
+                        fig(r.drifting),
+                        fig(r.overdue_action),
+                        fig(r.not_reviewed),
+                        fig(r.no_progress),
+                        fig(r.escalated_stale),
+                        fig(r.carried_over),
+                    ]
+                })
+                .collect(),
         ),
         table(
             "DSL and deputy workload (governors/workload_dsl.csv)",
             &[
-                ("display_name", "Name"),
-                ("role", "Role"),
-                ("weighted_caseload", "Weighted caseload"),
-                ("over_caseload", "Over threshold"),
-                ("open_actions", "Open actions"),
-                ("overdue_actions", "Overdue actions"),
-                ("sessions_received", "Sessions received"),
-                ("sessions_given", "Sessions given"),
-                ("cases_per_hour", "Cases per hour"),
+                "Name",
+                "Role",
+                "Open cases",
+                "Weighted caseload",
+                "Over threshold",
+                "Open actions",
+                "Overdue actions",
+                "Sessions received",
+                "Sessions given",
+                "Cases per hour",
             ],
-            &school.workload,
             2,
+            school
+                .workload
+                .iter()
+                .map(|r| {
+                    vec![
+                        name(&r.display_name),
+                        r.role.clone(),
+                        fig(r.open_cases),
+                        fig(r.weighted_caseload),
+                        flag(r.over_caseload),
+                        fig(r.open_actions),
+                        fig(r.overdue_actions),
+                        fig(r.sessions_received),
+                        fig(r.sessions_given),
+                        fig(r.cases_per_hour),
+                    ]
+                })
+                .collect(),
         ),
         table(
             "Recording quality by half-term (governors/recording_by_school.csv)",
             &[
-                ("period_id", "Half-term"),
-                ("sessions_held", "Held"),
-                ("recorded_on_time_pct", "Recorded on time %"),
-                ("signed_both_pct", "Signed by both %"),
-                ("contract_in_date_pct", "Contract in date %"),
-                ("supervisor_trained_pct", "Supervisor trained %"),
+                "Half-term",
+                "Held",
+                "Recorded on time %",
+                "Signed by both %",
+                "Contract in date %",
+                "Supervisor trained %",
             ],
-            &this_year(&school.recording),
             1,
+            school
+                .recording
+                .iter()
+                .map(|r| {
+                    vec![
+                        period_cell(&r.period_id),
+                        fig(r.sessions_held),
+                        fig(r.recorded_on_time_pct),
+                        fig(r.signed_both_pct),
+                        fig(r.contract_in_date_pct),
+                        fig(r.supervisor_trained_pct),
+                    ]
+                })
+                .collect(),
         ),
     ]
 }
@@ -449,21 +538,27 @@ pub fn school_view(
     SchoolView {
         name: school.name.clone(),
         urn: school.urn.clone(),
+        meta: format!("URN {} · {}", name(&school.urn), name(&trust.name)),
         trust_id: trust.id.clone(),
         trust_name: trust.name.clone(),
-        rules: school.rules_in_words.clone(),
+        rules: school.rules_in_words.iter().map(policy).collect(),
         figures: school_figures(figures, school),
         charts: charts.iter().map(ChartView::new).collect(),
         tables: if with_tables {
-            school_tables(figures, school)
+            school_tables(school)
         } else {
             Vec::new()
         },
-        evidence_path: evidence_path(&school.urn),
+        evidence_path: evidence_path(&trust.id, &school.urn),
     }
 }
 
-/// Where a school's evidence pack is written, relative to the output folder.
-pub fn evidence_path(urn: &str) -> String {
-    format!("schools/{}/evidence.html", path_segment(urn))
+/// Where a school's evidence pack is written, relative to the output folder: under its
+/// trust, since a school that moves trust has a history in each (spec 03).
+pub fn evidence_path(trust_id: &str, urn: &str) -> String {
+    format!(
+        "schools/{}/{}/evidence.html",
+        path_segment(trust_id),
+        path_segment(urn)
+    )
 }

@@ -1,0 +1,95 @@
+//! A report run, resolved once (the `Run` context of `../shared/style/EXAMPLES.md`).
+//!
+//! `report` and `run` turn their command line into one [`ReportRun`]: the store opened,
+//! the policy loaded with its bytes' SHA-256, the as-of date and the report year as
+//! types, the trusts reported on, the output folder and what to draw. Every stage after
+//! that (metrics, publication, CSV files, charts, packs, manifest) takes this context and
+//! reads no file or flag again.
+
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use chrono::NaiveDate;
+
+use crate::metrics::ReportParams;
+use crate::policy::{AcademicYear, Policy};
+use crate::store::Store;
+
+/// What a report draws besides its CSV files and manifest.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Draw {
+    /// The CSV files and the manifest only (`report --tables-only`).
+    TablesOnly,
+    /// The charts and the packs too.
+    Everything,
+}
+
+/// The policy file of a run: where it is, and the SHA-256 of the bytes that were read.
+#[derive(Debug, Clone)]
+pub struct PolicySource {
+    /// As given on the command line.
+    pub path: PathBuf,
+    pub sha256: String,
+}
+
+/// Everything a report is made from, resolved once.
+pub struct ReportRun {
+    pub store: Store,
+    pub policy: Policy,
+    pub policy_source: PolicySource,
+    /// The as-of date and the report year (spec 02).
+    pub params: ReportParams,
+    /// The trusts reported on, sorted.
+    pub trusts: Vec<String>,
+    /// The output folder.
+    pub out: PathBuf,
+    pub draw: Draw,
+}
+
+/// What a command asks of a report, before anything is read.
+#[derive(Debug, Clone)]
+pub struct ReportRequest<'a> {
+    pub store: &'a Path,
+    pub policy: &'a Path,
+    pub out: &'a Path,
+    pub as_of: NaiveDate,
+    /// The report year; by default the academic year of the as-of date.
+    pub year: Option<AcademicYear>,
+    /// The trusts to report on; empty for every trust in the store.
+    pub trusts: &'a [String],
+    pub draw: Draw,
+}
+
+impl ReportRun {
+    /// Opens the store, loads the policy and resolves the report year and the trusts.
+    pub fn resolve(request: ReportRequest) -> anyhow::Result<ReportRun> {
+        anyhow::ensure!(
+            request.store.is_dir(),
+            "no store at {}: run `oversight ingest` first",
+            request.store.display()
+        );
+        let store = Store::open(request.store)?;
+        let policy = Policy::load(request.policy)?;
+        let policy_source = PolicySource {
+            path: request.policy.to_path_buf(),
+            sha256: policy.sha256().to_string(),
+        };
+        let params = ReportParams::resolve(&policy, request.as_of, request.year)
+            .with_context(|| format!("the report year of {}", request.as_of))?;
+        let trusts = store.trusts_in_scope(request.trusts)?;
+        Ok(ReportRun {
+            store,
+            policy,
+            policy_source,
+            params,
+            trusts,
+            out: request.out.to_path_buf(),
+            draw: request.draw,
+        })
+    }
+
+    /// The trust-wide suppression threshold of the policy.
+    pub fn suppress_below(&self) -> u32 {
+        self.policy.suppress_below()
+    }
+}

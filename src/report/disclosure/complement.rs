@@ -1,0 +1,307 @@
+//! Protection: primary suppression, then complementary cells until no
+//! suppressed cell is pinned, then the audit as a guard.
+//!
+//! Complements are chosen greedily, one pinned cell at a time, in the manner
+//! of tau-ARGUS's hypercube method and sdcTable's SIMPLEHEURISTIC: among the
+//! shown cells that share a relation with the pinned cell's group, the
+//! cheapest one whose suppression leaves that group unpinned (checked by the
+//! exact audit of the merged group). The cost of a cell is
+//! `(value + 1) × weight(cost class)`: hiding a small figure of a breakdown
+//! loses less than hiding a large total. Ties go to a cell of a unit (school)
+//! that already has a suppressed cell, then to the cheaper class, then to the
+//! lower cell id, so the result is deterministic.
+
+use super::audit::{CellBounds, Mode, audit, audit_some, check_threshold, group_of, is_small};
+use super::error::DisclosureError;
+use super::model::{CellId, PublishedSet};
+
+/// The suppression pattern for a published set, and its audit.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Protection {
+    /// One flag per cell: `true` is written `c`.
+    pub suppressed: Vec<bool>,
+    /// Cells suppressed because their own value is in `1..suppress_below-1`.
+    pub primary: usize,
+    /// Cells suppressed to protect others.
+    pub complements: usize,
+    /// The independent audit of `suppressed`: `audit.pinned` is empty.
+    pub audit: super::audit::Audit,
+}
+
+impl Protection {
+    pub fn is_suppressed(&self, cell: CellId) -> bool {
+        self.suppressed[cell.0]
+    }
+}
+
+/// Suppresses every primary cell and the complements that protect them.
+///
+/// Errors when a pinned cell has no shown cell left that may be suppressed
+/// (every candidate has `may_complement == false`), and, as a guard, when the
+/// final audit still finds a pinned cell.
+pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, DisclosureError> {
+    check_threshold(suppress_below)?;
+    let cells = set.cells();
+    let mut suppressed: Vec<bool> = cells
+        .iter()
+        .map(|c| is_small(c.value, suppress_below))
+        .collect();
+    let primary = suppressed.iter().filter(|&&s| s).count();
+    let mut state = State {
+        set,
+        suppress_below,
+        bounds: vec![None; cells.len()],
+        // Primary cells a reader who knows them could pin and no single
+        // complement frees: accepted (see `docs/decisions.md`).
+        given_up: vec![false; cells.len()],
+    };
+    let mut seen = vec![false; cells.len()];
+    for seed in 0..cells.len() {
+        if suppressed[seed] && !seen[seed] {
+            for c in state.refresh(&suppressed, seed)? {
+                seen[c] = true;
+            }
+        }
+    }
+    while let Some((target, hard)) = state.next_pinned(&suppressed) {
+        let group = group_of(set, &suppressed, target);
+        let candidates = candidates(set, &suppressed, &group, target);
+        if candidates.is_empty() {
+            if hard {
+                return Err(DisclosureError::CannotProtect {
+                    label: cells[target].label.clone(),
+                });
+            }
+            state.given_up[target] = true;
+            continue;
+        }
+        // The first (cheapest) candidate that frees the target without
+        // pinning another cell (one primary at a time, as tau-ARGUS's
+        // hypercube method does); failing that, for a hard pin, the first
+        // that frees the target at all, else the cheapest, and go on.
+        // Suppressing a cell never takes a value away from any reader (see
+        // `trial`), so if hiding every candidate at once leaves the target
+        // pinned, no single one frees it: a reader who knows the primaries
+        // can pin it whatever we do next to it (e.g. c + c = c with values
+        // 1 + 1 = 2), and it is given up at the cost of one trial.
+        // A hard pin that no single candidate can free gets the cheapest
+        // candidate straight away (it needs more than one complement).
+        let mut single_can_free = true;
+        if candidates.len() > 1 {
+            let (_, bounds) = state.trial_all(&suppressed, &candidates, target)?;
+            single_can_free = bounds
+                .iter()
+                .find(|b| b.cell.0 == target)
+                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
+            if !single_can_free && !hard {
+                state.given_up[target] = true;
+                continue;
+            }
+        }
+        let mut frees_target = None;
+        let mut chosen = None;
+        let tries = if single_can_free { MAX_TRIALS } else { 0 };
+        for &cand in candidates.iter().take(tries) {
+            let (trial, bounds) = state.trial(&suppressed, cand, target)?;
+            let target_free = bounds
+                .iter()
+                .find(|b| b.cell.0 == target)
+                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
+            if !target_free {
+                continue;
+            }
+            let newly_pinned = bounds.iter().any(|b| {
+                let before = state.bounds[b.cell.0].as_ref();
+                (b.is_pinned() && before.is_none_or(|p| !p.is_pinned()))
+                    || (b.is_pinned_if_primaries_known()
+                        && before.is_none_or(|p| !p.is_pinned_if_primaries_known()))
+            });
+            if !newly_pinned {
+                chosen = Some((trial, bounds));
+                break;
+            }
+            if frees_target.is_none() && (hard || bounds.iter().all(|b| !b.is_pinned())) {
+                frees_target = Some((trial, bounds));
+            }
+        }
+        let chosen = match (chosen, frees_target) {
+            (Some(c), _) | (None, Some(c)) => Some(c),
+            (None, None) if hard => Some(state.trial(&suppressed, candidates[0], target)?),
+            (None, None) => None,
+        };
+        match chosen {
+            Some((trial, bounds)) => {
+                suppressed = trial;
+                for b in bounds {
+                    let cell = b.cell.0;
+                    state.bounds[cell] = Some(b);
+                }
+            }
+            None => state.given_up[target] = true,
+        }
+    }
+    let audit = audit(set, &suppressed, suppress_below)?;
+    if let Some(first) = audit.pinned.first() {
+        return Err(DisclosureError::StillPinned {
+            count: audit.pinned.len(),
+            label: cells[first.0].label.clone(),
+        });
+    }
+    let total = suppressed.iter().filter(|&&s| s).count();
+    Ok(Protection {
+        suppressed,
+        primary,
+        complements: total - primary,
+        audit,
+    })
+}
+
+struct State<'a> {
+    set: &'a PublishedSet,
+    suppress_below: u32,
+    bounds: Vec<Option<CellBounds>>,
+    given_up: Vec<bool>,
+}
+
+impl State<'_> {
+    /// Re-audits the group of `seed`; returns its cells.
+    fn refresh(&mut self, suppressed: &[bool], seed: usize) -> Result<Vec<usize>, DisclosureError> {
+        let group = group_of(self.set, suppressed, seed);
+        // Pinned status only: the exact bounds come from the final audit.
+        let (bounds, _) = audit_some(
+            self.set,
+            suppressed,
+            group.clone(),
+            self.suppress_below,
+            Mode::Fast,
+            Some(&group),
+        )?;
+        for b in bounds {
+            let cell = b.cell.0;
+            self.bounds[cell] = Some(b);
+        }
+        Ok(group)
+    }
+
+    /// Suppresses `cand` on a copy of `suppressed` and re-checks the cells
+    /// whose status that can change. Suppressing one more cell keeps every
+    /// solution a reader had (the new unknown takes its published value), so
+    /// no cell loses a feasible value: only the target, the candidate, the
+    /// cells pinned now and those with no small value at all (a complement
+    /// known to be 0 or large, which could gain exactly one) need a look.
+    fn trial(
+        &self,
+        suppressed: &[bool],
+        cand: usize,
+        target: usize,
+    ) -> Result<(Vec<bool>, Vec<CellBounds>), DisclosureError> {
+        self.trial_all(suppressed, &[cand], target)
+    }
+
+    /// `trial` with several candidates suppressed at once.
+    fn trial_all(
+        &self,
+        suppressed: &[bool],
+        cands: &[usize],
+        target: usize,
+    ) -> Result<(Vec<bool>, Vec<CellBounds>), DisclosureError> {
+        let mut trial = suppressed.to_vec();
+        for &cand in cands {
+            trial[cand] = true;
+        }
+        let merged = group_of(self.set, &trial, target);
+        let check: Vec<usize> = merged
+            .iter()
+            .copied()
+            .filter(|&c| {
+                cands.contains(&c)
+                    || c == target
+                    || self.bounds[c].as_ref().is_none_or(|b| {
+                        b.is_pinned()
+                            || b.feasible_small.is_empty()
+                            || (b.is_pinned_if_primaries_known() && !self.given_up[c])
+                    })
+            })
+            .collect();
+        let (bounds, _) = audit_some(
+            self.set,
+            &trial,
+            merged,
+            self.suppress_below,
+            Mode::Fast,
+            Some(&check),
+        )?;
+        Ok((trial, bounds))
+    }
+
+    /// The first cell pinned under spec 02's rule (`hard`), else the first
+    /// primary a reader who knows the primaries could pin and not yet given up.
+    fn next_pinned(&self, suppressed: &[bool]) -> Option<(usize, bool)> {
+        let pinned = |hard: bool| {
+            (0..suppressed.len()).find(|&c| {
+                suppressed[c]
+                    && self.bounds[c].as_ref().is_some_and(|b| {
+                        if hard {
+                            b.is_pinned()
+                        } else {
+                            b.is_pinned_if_primaries_known() && !self.given_up[c]
+                        }
+                    })
+            })
+        };
+        pinned(true)
+            .map(|c| (c, true))
+            .or_else(|| pinned(false).map(|c| (c, false)))
+    }
+}
+
+/// Candidates tried per pinned cell before settling for the best partial one:
+/// a bound on the work for a cell no single complement can free.
+const MAX_TRIALS: usize = 8;
+
+/// Shown cells that may be suppressed and share a relation with `group`:
+/// those sharing a relation with `target` itself first, each part cheapest first.
+fn candidates(
+    set: &PublishedSet,
+    suppressed: &[bool],
+    group: &[usize],
+    target: usize,
+) -> Vec<usize> {
+    let cells = set.cells();
+    let mut out: Vec<usize> = group
+        .iter()
+        .flat_map(|&g| set.rows_of(g).iter())
+        .flat_map(|&r| set.rows()[r].terms.iter().map(|&(c, _)| c))
+        .filter(|&c| !suppressed[c] && cells[c].may_complement)
+        .collect();
+    out.sort_unstable();
+    out.dedup();
+    let units: std::collections::HashSet<usize> = cells
+        .iter()
+        .zip(suppressed)
+        .filter(|&(_, &s)| s)
+        .filter_map(|(c, _)| c.unit)
+        .collect();
+    let unit_has_suppressed = |unit: Option<usize>| unit.is_some_and(|u| units.contains(&u));
+    let near: Vec<usize> = set
+        .rows_of(target)
+        .iter()
+        .flat_map(|&r| set.rows()[r].terms.iter().map(|&(c, _)| c))
+        .collect();
+    out.sort_by_key(|&c| {
+        let spec = &cells[c];
+        (
+            !near.contains(&c),
+            cost(spec.value, spec.cost_class),
+            !unit_has_suppressed(spec.unit),
+            spec.cost_class,
+            c,
+        )
+    });
+    out
+}
+
+/// The information lost by suppressing a cell: `(value + 1) × class weight`.
+pub fn cost(value: u64, class: super::model::CostClass) -> u64 {
+    value.saturating_add(1).saturating_mul(class.weight())
+}

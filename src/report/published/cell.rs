@@ -1,0 +1,366 @@
+//! The values of a published table, typed: a figure is a number, `c` or empty, never a
+//! string that is parsed back. Each type knows how it is read from a query's column
+//! (with a load-time error naming the query and the column when the column is missing
+//! or of another type) and how the CSV writer formats it (spec 03, "Report outputs").
+
+use chrono::NaiveDate;
+use polars::prelude::*;
+
+use crate::policy::AcademicYear;
+use crate::report::format::{escape_spreadsheet, fixed};
+
+/// The mark of a suppressed cell: the statistical convention for a confidential cell.
+pub const SUPPRESSED: &str = "c";
+
+/// A query's result did not have the shape its published table declares.
+#[derive(Debug, thiserror::Error)]
+#[error("queries/governors/{query}.sql: column {column}: {problem}")]
+pub struct ShapeError {
+    pub query: &'static str,
+    pub column: &'static str,
+    pub problem: String,
+}
+
+/// A published figure: a value, suppressed (`c`), or nothing to show (empty).
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Figure<T> {
+    Value(T),
+    /// Written `c`: a small count of children's cases, a count protecting one, or a
+    /// figure worked out from one (spec 02, "Disclosure control").
+    Suppressed,
+    /// Nothing to show: a rate with nothing to count, say.
+    Empty,
+}
+
+impl<T: Copy> Figure<T> {
+    /// The value, when it is shown.
+    pub fn value(self) -> Option<T> {
+        match self {
+            Figure::Value(v) => Some(v),
+            _ => None,
+        }
+    }
+
+    pub fn is_suppressed(self) -> bool {
+        matches!(self, Figure::Suppressed)
+    }
+}
+
+/// A percentage 0–100, written with one decimal place.
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Percent(pub f64);
+
+/// A fraction written with two decimal places (hours, cases per hour, weighted caseload).
+#[derive(Debug, Clone, Copy, PartialEq, PartialOrd)]
+pub struct Decimal(pub f64);
+
+/// A period id as the calendar names it (`2026/27 AU1`, `2026/27 AU`, `2026/27`), with
+/// its academic year read once, so no one filters periods by a string prefix.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub struct PeriodId {
+    pub id: String,
+    pub year: AcademicYear,
+}
+
+/// A figure's text as the CSV shows it.
+pub trait Text {
+    fn text(&self) -> String;
+}
+
+impl Text for u64 {
+    fn text(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl Text for Percent {
+    fn text(&self) -> String {
+        fixed(self.0, 1)
+    }
+}
+
+impl Text for Decimal {
+    fn text(&self) -> String {
+        fixed(self.0, 2)
+    }
+}
+
+impl<T: Text> Text for Figure<T> {
+    fn text(&self) -> String {
+        match self {
+            Figure::Value(v) => v.text(),
+            Figure::Suppressed => SUPPRESSED.to_string(),
+            Figure::Empty => String::new(),
+        }
+    }
+}
+
+/// A value of a published table's column: read from a query's result, written as CSV.
+pub trait ColumnValue: Sized {
+    /// Every value of `column` of `frame`, the result of query `query`.
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        column: &'static str,
+    ) -> Result<Vec<Self>, ShapeError>;
+
+    /// The CSV cell.
+    fn cell(&self) -> String;
+}
+
+fn column<'a>(
+    frame: &'a DataFrame,
+    query: &'static str,
+    name: &'static str,
+) -> Result<&'a Column, ShapeError> {
+    frame.column(name).map_err(|_| ShapeError {
+        query,
+        column: name,
+        problem: "the query gives no such column".to_string(),
+    })
+}
+
+fn cast(
+    frame: &DataFrame,
+    query: &'static str,
+    name: &'static str,
+    to: &DataType,
+    expected: &str,
+) -> Result<Column, ShapeError> {
+    let column = column(frame, query, name)?;
+    let fits = match to {
+        DataType::Int64 => column.dtype().is_integer() || column.dtype() == &DataType::Null,
+        DataType::Float64 => {
+            column.dtype().is_primitive_numeric() || column.dtype() == &DataType::Null
+        }
+        other => column.dtype() == other || column.dtype() == &DataType::Null,
+    };
+    if !fits {
+        return Err(ShapeError {
+            query,
+            column: name,
+            problem: format!("expected {expected}, found {}", column.dtype()),
+        });
+    }
+    column.cast(to).map_err(|e| ShapeError {
+        query,
+        column: name,
+        problem: e.to_string(),
+    })
+}
+
+/// Text from the store or the query (ids, names, roles): spreadsheet-escaped when written.
+impl ColumnValue for String {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::String, "text")?;
+        let values = values.str().map_err(|e| shape(query, name, e))?;
+        Ok(values
+            .iter()
+            .map(|v| v.unwrap_or_default().to_string())
+            .collect())
+    }
+
+    fn cell(&self) -> String {
+        escape_spreadsheet(self)
+    }
+}
+
+fn shape(query: &'static str, column: &'static str, error: PolarsError) -> ShapeError {
+    ShapeError {
+        query,
+        column,
+        problem: error.to_string(),
+    }
+}
+
+impl ColumnValue for Figure<u64> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::Int64, "a whole number")?;
+        let values = values.i64().map_err(|e| shape(query, name, e))?;
+        values
+            .iter()
+            .map(|v| match v {
+                None => Ok(Figure::Empty),
+                Some(n) => u64::try_from(n).map(Figure::Value).map_err(|_| ShapeError {
+                    query,
+                    column: name,
+                    problem: format!("a count below zero ({n})"),
+                }),
+            })
+            .collect()
+    }
+
+    fn cell(&self) -> String {
+        self.text()
+    }
+}
+
+fn floats(
+    frame: &DataFrame,
+    query: &'static str,
+    name: &'static str,
+) -> Result<Vec<Option<f64>>, ShapeError> {
+    let values = cast(frame, query, name, &DataType::Float64, "a number")?;
+    let values = values.f64().map_err(|e| shape(query, name, e))?;
+    Ok(values.iter().collect())
+}
+
+impl ColumnValue for Figure<Percent> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        Ok(floats(frame, query, name)?
+            .into_iter()
+            .map(|v| v.map_or(Figure::Empty, |v| Figure::Value(Percent(v))))
+            .collect())
+    }
+
+    fn cell(&self) -> String {
+        self.text()
+    }
+}
+
+impl ColumnValue for Figure<Decimal> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        Ok(floats(frame, query, name)?
+            .into_iter()
+            .map(|v| v.map_or(Figure::Empty, |v| Figure::Value(Decimal(v))))
+            .collect())
+    }
+
+    fn cell(&self) -> String {
+        self.text()
+    }
+}
+
+impl ColumnValue for Option<bool> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::Boolean, "true or false")?;
+        let values = values.bool().map_err(|e| shape(query, name, e))?;
+        Ok(values.iter().collect())
+    }
+
+    fn cell(&self) -> String {
+        self.map(|b| b.to_string()).unwrap_or_default()
+    }
+}
+
+impl ColumnValue for Option<NaiveDate> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::Date, "a date")?;
+        let values = values
+            .cast(&DataType::Int32)
+            .map_err(|e| shape(query, name, e))?;
+        let values = values.i32().map_err(|e| shape(query, name, e))?;
+        let epoch = NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
+        Ok(values
+            .iter()
+            .map(|d| d.map(|d| epoch + chrono::TimeDelta::days(i64::from(d))))
+            .collect())
+    }
+
+    fn cell(&self) -> String {
+        self.map(|d| d.to_string()).unwrap_or_default()
+    }
+}
+
+/// A period id; empty for an action due outside the calendar (docs/decisions.md).
+impl ColumnValue for Option<PeriodId> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        String::read(frame, query, name)?
+            .into_iter()
+            .map(|id| {
+                if id.is_empty() {
+                    return Ok(None);
+                }
+                let year = id.split(' ').next().unwrap_or_default();
+                let year: AcademicYear = year.parse().map_err(|_| ShapeError {
+                    query,
+                    column: name,
+                    problem: format!("{id:?} is not a period id"),
+                })?;
+                Ok(Some(PeriodId { id, year }))
+            })
+            .collect()
+    }
+
+    fn cell(&self) -> String {
+        self.as_ref().map(|p| p.id.clone()).unwrap_or_default()
+    }
+}
+
+/// A count of people, sessions or actions: never suppressed, never empty (spec 02:
+/// "Counts of staff, sessions and actions are not counts of children").
+impl ColumnValue for u64 {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        Figure::<u64>::read(frame, query, name)?
+            .into_iter()
+            .map(|figure| match figure {
+                Figure::Value(n) => Ok(n),
+                _ => Err(ShapeError {
+                    query,
+                    column: name,
+                    problem: "an empty count".to_string(),
+                }),
+            })
+            .collect()
+    }
+
+    fn cell(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// How far along a chart's value axis a figure is drawn (drawing only: no figure is
+/// worked out from it).
+pub trait Magnitude: Copy {
+    fn magnitude(self) -> f64;
+}
+
+impl Magnitude for u64 {
+    fn magnitude(self) -> f64 {
+        self as f64
+    }
+}
+
+impl Magnitude for Percent {
+    fn magnitude(self) -> f64 {
+        self.0
+    }
+}
+
+impl Magnitude for Decimal {
+    fn magnitude(self) -> f64 {
+        self.0
+    }
+}
