@@ -154,7 +154,8 @@ pub struct SchoolFigures {
     pub recording: Vec<Row>,
     /// Its resolved policy settings.
     pub settings: Settings,
-    /// Its rules in plain English ([`Policy::describe`]).
+    /// Its rules in plain English ([`Policy::rules_in_words`]'s text, "(trust default)"
+    /// after each one the school's own policy does not state).
     pub rules_in_words: Vec<String>,
 }
 
@@ -293,7 +294,14 @@ impl Figures {
                 workload: workload.for_school(trust, urn).cloned().collect(),
                 recording: recording.for_school(trust, urn).cloned().collect(),
                 settings: policy.settings(urn).clone(),
-                rules_in_words: policy.describe(urn),
+                rules_in_words: policy
+                    .rules_in_words(urn)
+                    .into_iter()
+                    .map(|s| match s.provenance.is_schools() {
+                        true => s.text,
+                        false => format!("{} (trust default)", s.text),
+                    })
+                    .collect(),
             };
             match trusts.iter_mut().find(|t| t.id == trust) {
                 Some(t) => t.schools.push(school),
