@@ -26,7 +26,7 @@ impl Audience {
 /// The columns of `workload.csv`; `workload_dsl.csv` has the same less `staff_id`
 /// (spec 03), so the list is written once.
 macro_rules! workload_columns {
-    ($($staff_id:literal)?) => {
+    ($($staff_id:literal)? $(; $($extra:literal),*)?) => {
         &[
             "trust_id",
             "school_urn",
@@ -48,6 +48,7 @@ macro_rules! workload_columns {
             "cases_per_hour",
             "over_caseload",
             "rushed",
+            $($($extra,)*)?
         ]
     };
 }
@@ -163,7 +164,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
     OutputFile {
         audience: Audience::Restricted,
         name: "workload",
-        columns: workload_columns!("staff_id"),
+        columns: workload_columns!("staff_id"; "dsl_training_due_on", "dsl_training_current"),
         case_counts: &[],
         derived_from_case_counts: &[],
     },
@@ -180,6 +181,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "signed_both",
             "contract_in_date",
             "supervisor_trained",
+            "long_enough",
         ],
         case_counts: &[],
         derived_from_case_counts: &[],
