@@ -143,6 +143,13 @@ impl School<'_> {
                 let oldest = 800 + (600.0 * (1.0 - self.quality)) as i64;
                 add_days(self.ctx.today, -self.rng.range(20, oldest))
             });
+            // A DSL's or deputy's own DSL training (spec 01 `dsl_trained_on`): most have
+            // a date, about a quarter of them older than the two years it lasts.
+            let dsl_trained = (matches!(m.role, Role::Dsl | Role::Ddsl) && self.rng.chance(0.9))
+                .then(|| {
+                    let oldest = 700 + (500.0 * (1.0 - self.quality)) as i64;
+                    add_days(self.ctx.today, -self.rng.range(10, oldest))
+                });
             let mut role = m.role.as_str();
             if matches!(m.role, Role::Teacher | Role::TeachingAssistant) && self.defect() {
                 role = "SUPPLY TEACHER"; // Planted: an unknown role.
@@ -151,6 +158,7 @@ impl School<'_> {
             let started = date(m.started);
             let left = m.left.map(date);
             let trained = trained.map(date);
+            let dsl_trained = dsl_trained.map(date);
             self.out.row(
                 Table::Staff,
                 [
@@ -161,6 +169,7 @@ impl School<'_> {
                     &started,
                     opt(&left),
                     opt(&trained),
+                    opt(&dsl_trained),
                 ],
             )?;
         }
@@ -201,6 +210,11 @@ impl School<'_> {
             self.rng.uniform(0.35, 0.6)
         };
         let closing = (0.35 * f64::from(ctx.years)).min(0.85);
+        // Staff who have left: a few cases stay with them when nobody hands them over
+        // (drift flag `no_owner`, spec 02 §4).
+        let leavers: Vec<usize> = (0..self.staff.len())
+            .filter(|&i| self.staff[i].left.is_some())
+            .collect();
 
         for k in 0..initial + new {
             let category = CaseCategory::ALL[self.rng.weighted(&CATEGORY_WEIGHTS)];
@@ -247,7 +261,17 @@ impl School<'_> {
                 slope,
             });
             let id = self.case_id(k);
-            let owner = self.staff_id(owner);
+            // Now and then nobody holds a case: the register leaves the owner empty, or
+            // still names someone who has left.
+            let handover = self.rng.f64();
+            let owner = if handover < 0.01 {
+                Small::EMPTY
+            } else if handover < 0.03 && !leavers.is_empty() {
+                let leaver = *self.rng.pick(&leavers);
+                self.staff_id(leaver)
+            } else {
+                self.staff_id(owner)
+            };
             let opened = date(opened);
             let closed = closed.map(date);
             self.out.row(
@@ -294,7 +318,15 @@ impl School<'_> {
                 let due = agreed
                     .checked_add_months(Months::new(12))
                     .expect("dates stay in range");
-                let (a, b) = (self.staff_id(sv.staff), self.staff_id(sv.supervisor));
+                // Now and then an agreement is signed with someone other than the
+                // usual supervisor (the head, for a deputy), so it does not cover the
+                // sessions (spec 02 §6: "with the session's supervisor").
+                let with = if sv.supervisor != self.head && self.rng.chance(0.05) {
+                    self.head
+                } else {
+                    sv.supervisor
+                };
+                let (a, b) = (self.staff_id(sv.staff), self.staff_id(with));
                 self.out.row(
                     Table::Contracts,
                     [a.as_bytes(), b.as_bytes(), &date(agreed), &date(due)],
