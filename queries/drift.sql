@@ -15,6 +15,9 @@
 --   carried_over: an action of the case, not cancelled and not done by the as-of date,
 --     has had at least carried_sessions (3) later discussions of the case (held after
 --     the action's session, on or before the as-of date) without being completed.
+--   no_owner: the case's owner_id is empty, or names a staff member not employed on the
+--     as-of date (left, or not yet started; employed at any school counts as holding
+--     it). [Lode Heath, Temple: handover when staff change]
 -- drifting = any flag. flags lists the set flags in the order above, ;-separated."
 -- The case's own school's policy gives the thresholds.
 --
@@ -105,7 +108,8 @@ flagged as (
             l.escalated and cast(p.as_of as integer) - cast(l.last_discussed_on as integer) > c.escalation_days,
             false
         ) as escalated_stale,
-        coalesce(k.most_later_sessions >= c.carried_sessions, false) as carried_over
+        coalesce(k.most_later_sessions >= c.carried_sessions, false) as carried_over,
+        (c.owner_id is null or not coalesce(st.employed_on_as_of, false)) as no_owner
     from open_cases as c
     cross join report_params as p
     left join latest_discussion as l on l.trust_id = c.trust_id and l.case_ref = c.case_ref
@@ -113,6 +117,7 @@ flagged as (
     left join progress as g on g.trust_id = c.trust_id and g.case_ref = c.case_ref
     left join overdue as o on o.trust_id = c.trust_id and o.case_ref = c.case_ref
     left join carried as k on k.trust_id = c.trust_id and k.case_ref = c.case_ref
+    left join stg_staff as st on st.trust_id = c.trust_id and st.staff_id = c.owner_id
 ),
 
 final as (
@@ -130,14 +135,16 @@ final as (
             case when not_reviewed then 'not_reviewed' end,
             case when no_progress then 'no_progress' end,
             case when escalated_stale then 'escalated_stale' end,
-            case when carried_over then 'carried_over' end
+            case when carried_over then 'carried_over' end,
+            case when no_owner then 'no_owner' end
         ) as flags,
-        (overdue_action or not_reviewed or no_progress or escalated_stale or carried_over) as drifting,
+        (overdue_action or not_reviewed or no_progress or escalated_stale or carried_over or no_owner) as drifting,
         overdue_action,
         not_reviewed,
         no_progress,
         escalated_stale,
-        carried_over
+        carried_over,
+        no_owner
     from flagged
 )
 

@@ -5,14 +5,15 @@
 -- held sessions they attended in the report year so far; balanced = it contains all of
 -- the school's required_functions (managerial, developmental, supportive)."
 -- covered lists the union in the canonical order, ;-separated (the names are such that
--- none is part of another, so a text search per name is exact).
+-- none is part of another, so a text search per name is exact). In scope on the as-of
+-- date: by role, or as a case holder where the school's policy says so (spec 02, "Who is
+-- due supervision"; staging/stg_in_scope.sql, period_id null).
 --
 -- Grain: one row per person in scope on the as-of date.
 with in_scope as (
-    select st.trust_id, st.school_urn, st.staff_id
-    from stg_staff as st
-    join policy_roles as r on r.school_urn = st.school_urn and r.role = st.role
-    where st.employed_on_as_of
+    select trust_id, school_urn, staff_id
+    from stg_in_scope
+    where period_id is null
 ),
 
 attended as (

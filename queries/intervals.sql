@@ -3,16 +3,18 @@
 -- weeks" (30)]
 --
 -- Spec 02 §1: "Rules with max_gap_working_days ... are judged once per person in scope
--- on the as-of date (role in scope, employed on that date): take the report year's first
+-- on the as-of date (role in scope or a case owner as above, employed on that date): take the report year's first
 -- working day (or the person's started_on, if later), every qualifying session date up
 -- to the as-of date, and the as-of date itself, in order; longest_gap is the largest
 -- working_days between neighbours; met = longest_gap <= max_gap_working_days."
+-- "The same filters [planned_only, min_minutes] decide which sessions enter a gap rule's
+-- list." Who is in scope on the as-of date: staging/stg_in_scope.sql (period_id null).
 -- working_days(a, b) counts the working days d with a < d <= b: the difference of
 -- calendar_days.working_day_index.
 --
 -- Grain: one row per person in scope on the as-of date, per gap rule of their school.
 with gap_rules as (
-    select school_urn, rule, max_gap_working_days
+    select school_urn, rule, max_gap_working_days, planned_only, min_minutes
     from policy_rules
     where max_gap_working_days is not null
 ),
@@ -27,12 +29,13 @@ first_working_day as (
 people as (
     select
         st.trust_id, st.school_urn, st.staff_id, g.rule, g.max_gap_working_days,
+        g.planned_only, g.min_minutes,
         case when st.started_on > f.first_on then st.started_on else f.first_on end as start_on
-    from stg_staff as st
-    join policy_roles as r on r.school_urn = st.school_urn and r.role = st.role
+    from stg_in_scope as i
+    join stg_staff as st on st.trust_id = i.trust_id and st.staff_id = i.staff_id
     join gap_rules as g on g.school_urn = st.school_urn
     cross join first_working_day as f
-    where st.employed_on_as_of
+    where i.period_id is null
 ),
 
 qualifying_sessions as (
@@ -41,6 +44,8 @@ qualifying_sessions as (
     join stg_attendance as a on a.trust_id = pe.trust_id and a.staff_id = pe.staff_id
     join policy_rule_kinds as k on k.school_urn = pe.school_urn and k.rule = pe.rule and k.kind = a.kind
     where a.status = 'held' and a.held_on >= pe.start_on
+        and (not pe.planned_only or a.planned)
+        and (pe.min_minutes is null or a.duration_minutes >= pe.min_minutes)
 ),
 
 points as (

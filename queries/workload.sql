@@ -14,9 +14,16 @@
 --   cases_per_hour = distinct (session, case) discussions in sessions given /
 --     hours_given; empty when no hours.
 --   over_caseload = weighted_caseload > max_weighted_caseload (40);
---   rushed = cases_per_hour > max_cases_per_hour (12)."
+--   rushed = cases_per_hour > max_cases_per_hour (12).
+--   dsl_training_due_on = dsl_trained_on + dsl_training_valid_months (24) months, for
+--     roles DSL and DDSL (empty when no training date is held); dsl_training_current =
+--     that date >= the as-of date (false when no date is held). Both are empty for every
+--     other role."
 -- "Employed on the as-of date" applies to all three; weights and thresholds are those of
--- the person's own school.
+-- the person's own school. In an in-scope role means in scope on the as-of date
+-- (staging/stg_in_scope.sql: a case holder too, where the policy says so). Adding months
+-- clamps to the month's last day (31 January + 1 month = 28/29 February), as in
+-- recording.sql; a training date after the as-of date is not there yet (staging).
 --
 -- Grain: one row per staff member as above.
 with employed as (
@@ -79,9 +86,55 @@ discussed as (
 ),
 
 in_scope as (
-    select e.trust_id, e.staff_id
+    select distinct trust_id, staff_id
+    from stg_in_scope
+    where period_id is null
+),
+
+-- The month dsl_trained_on + N months falls in, counted from year 0 (month_index / 12 is
+-- its year, month_index mod 12 + 1 its month), and the training day clamped to that
+-- month's length.
+dsl_training_month as (
+    select
+        e.trust_id,
+        e.staff_id,
+        cast(extract(day from e.dsl_trained_on) as bigint) as trained_day,
+        cast(extract(year from e.dsl_trained_on) as bigint) * 12
+            + cast(extract(month from e.dsl_trained_on) as bigint) - 1
+            + ps.dsl_training_valid_months as month_index
     from employed as e
-    join policy_roles as r on r.school_urn = e.school_urn and r.role = e.role
+    join policy_schools as ps on ps.school_urn = e.school_urn
+    where e.role in ('DSL', 'DDSL') and e.dsl_trained_on is not null
+),
+
+dsl_training_parts as (
+    select
+        trust_id,
+        staff_id,
+        div(month_index, 12) as due_year,
+        mod(month_index, 12) + 1 as due_month,
+        trained_day
+    from dsl_training_month
+),
+
+dsl_training as (
+    select
+        trust_id,
+        staff_id,
+        date(concat(
+            cast(due_year as varchar), '-',
+            lpad(cast(due_month as varchar), 2, '0'), '-',
+            lpad(cast(least(
+                trained_day,
+                case
+                    when due_month in (4, 6, 9, 11) then 30
+                    when due_month = 2 and ((mod(due_year, 4) = 0 and mod(due_year, 100) <> 0) or mod(due_year, 400) = 0) then 29
+                    when due_month = 2 then 28
+                    else 31
+                end
+            ) as varchar), 2, '0')
+        )) as dsl_training_due_on
+    from dsl_training_parts
 ),
 
 figures as (
@@ -106,8 +159,11 @@ figures as (
         case when g.minutes_given > 0 then coalesce(d.discussions_given, 0) / (g.minutes_given / 60.0) end as cases_per_hour,
         ps.max_weighted_caseload,
         ps.max_cases_per_hour,
-        (i.staff_id is not null or c.staff_id is not null or g.staff_id is not null) as is_listed
+        (i.staff_id is not null or c.staff_id is not null or g.staff_id is not null) as is_listed,
+        t.dsl_training_due_on,
+        case when e.role in ('DSL', 'DDSL') then coalesce(t.dsl_training_due_on >= p.as_of, false) end as dsl_training_current
     from employed as e
+    cross join report_params as p
     join policy_schools as ps on ps.school_urn = e.school_urn
     left join in_scope as i on i.trust_id = e.trust_id and i.staff_id = e.staff_id
     left join caseload as c on c.trust_id = e.trust_id and c.staff_id = e.staff_id
@@ -115,6 +171,7 @@ figures as (
     left join received as r on r.trust_id = e.trust_id and r.staff_id = e.staff_id
     left join given as g on g.trust_id = e.trust_id and g.staff_id = e.staff_id
     left join discussed as d on d.trust_id = e.trust_id and d.staff_id = e.staff_id
+    left join dsl_training as t on t.trust_id = e.trust_id and t.staff_id = e.staff_id
 ),
 
 final as (
@@ -138,7 +195,9 @@ final as (
         hours_given,
         cases_per_hour,
         weighted_caseload > max_weighted_caseload as over_caseload,
-        case when cases_per_hour is not null then cases_per_hour > max_cases_per_hour end as rushed
+        case when cases_per_hour is not null then cases_per_hour > max_cases_per_hour end as rushed,
+        dsl_training_due_on,
+        dsl_training_current
     from figures
     where is_listed
 )

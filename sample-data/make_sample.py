@@ -112,7 +112,7 @@ DIGIT = {s[0]: s[0][-1] for s in SCHOOLS}  # 140001 -> "1": ids S-1xxx, A-1xxx, 
 STAFF = []  # rows as dicts of rendered text
 
 
-def staff(sid, urn, name, role, started, left=None, trained=None, raw=None):
+def staff(sid, urn, name, role, started, left=None, trained=None, raw=None, dsl=None):
     row = {
         "staff_id": sid,
         "school_urn": urn,
@@ -121,6 +121,7 @@ def staff(sid, urn, name, role, started, left=None, trained=None, raw=None):
         "started_on": started,
         "left_on": left or "",
         "supervisor_trained_on": trained or "",
+        "dsl_trained_on": dsl or "",  # DSL training of DSLs and deputies (spec 01)
     }
     row.update(raw or {})
     STAFF.append(row)
@@ -132,8 +133,9 @@ LH, CC, CO, TE, AM = "140001", "140002", "140003", "140004", "140005"
 staff("ST-1190", LH, "Dr Fenella Marsh (external clinical supervisor)", "EXTERNAL",
       "2024-09-01", trained="2025-05-01")
 # 140001 Brackenfield School: Lode Heath preset
-staff("ST-1101", LH, "Ms Harriet Quillon", "DSL", "2019-09-01", trained="2024-06-01")  # lapsed 2026-06-01
-staff("ST-1102", LH, "Mr Owen Brackley", "DDSL", "2021-09-01", trained="2025-02-10")
+staff("ST-1101", LH, "Ms Harriet Quillon", "DSL", "2019-09-01", trained="2024-06-01",  # lapsed 2026-06-01
+      dsl="2025-01-20")
+staff("ST-1102", LH, "Mr Owen Brackley", "DDSL", "2021-09-01", trained="2025-02-10", dsl="2025-02-10")
 staff("ST-1103", LH, "Mrs Priya Lanthorn", "YEAR_HEAD", "2018-09-01")
 staff("ST-1104", LH, "Mr Callum Ferrow", "PASTORAL_LEAD", "2022-01-04")
 staff("ST-1105", LH, "Dunmore, Ada (Ms)", "SENCO", "2017-09-01")
@@ -141,14 +143,17 @@ staff("ST-1106", LH, "Mrs Gwen O'Hallan", "FAMILY_SUPPORT", "2020-09-01")
 staff("ST-1107", LH, "Dr Martin Ellery", "HEADTEACHER", "2016-01-04", trained="2025-09-20")
 staff("ST-1108", LH, "Mr Tomas Verrill", "TEACHER", "2023-09-01")
 # 140002 Saltmarsh Primary School: Captain Cook preset
-staff("ST-1201", CC, "Mrs Joanna Pettifer", "DSL", "2016-09-01", trained="2022-10-11")  # lapsed 2024-10-11
-staff("ST-1202", CC, "Mr Rhys Calloway", "DDSL", "2020-09-01", trained="2025-01-15")
+staff("ST-1201", CC, "Mrs Joanna Pettifer", "DSL", "2016-09-01", trained="2022-10-11",  # lapsed 2024-10-11
+      dsl="2024-06-12")  # DSL training lapsed 2026-06-12
+staff("ST-1202", CC, "Mr Rhys Calloway", "DDSL", "2020-09-01", trained="2025-01-15", dsl="2025-03-04")
 staff("ST-1203", CC, "Ms Bethan Hollis", "PASTORAL_LEAD", "2021-04-12")
-staff("ST-1204", CC, "Ms Nadia Strand", "DDSL", "14/09/2026", trained="2026-06-20")  # joined 2026-09-14
+staff("ST-1204", CC, "Ms Nadia Strand", "DDSL", "14/09/2026", trained="2026-06-20",  # joined 2026-09-14
+      dsl="2026-06-20")
 staff("ST-1205", CC, "Mr Graham Tolley", "HEADTEACHER", "2015-09-01", trained="2024-11-20")  # valid to 2026-11-20
 staff("ST-1206", CC, "Miss Erin Vane", "TEACHER", "2024-09-02")
 # 140003 Keystone Academy: Cornerstone preset
-staff("ST-1301", CO, "Mr Daniel Okafor-Reeve", "DSL", "2017-09-01", trained="2025-10-01")
+staff("ST-1301", CO, "Mr Daniel Okafor-Reeve", "DSL", "2017-09-01", trained="2025-10-01",
+      dsl="2025-10-01")
 staff("ST-1302", CO, "Ms Lucy Aintree", "DDSL", "2019-09-01")
 staff("ST-1303", CO, "Mrs Sana Mirfield", "PASTORAL_LEAD", "2020-01-06")
 staff("ST-1304", CO, "Mr Ieuan Pryce", "YEAR_HEAD", "2015-09-01")
@@ -157,15 +162,16 @@ staff("ST-1306", CO, "Mrs Alison Brereton", "HEADTEACHER", "2014-09-01")  # neve
 staff("ST-1307", CO, "Mr Felix Arundel", "SENCO", "2022-09-01")
 staff("ST-1308", CO, "Ms Hannah Lowther", "TEACHER", "2021-09-01")
 # 140004 Chapel Row School: Temple preset
-staff("ST-1401", TE, "Ms Imogen Tarrant", "DSL", "2018-09-01", trained="2025-11-15")
-staff("ST-1402", TE, "Mr Kwame Ashdown", "DDSL", "2020-09-01")
-staff("ST-1403", TE, "Ms Yasmin Colebrook", "DDSL", "2026-01-05")  # joined mid-year
+staff("ST-1401", TE, "Ms Imogen Tarrant", "DSL", "2018-09-01", trained="2025-11-15", dsl="2025-11-15")
+staff("ST-1402", TE, "Mr Kwame Ashdown", "DDSL", "2020-09-01", dsl="2024-11-30")  # due 2026-11-30
+staff("ST-1403", TE, "Ms Yasmin Colebrook", "DDSL", "2026-01-05", dsl="2026-01-12")  # joined mid-year
 staff("ST-1404", TE, "Mr Patrick Wendle", "HEADTEACHER", "2013-04-15", trained="2024-03-01")  # lapsed 2026-03-01
 staff("ST-1405", TE, "Mrs Dawn Fairlie", "PASTORAL_LEAD", "2019-01-07")
 staff("ST-1406", TE, "Mr Samuel Rook", "TEACHER", "2022-09-01")
 # 140005 Larkspur Meadow Centre: Ashbury Meadow preset
-staff("ST-1501", AM, "Mr Adrian Heathcote", "dsl", "2019-04-23", trained="2024-09-30")  # lapsed 2026-09-30
-staff("ST-1502", AM, "Ms Chloe Varga", "DDSL", "01/09/2021", trained="2025-03-03")
+staff("ST-1501", AM, "Mr Adrian Heathcote", "dsl", "2019-04-23", trained="2024-09-30",  # lapsed 2026-09-30
+      dsl="2024-11-23")  # DSL training due on the as-of date 2026-11-23: still current
+staff("ST-1502", AM, "Ms Chloe Varga", "DDSL", "01/09/2021", trained="2025-03-03", dsl="2025-03-03")
 staff("ST-1503", AM, "Mr Lewis Penhallow", "DDSL", "2018-09-01", left="2026-10-16")  # left mid-half-term
 staff("ST-1504", AM, "Ms Farah Whitlock", "PASTORAL_LEAD", "2023-09-01")
 staff("ST-1505", AM, "Mrs Moira Castell", "HEADTEACHER", "2017-09-01", trained="2025-06-20")
@@ -193,7 +199,7 @@ contract("ST-1401", "ST-1404", "2025-09-10", "2026-09-10")
 contract("ST-1401", "ST-1404", "2026-09-10", "2027-09-10")
 contract("ST-1402", "ST-1401", "2024-06-28", "2025-06-28")
 contract("ST-1402", "ST-1401", "2025-06-30", "2026-06-30")  # lapsed: 2026-10-07 session out of date
-contract("ST-1403", "ST-1401", "2026-01-05", "2027-01-05")
+contract("ST-1403", "ST-1404", "2026-01-05", "2027-01-05")  # with the head, but the DSL supervises her
 # Larkspur Meadow (Ashbury Meadow).
 contract("ST-1501", "ST-1505", "2025-09-02", "2026-09-02")
 contract("ST-1501", "ST-1505", "2026-09-01", "2027-09-01")
@@ -236,6 +242,8 @@ case("K-1022", LH, "EH", "ST-1106", "2025-10-06", notes="family support worker h
 case("K-1023", LH, "CP", "ST-1102", "2025-07-01", closed="2026-06-30", notes="plan ended; closed")
 case("K-1024", LH, "CONCERN", "ST-1105", "2026-01-19")
 case("K-1025", LH, "CONCERN", "ST-1103", "2025-09-08")
+case("K-1026", LH, "CONCERN", "", "2026-10-05", notes="logged by reception; nobody holds it: no_owner")
+case("K-1027", LH, "EH", "ST-1108", "2026-09-21", notes="class teacher leads the EHA: in scope as a case holder")
 # 140002 Saltmarsh (Captain Cook): 27 cases, so one session can rush through 25.
 case("K-2001", CC, "CP", "ST-1201", "2025-09-08")
 case("K-2002", CC, "CP", "ST-1201", "2026-01-12")
@@ -266,6 +274,7 @@ case("K-3005", CO, "CLA", "ST-1301", "04/11/2024", notes="virtual school involve
 case("K-3006", CO, "STEP_DOWN", "ST-1303", "2026-03-02")
 case("K-3007", CO, "EH", "ST-1307", "2026-09-07")
 case("K-3008", CO, "CIN", "ST-1301", "2025-09-08", closed="2026-03-20")
+case("K-3009", CO, "CIN", "ST-1305", "2025-11-03", notes="its holder left 2026-02-13; never handed over: no_owner")
 # 140004 Chapel Row (Temple): DSL ST-1401 holds 12 CP + 2 CLA = 36 + 4 = exactly 40.
 for i, opened in enumerate(["2024-10-07", "2025-01-13", "2025-03-10", "2025-06-02",
                             "2025-09-08", "2025-10-13", "2025-11-17", "2026-01-12",
@@ -407,6 +416,8 @@ s = sess(LH, "2026-11-11", "ST-1107", ["ST-1101"], fn="mav",
          disc=["K-1002", ("K-1003", 4), "K-1005", ("K-1008", 6), "K-1010", "K-1012"])
 act(s, None, "ST-1101", "2027-01-29")                    # no case, not yet due
 s = sess(LH, "2026-11-18", "ST-1101", ["ST-1102"], fn="ma", disc=["K-1019"])
+s = sess(LH, "2026-11-19", "ST-1101", ["ST-1103"], fn="ms", planned=False, disc=["K-1025"], rec=None,
+         notes="crisis: unplanned, so it does not count for the termly rule")
 
 # ======================================================= 140002 Saltmarsh (Captain Cook)
 # In scope DSL 1201, DDSL 1202, PASTORAL_LEAD 1203, DDSL 1204 (from 2026-09-14).
@@ -439,19 +450,20 @@ for day, disc in PL_DISC.items():
 for day, disc in [("2025-10-01", ["K-2001"]), ("2025-12-03", ["K-2003"]),
                   ("2026-02-04", ["K-2005"]), ("2026-03-04", ["K-2005", "K-2002"]),
                   ("2026-05-06", ["K-2006"]), ("2026-07-01", ["K-2005", "K-2006"])]:
-    sess(CC, day, "ST-1201", ["ST-1202"], disc=disc, fn="ms")          # half-termly, 5-7 weeks apart
+    sess(CC, day, "ST-1201", ["ST-1202"], dur=120, disc=disc, fn="ms")  # half-termly, 5-7 weeks apart
 for day, disc in [("2025-10-15", ["K-2001", "K-2004"]), ("2025-11-26", ["K-2001", "K-2003"]),
                   ("2026-01-28", ["K-2002", "K-2004"]), ("2026-05-13", ["K-2002", "K-2004"]),
                   ("2026-06-24", ["K-2001", "K-2003", "K-2004"])]:
-    sess(CC, day, "ST-1205", ["ST-1201"], disc=disc, fn="mds")
+    sess(CC, day, "ST-1205", ["ST-1201"], dur=120, disc=disc, fn="mds")
 sess(CC, "2026-03-18", "ST-1205", ["ST-1201"], status="cancelled",
      notes="Ofsted call; not rebooked")                    # DSL has no SP2 session
 sess(CC, "2026-02-25", "ST-1190", ["ST-1201"], kind="clinical", dur=90, fn="sd")
 # --- 2026/27
-s = sess(CC, "2026-09-09", "ST-1201", ["ST-1203"], fn="mds",
+s = sess(CC, "2026-09-09", "ST-1201", ["ST-1203"], dur=120, fn="mds",
          disc=["K-2003", "K-2009", "K-2010", "K-2011", "K-2012", "K-2015", "K-2021", "K-2022",
-               "K-2026"])
-s = sess(CC, "2026-09-16", "ST-1202", ["ST-1204"], fn="mds", disc=["K-2007", "K-2008", "K-2023"],
+               "K-2026", "K-2013", "K-2014", "K-2016", "K-2017", "K-2018", "K-2019", "K-2020",
+               "K-2023", "K-2024"])                       # 18 cases in two hours
+s = sess(CC, "2026-09-16", "ST-1202", ["ST-1204"], dur=120, fn="mds", disc=["K-2007", "K-2008", "K-2023"],
          notes="induction: first supervision")
 s = sess(CC, "2026-09-23", "ST-1201", ["ST-1202"], dur=30, fn="m",
          disc=["K-2005", "K-2006", "K-2001", "K-2002"])
@@ -462,17 +474,17 @@ OCT7 = [f"K-{n}" for n in range(2001, 2028) if n not in (2003, 2008)]  # 25 case
 s = sess(CC, "2026-10-07", "ST-1201", ["ST-1203"], fn="m", rec=6, disc=OCT7,
          raw={"held_on": "07/10/2026"}, notes="25 cases in one hour, rushed")
 act(s, "K-2013", "ST-1203", "2026-10-30", done="2026-10-28", raw={"completed_on": "28/10/2026"})
-s = sess(CC, "2026-10-14", "ST-1202", ["ST-1204"], fn="mds",
+s = sess(CC, "2026-10-14", "ST-1202", ["ST-1204"], dur=120, fn="mds",
          disc=["K-2007", "K-2008", "K-2024", "K-2027"])
-s = sess(CC, "2026-11-04", "ST-1201", ["ST-1203"], fn="mds",
+s = sess(CC, "2026-11-04", "ST-1201", ["ST-1203"], dur=120, fn="mds",
          disc=["K-2009", "K-2010", "K-2011", "K-2012", "K-2013", "K-2018", "K-2019", "K-2025",
                "K-2014", "K-2020"])
 act(s, "K-2010", "ST-1203", "2026-12-11")                # not yet due
-s = sess(CC, "2026-11-11", "ST-1202", ["ST-1204"], fn="mds", disc=["K-2007", "K-2008", "K-2023"])
+s = sess(CC, "2026-11-11", "ST-1202", ["ST-1204"], dur=120, fn="mds", disc=["K-2007", "K-2008", "K-2023"])
 act(s, "K-2007", "ST-1204", "2026-11-18")                # overdue 5 days
 s = sess(CC, "2026-11-18", "ST-1201", ["ST-1202"], dur=30, fn="m", signed=(False, False),
          disc=["K-2005", "K-2006", "K-2007", "K-2008"])
-s = sess(CC, "2026-11-20", "ST-1205", ["ST-1201"], fn="mds", rec=0,
+s = sess(CC, "2026-11-20", "ST-1205", ["ST-1201"], dur=120, fn="mds", rec=0,
          disc=["K-2001", "K-2002", "K-2004", "K-2009"])
 
 # ======================================================= 140003 Keystone (Cornerstone)
@@ -717,7 +729,7 @@ def build():
         ["trust_id", "trust_name", "school_urn", "school_name", "phase", "local_authority"],
         [[TRUST[0], TRUST[1], urn, name, phase, la] for urn, name, phase, la, _ in SCHOOLS])
     cols = ["staff_id", "school_urn", "display_name", "role", "started_on", "left_on",
-            "supervisor_trained_on"]
+            "supervisor_trained_on", "dsl_trained_on"]
     files["staff.csv"] = csv_bytes(cols, [[r[c] for c in cols]
                                           for r in sorted(STAFF, key=lambda r: r["staff_id"])])
     files["contracts.csv"] = csv_bytes(
@@ -816,7 +828,7 @@ def check(files):
         att[key] = True
     case_rows = {r["case_id"]: r for r in rows("cases.csv")}
     for r in case_rows.values():
-        assert r["owner_id"] in staff_ids and r["school_urn"] in schools
+        assert (r["owner_id"] == "" or r["owner_id"] in staff_ids) and r["school_urn"] in schools
     for line, r in enumerate(rows("discussions.csv"), 2):
         sr = sess_by_id[r["session_id"]]
         assert sr["status"].lower() == "held"
@@ -869,9 +881,10 @@ def check_boundaries():
     assert wd("2026-10-21", "2026-11-05") == 6      # S-1025 late
     assert wd("2026-10-21", "2026-11-02") == 3      # S-5018 on time over half-term
     # gap rules
-    assert wd("2026-09-09", "2026-10-07") == 20     # Saltmarsh ST-1203: exactly 20, met
+    assert wd("2026-09-09", "2026-10-07") == 20     # Saltmarsh ST-1203: 20, but S-2029 is too short to count
+    assert wd("2026-09-09", "2026-11-04") == 35     # Saltmarsh ST-1203: so the gap is 35, missed
     assert wd("2026-09-16", "2026-10-14") == 20     # Saltmarsh ST-1204: exactly 20, met
-    assert wd("2025-10-15", "2026-01-28") == 60     # Brackenfield ST-1106 (2025/26): exactly 60, met
+    assert wd("2025-10-15", "2026-01-28") == 60     # Brackenfield groups 60 apart (groups no longer count)
     assert wd("2025-11-05", "2025-12-17") == 30     # Larkspur group (2025/26): exactly 30, met
     assert wd("2026-09-01", "2026-11-23") == 54     # so nobody can miss a 60-day gap in 2026/27 yet
     # calendar-day thresholds on the as-of date

@@ -154,6 +154,8 @@ const STAFF: &[Column] = &[
     col("started_on", Kind::Date),
     opt("left_on", Kind::Date),
     opt("supervisor_trained_on", Kind::Date),
+    // Optional in the file too: a bundle without the column reads as empty (spec 01).
+    opt("dsl_trained_on", Kind::Date),
 ];
 
 const CONTRACTS: &[Column] = &[
@@ -196,7 +198,8 @@ const CASES: &[Column] = &[
         "category",
         enumeration(CaseCategory::WHAT, CaseCategory::NAMES),
     ),
-    col("owner_id", Kind::Text),
+    // Empty when nobody holds the case (spec 01; drift flag `no_owner`).
+    opt("owner_id", Kind::Text),
     col("opened_on", Kind::Date),
     opt("closed_on", Kind::Date),
 ];

@@ -72,21 +72,26 @@ fn twin_schools(preset: &str, rows: &[(&'static str, &str)]) -> Scenario {
 
 #[test]
 fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
-    // Spec 04, Lode Heath: "termly >=1 (one_to_one, group); gap <= 60 working days; in
-    // scope DSL, DDSL, YEAR_HEAD, PASTORAL_LEAD, SENCO, FAMILY_SUPPORT; required functions
-    // managerial, developmental, multi_agency, voice_of_child, supportive".
-    // Each school: one group session on Wed 2025-10-22 (AU1) for its DSL, year head,
+    // Spec 04, Lode Heath: "termly >=1 planned one_to_one (planned_only ...) (changed:
+    // group no longer counts); gap <= 60 working days; in scope DSL, DDSL, YEAR_HEAD,
+    // PASTORAL_LEAD, SENCO, FAMILY_SUPPORT, and case owners (in_scope_case_owners);
+    // required functions managerial, developmental, multi_agency, voice_of_child,
+    // supportive".
+    // Each school: one group session G on Wed 2025-10-22 (AU1) for its DSL, year head,
     // SENCO, family support worker and a teacher, covering managerial, developmental,
-    // supportive. As of Fri 2026-01-09 (SP1, started 2026-01-05).
-    // Lode Heath (A), for each of DSL, YEAR_HEAD, SENCO, FAMILY_SUPPORT (the teacher is out
-    // of scope):
-    //   termly: AU (2025-09-01..12-19, complete) 1, met; SP started, in progress: 0, empty.
-    //   gap: 2025-09-01 -> 10-22 = Sep 2-30 (21) + Oct 1-22 (16) = 37;
-    //        10-22 -> 2026-01-09 = Oct 23-24 (2) + AU2 (35) + Jan 5-9 (5) = 42;
-    //        longest 42 <= 60: met.
+    // supportive; an unplanned one_to_one U for the year head on Wed 11-12 and a planned
+    // one P for the DSL on Wed 11-19 (AU2). The teacher holds a CP case. As of Fri
+    // 2026-01-09 (SP1, started 2026-01-05).
+    // Lode Heath (A), for the DSL, YEAR_HEAD, SENCO, FAMILY_SUPPORT and the teacher (a
+    // case holder):
+    //   termly: AU (2025-09-01..12-19, complete): only the DSL's P counts (G is a group,
+    //   U unplanned): DSL 1, met; the others 0, NOT met. SP in progress: 0, empty.
+    //   gap: DSL 2025-09-01 -> 11-19 = 39 (AU1 less its first day) + Nov 3-19 (13) = 52;
+    //        11-19 -> 2026-01-09 = the rest of AU2 (22) + Jan 5-9 (5) = 27: 52 <= 60,
+    //        met. The others have no qualifying session: 39 + 35 + 5 = 79, NOT met.
     //   functions: no multi_agency, voice_of_child: not balanced.
-    // Defaults (B), the DSL only: half-termly AU1 1 met, AU2 0 NOT met, SP1 0 in progress;
-    //   no gap rule; functions balanced.
+    // Defaults (B), the DSL only (no case holders, year heads ...): half-termly AU1 1 (G)
+    //   met, AU2 1 (P) met, SP1 0 in progress; no gap rule; functions balanced.
     let s = twin_schools(
         "lode-heath",
         &[
@@ -99,13 +104,16 @@ fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
                  {p}TCH,{u},Teacher,TEACHER,2020-09-01,,
                  {p}YH,{u},Year Head,YEAR_HEAD,2020-09-01,,",
             ),
+            ("cases", "{p}K1,{u},CP,{p}TCH,2025-09-01,"),
             (
                 "sessions",
-                "{p}G,{u},2025-10-22,{p}HT,group,true,held,90,,true,true,managerial;developmental;supportive",
+                "{p}G,{u},2025-10-22,{p}HT,group,true,held,90,,true,true,managerial;developmental;supportive
+                 {p}U,{u},2025-11-12,{p}HT,one_to_one,false,held,60,,true,true,
+                 {p}P,{u},2025-11-19,{p}HT,one_to_one,true,held,60,,true,true,",
             ),
             (
                 "attendees",
-                "{p}G,{p}DSL\n{p}G,{p}FS\n{p}G,{p}SENCO\n{p}G,{p}TCH\n{p}G,{p}YH",
+                "{p}G,{p}DSL\n{p}G,{p}FS\n{p}G,{p}SENCO\n{p}G,{p}TCH\n{p}G,{p}YH\n{p}U,{p}YH\n{p}P,{p}DSL",
             ),
         ],
     );
@@ -113,10 +121,18 @@ fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
     let mut want_frequency = Vec::new();
     let mut want_intervals = Vec::new();
     let mut want_functions = Vec::new();
-    for staff in ["ADSL", "AFS", "ASENCO", "AYH"] {
-        want_frequency.push(format!("100001|{staff}|termly|2025/26 AU|1|true"));
+    for staff in ["ADSL", "AFS", "ASENCO", "ATCH", "AYH"] {
+        let dsl = staff == "ADSL";
+        want_frequency.push(format!(
+            "100001|{staff}|termly|2025/26 AU|{}|{dsl}",
+            u8::from(dsl)
+        ));
         want_frequency.push(format!("100001|{staff}|termly|2025/26 SP|0|"));
-        want_intervals.push(format!("100001|{staff}|termly|2025-10-22|42|true"));
+        want_intervals.push(if dsl {
+            format!("100001|{staff}|termly|2025-11-19|52|true")
+        } else {
+            format!("100001|{staff}|termly||79|false")
+        });
         want_functions.push(format!(
             "100001|{staff}|managerial;developmental;supportive|false"
         ));
@@ -124,7 +140,7 @@ fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
     want_frequency.extend(
         [
             "100002|BDSL|half-termly|2025/26 AU1|1|true",
-            "100002|BDSL|half-termly|2025/26 AU2|0|false",
+            "100002|BDSL|half-termly|2025/26 AU2|1|true",
             "100002|BDSL|half-termly|2025/26 SP1|0|",
         ]
         .map(String::from),
@@ -137,13 +153,14 @@ fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
 
 #[test]
 fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() {
-    // Spec 04, Captain Cook: "half-termly >=1 one_to_one; gap <= 20 working days; training
-    // valid 24 months; max 10 cases per hour"; spec 02 §5: "cases_per_hour = distinct
+    // Spec 04, Captain Cook: "half-termly >=1 one_to_one of at least 120 minutes ('for a
+    // period of two hours'); gap <= 20 working days; training valid 24 months; max 10
+    // cases per hour; contracts required"; spec 02 §5: "cases_per_hour = distinct
     // (session, case) discussions in sessions given / hours_given", "rushed =
     // cases_per_hour > max_cases_per_hour" (default 12), two decimals (spec 03).
     // Each school, as of Mon 2025-10-27 (half-term; AU1 complete, AU2 not started):
-    //   S1 Wed 2025-10-01 one_to_one, 60 min, supervisor HT, attendee DSL: 11 cases
-    //      discussed -> HT: 11 / 1 h = 11.00 cases per hour.
+    //   S1 Wed 2025-10-01 one_to_one, 120 min, supervisor HT, attendee DSL: 21 cases
+    //      discussed -> HT: 21 / 2 h = 10.50 cases per hour.
     //   S2 Wed 2025-09-17 group, 60 min, supervisor X (external), attendee DDSL: 10 cases
     //      discussed -> X: 10.00 cases per hour.
     // Captain Cook (A):
@@ -151,8 +168,8 @@ fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() 
     //   gap 20: DSL 2025-09-01 -> 10-01 = Sep 2-30 (21) + Oct 1 (1) = 22, then 10-01 ->
     //     10-27 = Oct 2-24 (17): longest 22 > 20, NOT met. DDSL: no one_to_one, 09-01 ->
     //     10-27 = 39 (AU1's 40 less its first day): NOT met.
-    //   rushed: HT 11.00 > 10 -> true; X 10.00 > 10 -> false.
-    // Defaults (B): DSL and DDSL AU1 met (group counts); no gap rule; HT 11.00 > 12 ->
+    //   rushed: HT 10.50 > 10 -> true; X 10.00 > 10 -> false.
+    // Defaults (B): DSL and DDSL AU1 met (group counts); no gap rule; HT 10.50 > 12 ->
     //   false; X false.
     let mut rows = vec![
         (
@@ -165,7 +182,7 @@ fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() 
         ),
         (
             "sessions",
-            "{p}S1,{u},2025-10-01,{p}HT,one_to_one,true,held,60,,true,true,
+            "{p}S1,{u},2025-10-01,{p}HT,one_to_one,true,held,120,,true,true,
              {p}S2,{u},2025-09-17,{p}X,group,true,held,60,,true,true,"
                 .to_string(),
         ),
@@ -173,8 +190,8 @@ fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() 
     ];
     let mut cases = Vec::new();
     let mut discussions = Vec::new();
-    for n in 1..=21 {
-        let (session, owner) = if n <= 11 {
+    for n in 1..=31 {
+        let (session, owner) = if n <= 21 {
             ("{p}S1", "{p}DSL")
         } else {
             ("{p}S2", "{p}DDSL")
@@ -219,9 +236,9 @@ fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() 
             ]
         ),
         [
-            "100001|AHT|1.00|11.00|true",
+            "100001|AHT|2.00|10.50|true",
             "100001|AX|1.00|10.00|false",
-            "100002|BHT|1.00|11.00|false",
+            "100002|BHT|2.00|10.50|false",
             "100002|BX|1.00|10.00|false",
         ]
     );

@@ -267,16 +267,19 @@ fn recorded(
 fn recorded_on_time_counts_working_days_to_recorded_on_as_known_at_the_as_of_date() {
     // Spec 02 §6: "For each held session in the report year up to the as-of date:
     // recorded_on_time: recorded_on present and working_days(held_on, recorded_on) <=
-    // record_within_working_days (5). signed_both: signed_supervisor and
+    // record_within_working_days (5); empty (not yet judged) when recorded_on is not
+    // there by the as-of date and working_days(held_on, as-of) <= that limit: the window
+    // is still open. (Changed: it was false.) signed_both: signed_supervisor and
     // signed_supervisee." "Readings settled": "a recorded_on ... after it [the as-of
     // date] counts as not (yet) there". As of Thu 2026-03-05:
     //   R1 held Wed 2025-10-01, recorded Wed 10-08: 5 working days -> true
     //   R2 held Wed 2025-10-01, recorded Thu 10-09: 6 -> false
     //   R3 held Wed 2025-10-22, recorded Wed 11-05: Oct 23, 24, (half-term), Nov 3, 4, 5
     //      = 5 -> true
-    //   R4 held Mon 2026-03-02, recorded Fri 03-06, after the as-of date -> false (it
-    //      would be 4, on time)
-    //   R5 held Mon 2026-03-02, never recorded -> false
+    //   R4 held Mon 2026-03-02, recorded Fri 03-06, after the as-of date: not there yet,
+    //      and working_days(03-02, 03-05) = 3 <= 5, the window is open -> empty (it was
+    //      false before spec 02 changed)
+    //   R5 held Mon 2026-03-02, never recorded: the window is open -> empty (was false)
     //   R6 held Mon 2026-03-02, recorded Thu 03-05 = the as-of date: 3 -> true
     // Signatures: R1 yes/yes -> true; R2 yes/no -> false; R3 no/yes -> false; R4..R6 y/y.
     // No rows: R7 cancelled (2025-11-12), R8 held in 2024/25 (2025-07-09), R9 held after
@@ -311,8 +314,8 @@ fn recorded_on_time_counts_working_days_to_recorded_on_as_known_at_the_as_of_dat
             "R1|2025-10-01|true|true",
             "R2|2025-10-01|false|false",
             "R3|2025-10-22|true|false",
-            "R4|2026-03-02|false|true",
-            "R5|2026-03-02|false|true",
+            "R4|2026-03-02||true",
+            "R5|2026-03-02||true",
             "R6|2026-03-02|true|true",
         ]
     );
@@ -320,8 +323,13 @@ fn recorded_on_time_counts_working_days_to_recorded_on_as_known_at_the_as_of_dat
 
 #[test]
 fn contract_in_date_needs_every_attendee_covered_on_the_day_and_is_empty_for_group() {
-    // Spec 02 §6: "contract_in_date (one_to_one sessions only; empty otherwise): every
-    // attendee has a contract with agreed_on <= held_on <= review_due_on."
+    // Spec 02 §6: "contract_in_date (only where the school's policy sets
+    // contracts_required = true ... and only one_to_one sessions; empty otherwise): every
+    // attendee has a contract with the session's supervisor with agreed_on <= held_on <=
+    // review_due_on and review_due_on <= agreed_on + contract_review_months (12) months."
+    // (Changed: without contracts_required every row is empty; see metrics_seed_rules.rs
+    // for the supervisor and the review interval.) The school requires agreements; every
+    // session is held by HT1, the supervisor named in the contracts.
     // Contracts: DSL1 agreed 2025-09-01, review due Fri 2026-01-30; DDSL1 agreed Wed
     // 2025-10-15, review due 2026-10-15; PL1 none. As of 2026-03-05:
     //   K1 one_to_one DSL1  Wed 2025-10-01 (inside)                        -> true
@@ -333,6 +341,7 @@ fn contract_in_date_needs_every_attendee_covered_on_the_day_and_is_empty_for_gro
     //   K7 one_to_one PL1   Wed 2025-11-12 (no contract)                   -> false
     //   K8 one_to_one DSL1 and PL1 Wed 2025-11-19 (DSL1 covered, PL1 not)  -> false
     let mut s = staff();
+    s.policy("[schools.\"100001\"]\ncontracts_required = true\n");
     s.add(
         "contracts",
         "DSL1,HT1,2025-09-01,2026-01-30

@@ -424,7 +424,8 @@ fn the_evidence_pack_quotes_the_school_policy_and_ends_with_its_inputs() {
         let html =
             fs::read_to_string(out.join(format!("schools/{trust}/{urn}/evidence.html"))).unwrap();
         let text = document_text(&html);
-        for rule in policy.describe(&urn) {
+        for rule in policy.rules_in_words(&urn) {
+            let rule = rule.text;
             assert!(
                 text.contains(&rule),
                 "{name}'s evidence pack quotes {rule:?}"

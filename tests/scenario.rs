@@ -75,6 +75,7 @@ const HEADERS: [(&str, &str); 8] = [
 pub struct Scenario {
     rows: BTreeMap<&'static str, Vec<String>>,
     policy: String,
+    headers: BTreeMap<&'static str, String>,
 }
 
 impl Default for Scenario {
@@ -89,6 +90,7 @@ impl Scenario {
         let mut scenario = Scenario {
             rows: BTreeMap::new(),
             policy: DEFAULT_POLICY.to_string(),
+            headers: BTreeMap::new(),
         };
         scenario.add(
             "schools",
@@ -107,6 +109,13 @@ impl Scenario {
                 .filter(|l| !l.is_empty())
                 .map(str::to_string),
         );
+        self
+    }
+
+    /// Writes `table`'s file with this header instead of the usual one (e.g. staff.csv
+    /// with the optional `dsl_trained_on` column).
+    pub fn header(&mut self, table: &'static str, header: &str) -> &mut Self {
+        self.headers.insert(table, header.to_string());
         self
     }
 
@@ -130,6 +139,7 @@ impl Scenario {
         let bundle = work.path().join("bundle");
         fs::create_dir_all(&bundle).unwrap();
         for (table, header) in HEADERS {
+            let header = self.headers.get(table).map_or(header, String::as_str);
             let mut text = format!("{header}\n");
             for row in self.rows.get(table).into_iter().flatten() {
                 text.push_str(row);

@@ -19,6 +19,9 @@ mod metrics_drift;
 mod metrics_frequency;
 /// The five seed policies as presets, the same sessions judged by two schools (spec 04).
 mod metrics_presets;
+/// The seeds' rules in full: case holders, planned and long-enough sessions, no_owner,
+/// DSL training, the open recording window, agreements (issue #12).
+mod metrics_seed_rules;
 /// Rescheduled in time (spec 02 §2), recording quality and functions (spec 02 §6).
 mod metrics_sessions;
 /// Workload per DSL (spec 02 §5).

@@ -18,7 +18,14 @@
 --     year so far (spec 02 §6); recorded_on_time_pct is over the sessions whose
 --     recording is judged;
 --   people_in_scope, functions_balanced, functions_balanced_pct: people in scope on the
---     as-of date, and those whose sessions covered every required function (spec 02 §6).
+--     as-of date, and those whose sessions covered every required function (spec 02 §6);
+--   no_owner_cases: open cases nobody employed holds (spec 02 §4, a count of children,
+--     protected like open_cases);
+--   dsls_trained: DSLs and deputies whose own DSL training is current (spec 02 §5), of
+--     dsls_listed;
+--   reschedules_judged, rescheduled, rescheduled_pct: cancelled or missed sessions of the
+--     report year (per supervisee) whose rescheduling window has closed, and those
+--     rescheduled in time (spec 02 §2, Cornerstone).
 -- Rates are worked out from the summed counts, never averaged across schools.
 -- Grain: one row per school, plus one TOTAL row per trust (school_urn = 'TOTAL').
 with frequency_counts as (
@@ -55,7 +62,12 @@ action_counts as (
 ),
 
 drift_counts as (
-    select trust_id, school_urn, count(*) as open_cases, sum(case when drifting then 1 else 0 end) as drifting_cases
+    select
+        trust_id,
+        school_urn,
+        count(*) as open_cases,
+        sum(case when drifting then 1 else 0 end) as drifting_cases,
+        sum(case when no_owner then 1 else 0 end) as no_owner_cases
     from drift_cases
     group by trust_id, school_urn
 ),
@@ -65,7 +77,8 @@ caseload_counts as (
         trust_id,
         school_urn,
         count(*) as dsls_listed,
-        sum(case when over_caseload then 1 else 0 end) as dsls_over_caseload
+        sum(case when over_caseload then 1 else 0 end) as dsls_over_caseload,
+        sum(case when dsl_training_current then 1 else 0 end) as dsls_trained
     from workload
     where role in ('DSL', 'DDSL')
     group by trust_id, school_urn
@@ -80,6 +93,16 @@ recording_counts as (
         sum(case when recorded_on_time then 1 else 0 end) as recorded_on_time,
         sum(case when signed_both then 1 else 0 end) as signed_both
     from recording
+    group by trust_id, school_urn
+),
+
+reschedule_counts as (
+    select
+        trust_id,
+        school_urn,
+        sum(case when rescheduled is not null then 1 else 0 end) as reschedules_judged,
+        sum(case when rescheduled then 1 else 0 end) as rescheduled
+    from reschedules
     group by trust_id, school_urn
 ),
 
@@ -106,8 +129,12 @@ per_school as (
         coalesce(a.overdue_actions, 0) as overdue_actions,
         coalesce(d.open_cases, 0) as open_cases,
         coalesce(d.drifting_cases, 0) as drifting_cases,
+        coalesce(d.no_owner_cases, 0) as no_owner_cases,
         coalesce(w.dsls_listed, 0) as dsls_listed,
         coalesce(w.dsls_over_caseload, 0) as dsls_over_caseload,
+        coalesce(w.dsls_trained, 0) as dsls_trained,
+        coalesce(rs.reschedules_judged, 0) as reschedules_judged,
+        coalesce(rs.rescheduled, 0) as rescheduled,
         coalesce(r.sessions_held, 0) as sessions_held,
         coalesce(r.recording_judged, 0) as recording_judged,
         coalesce(r.recorded_on_time, 0) as recorded_on_time,
@@ -121,6 +148,7 @@ per_school as (
     left join drift_counts as d on d.trust_id = s.trust_id and d.school_urn = s.school_urn
     left join caseload_counts as w on w.trust_id = s.trust_id and w.school_urn = s.school_urn
     left join recording_counts as r on r.trust_id = s.trust_id and r.school_urn = s.school_urn
+    left join reschedule_counts as rs on rs.trust_id = s.trust_id and rs.school_urn = s.school_urn
     left join function_counts as fn on fn.trust_id = s.trust_id and fn.school_urn = s.school_urn
 ),
 
@@ -141,8 +169,12 @@ per_trust as (
         sum(overdue_actions) as overdue_actions,
         sum(open_cases) as open_cases,
         sum(drifting_cases) as drifting_cases,
+        sum(no_owner_cases) as no_owner_cases,
         sum(dsls_listed) as dsls_listed,
         sum(dsls_over_caseload) as dsls_over_caseload,
+        sum(dsls_trained) as dsls_trained,
+        sum(reschedules_judged) as reschedules_judged,
+        sum(rescheduled) as rescheduled,
         sum(sessions_held) as sessions_held,
         sum(recording_judged) as recording_judged,
         sum(recorded_on_time) as recorded_on_time,
@@ -180,8 +212,13 @@ select
     overdue_actions,
     open_cases,
     drifting_cases,
+    no_owner_cases,
     dsls_listed,
     dsls_over_caseload,
+    dsls_trained,
+    reschedules_judged,
+    rescheduled,
+    case when reschedules_judged > 0 then 100.0 * rescheduled / reschedules_judged end as rescheduled_pct,
     sessions_held,
     case when recording_judged > 0 then 100.0 * recorded_on_time / recording_judged end as recorded_on_time_pct,
     case when sessions_held > 0 then 100.0 * signed_both / sessions_held end as signed_both_pct,

@@ -10,6 +10,8 @@ select
     s.held_on,
     s.held_on_index,
     s.kind,
+    s.planned,
+    s.duration_minutes,
     s.status,
     s.functions,
     s.in_report_year

@@ -1,6 +1,7 @@
 -- The caseload register as it stood on the as-of date.
 -- Spec 02 §4: a case is open when "opened_on <= as-of, closed_on empty or after it"; a
--- case opened later does not exist for the run.
+-- case opened later does not exist for the run. owner_id may be empty: nobody holds the
+-- case (spec 01, cases.owner_id; drift flag no_owner).
 -- Grain: one row per case opened on or before the as-of date.
 select
     c.trust_id,

@@ -12,6 +12,7 @@ select
     s.started_on,
     case when s.left_on <= p.as_of then s.left_on end as left_on,
     case when s.supervisor_trained_on <= p.as_of then s.supervisor_trained_on end as supervisor_trained_on,
+    case when s.dsl_trained_on <= p.as_of then s.dsl_trained_on end as dsl_trained_on,
     (s.left_on is null or s.left_on >= p.as_of) as employed_on_as_of
 from staff as s
 cross join report_params as p

@@ -102,7 +102,8 @@ fn every_file_has_the_contract_header() {
         ),
         (
             "staff.csv",
-            "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on",
+            "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on,\
+             dsl_trained_on",
         ),
         (
             "contracts.csv",
@@ -210,6 +211,67 @@ impl Found {
     }
 }
 
+#[test]
+fn the_seed_rules_meet_real_looking_cases() {
+    // Issue #12: `oversight generate` produces the new columns and situations: cases
+    // nobody holds or held by a leaver, DSLs whose DSL training has lapsed and is
+    // current, agreements with someone other than the session's supervisor, unplanned
+    // and short held sessions.
+    let dir = tempfile::tempdir().unwrap();
+    let summary = generate(dir.path(), &options(2, 12, 2, 5)).unwrap();
+    let (mut empty_owner, mut leaver_owner, mut lapsed, mut current) = (0, 0, 0, 0);
+    let (mut head_contracts, mut unplanned, mut short) = (0, 0, 0);
+    for t in 1..=summary.bundles {
+        let bundle = dir.path().join(format!("TR{t:04}"));
+        let mut left = HashSet::new();
+        let mut heads = HashSet::new();
+        let mut dsls = HashSet::new();
+        for r in read(&bundle, "staff.csv") {
+            if &r[3] == "DSL" {
+                dsls.insert(r[0].to_string());
+            }
+            if !r[5].is_empty() {
+                left.insert(r[0].to_string());
+            }
+            if &r[3] == "HEADTEACHER" {
+                heads.insert(r[0].to_string());
+            }
+            if let Some(trained) = opt_day(&r[7]) {
+                match trained.checked_add_months(Months::new(24)).unwrap() >= today() {
+                    true => current += 1,
+                    false => lapsed += 1,
+                }
+            }
+        }
+        for r in read(&bundle, "cases.csv") {
+            empty_owner += usize::from(r[3].is_empty());
+            leaver_owner += usize::from(left.contains(&r[3]));
+        }
+        for r in read(&bundle, "contracts.csv") {
+            // Everyone but the DSL is supervised by the DSL: an agreement of theirs with
+            // the head names the wrong supervisor.
+            head_contracts += usize::from(!dsls.contains(&r[0]) && heads.contains(&r[1]));
+        }
+        for r in read(&bundle, "sessions.csv") {
+            if &r[6] == "held" {
+                unplanned += usize::from(&r[5] == "false");
+                short += usize::from(r[7].parse::<u32>().is_ok_and(|m| m < 60));
+            }
+        }
+    }
+    for (what, n) in [
+        ("cases with no owner", empty_owner),
+        ("cases held by a leaver", leaver_owner),
+        ("lapsed DSL training", lapsed),
+        ("current DSL training", current),
+        ("agreements with the wrong supervisor", head_contracts),
+        ("unplanned held sessions", unplanned),
+        ("held sessions under an hour", short),
+    ] {
+        assert!(n > 0, "no {what}");
+    }
+}
+
 fn check_run(dir: &Path, summary: &GenerateSummary) -> Found {
     let mut found = Found::default();
     for t in 1..=summary.bundles {
@@ -269,6 +331,14 @@ fn check_bundle(dir: &Path, today: NaiveDate, found: &mut Found) {
         if let Some(trained) = opt_day(&r[6]) {
             assert!(trained <= today);
         }
+        if let Some(trained) = opt_day(&r[7]) {
+            assert!(trained <= today);
+            assert!(
+                matches!(&r[3], "DSL" | "DDSL"),
+                "DSL training of a {}",
+                &r[3]
+            );
+        }
         assert!(
             !staff.contains_key(&r[0]) && !bad_staff.contains(&r[0]),
             "staff id repeated"
@@ -311,7 +381,10 @@ fn check_bundle(dir: &Path, today: NaiveDate, found: &mut Found) {
     for r in read(dir, "cases.csv") {
         assert!(schools.contains(&r[1]));
         assert!(CaseCategory::parse(&r[2]).is_some());
-        staff_of(&r[3], &r[1]);
+        // An empty owner is allowed: nobody holds the case (spec 01).
+        if !r[3].is_empty() {
+            staff_of(&r[3], &r[1]);
+        }
         let opened = day(&r[4]);
         let closed = opt_day(&r[5]);
         assert!(opened <= today);

@@ -84,6 +84,7 @@ pub const QUERIES: &[Query] = &[
     query!(Staging, "stg_cases", "staging/stg_cases.sql"),
     query!(Staging, "stg_discussions", "staging/stg_discussions.sql"),
     query!(Staging, "stg_actions", "staging/stg_actions.sql"),
+    query!(Staging, "stg_in_scope", "staging/stg_in_scope.sql"),
     query!(Restricted, "frequency", "frequency.sql"),
     query!(Restricted, "intervals", "intervals.sql"),
     query!(Restricted, "reschedules", "reschedules.sql"),
@@ -112,6 +113,11 @@ pub const QUERIES: &[Query] = &[
         Governors,
         "recording_by_school",
         "governors/recording_by_school.sql"
+    ),
+    query!(
+        Governors,
+        "reschedules_by_school",
+        "governors/reschedules_by_school.sql"
     ),
     query!(Governors, "summary", "governors/summary.sql"),
     query!(Governors, "trend", "governors/trend.sql"),

@@ -3,11 +3,27 @@
 
 use std::collections::{BTreeMap, BTreeSet};
 
+use chrono::NaiveDate;
 use serde::Deserialize;
+use toml::value::Datetime;
 
 use super::calendar::Granularity;
 use super::error::{PolicyError, key_segment};
 use super::settings::{Layer, Rule};
+
+/// The most minutes a session can last (spec 01: `duration_minutes` 1..600), so the
+/// largest useful `min_minutes`.
+const MAX_MINUTES: i64 = 600;
+
+/// The fields of a rule a `[source]` key `rules.<name>.<field>` may quote.
+const RULE_FIELDS: [&str; 6] = [
+    "kinds",
+    "per",
+    "min",
+    "max_gap_working_days",
+    "planned_only",
+    "min_minutes",
+];
 use crate::model::{CaseCategory, Function, Role, SessionKind};
 
 /// The largest whole number a setting may take (days, months, sessions): 10,000.
@@ -31,13 +47,20 @@ pub(crate) struct RawPolicyFile {
 pub(crate) struct RawSettings {
     pub preset: Option<String>,
     pub in_scope_roles: Option<Vec<String>>,
+    pub in_scope_case_owners: Option<bool>,
     pub reschedule_within_working_days: Option<i64>,
     pub record_within_working_days: Option<i64>,
     pub training_valid_months: Option<i64>,
+    pub dsl_training_valid_months: Option<i64>,
+    pub contracts_required: Option<bool>,
+    pub contract_review_months: Option<i64>,
+    pub policy_reviewed_on: Option<Datetime>,
+    pub policy_review_due_on: Option<Datetime>,
     pub required_functions: Option<Vec<String>>,
     pub rules: Option<Vec<RawRule>>,
     pub drift: Option<RawDrift>,
     pub workload: Option<RawWorkload>,
+    pub source: Option<BTreeMap<String, String>>,
 }
 
 /// One `[[rules]]` table.
@@ -49,6 +72,8 @@ pub(crate) struct RawRule {
     pub per: Option<String>,
     pub min: Option<i64>,
     pub max_gap_working_days: Option<i64>,
+    pub planned_only: Option<bool>,
+    pub min_minutes: Option<i64>,
 }
 
 /// The `drift` table.
@@ -138,6 +163,85 @@ impl Checker<'_> {
         value.map(|v| self.non_negative_given(key, v)).transpose()
     }
 
+    /// A TOML date (`2025-09-01`, no time of day).
+    fn date(&self, key: &str, value: Option<Datetime>) -> Result<Option<NaiveDate>, PolicyError> {
+        let Some(value) = value else {
+            return Ok(None);
+        };
+        let date = match (value.date, value.time, value.offset) {
+            (Some(d), None, None) => {
+                NaiveDate::from_ymd_opt(i32::from(d.year), u32::from(d.month), u32::from(d.day))
+            }
+            _ => None,
+        };
+        date.map(Some).ok_or_else(|| {
+            self.invalid(
+                key,
+                "a TOML date like 2025-09-01 (no time of day)",
+                value.to_string(),
+            )
+        })
+    }
+
+    /// Checks a layer's `[source]`: every key names a setting the layer itself makes
+    /// (a rule `rules.<name>`, or one of its fields `rules.<name>.<field>` that the rule
+    /// sets), and every quote is non-empty. A quote for a setting the layer leaves to
+    /// others would put words in the policy's mouth.
+    fn quotes(
+        &self,
+        layer: &Layer,
+        source: BTreeMap<String, String>,
+    ) -> Result<BTreeMap<String, String>, PolicyError> {
+        let given = layer.keys_given();
+        let mut out = BTreeMap::new();
+        for (key, quote) in source {
+            let at = format!("source.{}", key_segment(&key));
+            let known = given.contains(&key.as_str())
+                || layer.rules.iter().flatten().any(|rule| {
+                    let Some(rest) = key
+                        .strip_prefix("rules.")
+                        .and_then(|k| k.strip_prefix(rule.name.as_str()))
+                    else {
+                        return false;
+                    };
+                    match rest.strip_prefix('.') {
+                        None => rest.is_empty(),
+                        Some(field) => match field {
+                            "kinds" => true,
+                            "per" | "min" => rule.per.is_some(),
+                            "max_gap_working_days" => rule.max_gap_working_days.is_some(),
+                            "planned_only" => rule.planned_only,
+                            "min_minutes" => rule.min_minutes.is_some(),
+                            _ => false,
+                        },
+                    }
+                });
+            if !known {
+                let mut made: Vec<String> = given.iter().map(|k| k.to_string()).collect();
+                for rule in layer.rules.iter().flatten() {
+                    made.push(format!("rules.{}", rule.name));
+                }
+                return Err(self.invalid(
+                    &at,
+                    format!(
+                        "a setting this table makes ({}{}), or `rules.<name>.<field>` with \
+                         a field the rule sets ({})",
+                        if made.is_empty() { "none" } else { "" },
+                        made.join(", "),
+                        RULE_FIELDS.join(", ")
+                    ),
+                    format!("{key:?}"),
+                ));
+            }
+            let quote = quote.trim();
+            if quote.is_empty() {
+                return Err(self.invalid(&at, "the policy's sentence", "an empty string"));
+            }
+            out.insert(key, quote.to_string());
+        }
+        Ok(out)
+    }
+
     /// A list of canonical values: each known, kept distinct, in canonical order.
     fn values<T: Copy + Ord>(
         &self,
@@ -217,6 +321,31 @@ impl Checker<'_> {
             "months",
             1,
         )?;
+        layer.in_scope_case_owners = raw.in_scope_case_owners;
+        layer.dsl_training_valid_months = self.whole(
+            "dsl_training_valid_months",
+            raw.dsl_training_valid_months,
+            "months",
+            1,
+        )?;
+        layer.contracts_required = raw.contracts_required;
+        layer.contract_review_months = self.whole(
+            "contract_review_months",
+            raw.contract_review_months,
+            "months",
+            1,
+        )?;
+        layer.policy_reviewed_on = self.date("policy_reviewed_on", raw.policy_reviewed_on)?;
+        layer.policy_review_due_on = self.date("policy_review_due_on", raw.policy_review_due_on)?;
+        if let (Some(reviewed), Some(due)) = (layer.policy_reviewed_on, layer.policy_review_due_on)
+            && due < reviewed
+        {
+            return Err(self.invalid(
+                "policy_review_due_on",
+                format!("a date on or after policy_reviewed_on ({reviewed})"),
+                due.to_string(),
+            ));
+        }
         if let Some(functions) = &raw.required_functions {
             layer.required_functions = Some(self.values(
                 "required_functions",
@@ -276,6 +405,9 @@ impl Checker<'_> {
             layer.max_cases_per_hour =
                 self.non_negative("workload.max_cases_per_hour", workload.max_cases_per_hour)?;
         }
+        if let Some(source) = raw.source {
+            layer.quotes = self.quotes(&layer, source)?;
+        }
         Ok((layer, raw.preset))
     }
 
@@ -314,6 +446,19 @@ impl Checker<'_> {
             "working days",
             1,
         )?;
+        let min_minutes = match raw.min_minutes {
+            None => None,
+            Some(v) if (1..=MAX_MINUTES).contains(&v) => Some(v as u32),
+            Some(v) => {
+                return Err(self.invalid(
+                    &k("min_minutes"),
+                    format!(
+                        "a whole number of minutes from 1 to {MAX_MINUTES} (the longest session)"
+                    ),
+                    v.to_string(),
+                ));
+            }
+        };
         match (per, min) {
             (Some(_), None) => {
                 return Err(self.invalid(
@@ -344,6 +489,8 @@ impl Checker<'_> {
             per,
             min,
             max_gap_working_days,
+            planned_only: raw.planned_only.unwrap_or(false),
+            min_minutes,
         })
     }
 }

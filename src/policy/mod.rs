@@ -26,12 +26,17 @@
 //! `[defaults]`, each `[schools."URN"]` and each preset file (at its top level) may give
 //! any of these keys (every table rejects unknown keys):
 //! `in_scope_roles`, `reschedule_within_working_days`, `record_within_working_days`,
-//! `training_valid_months`, `required_functions`, `rules` (array of tables: `name`,
-//! `kinds`, `per` = half_term|term|academic_year, `min`, `max_gap_working_days`),
+//! `training_valid_months`, `in_scope_case_owners`, `contracts_required`,
+//! `contract_review_months`, `dsl_training_valid_months`, `policy_reviewed_on`,
+//! `policy_review_due_on` (TOML dates), `required_functions`, `rules` (array of tables:
+//! `name`, `kinds`, `per` = half_term|term|academic_year, `min`, `max_gap_working_days`,
+//! `planned_only`, `min_minutes`),
 //! `drift` (`overdue_days`, `review_days` = {CATEGORY = days}, `no_progress_discussions`,
 //! `escalation_days`, `carried_sessions`) and `workload` (`weights` = {CATEGORY =
 //! weight}, `max_weighted_caseload`, `max_cases_per_hour`). `[defaults]` and school
-//! tables may also name a `preset`; a preset may not name another.
+//! tables may also name a `preset`; a preset may not name another. A `[source]` table
+//! quotes the policy's sentence behind each setting the same table makes (keys: setting
+//! names, `rules.<name>`, `rules.<name>.<field>`).
 //!
 //! # Resolution
 //! A school's settings are built up key by key, each layer's key replacing the earlier
@@ -46,7 +51,9 @@
 //! Inside `drift` and `workload` each sub-key (`drift.overdue_days`, `workload.weights`)
 //! is a key of its own: a school giving only `drift.overdue_days` keeps the other drift
 //! settings of the earlier layers. A school with no `[schools."URN"]` table gets layers
-//! 1–3. `suppress_below` is trust-wide (top level only, default 3).
+//! 1–3. Each resolved setting records its layer and quote ([`Origin`]), so the packs can
+//! quote the school's own rules and label the rest "trust default"
+//! ([`Policy::rules_in_words`]). `suppress_below` is trust-wide (top level only, default 3).
 //!
 //! # Checks
 //! Errors ([`PolicyError`]) name the file, the key (or CSV line) and what was expected:
@@ -72,11 +79,15 @@ pub mod tables;
 use std::collections::BTreeMap;
 use std::path::Path;
 
+use chrono::NaiveDate;
 use serde::Serialize;
 
 pub use calendar::{AcademicYear, Calendar, Granularity, HalfTerm, Period, Term};
+pub use describe::{Provenance, RuleStatement};
 pub use error::PolicyError;
-pub use settings::{DriftSettings, Rule, Settings, WorkloadSettings};
+pub use settings::{
+    DriftSettings, Origin, Rule, SETTING_KEYS, SettingLayer, Settings, WorkloadSettings,
+};
 pub use tables::{CALENDAR_DAYS_MARGIN, PolicyTables};
 
 use error::key_segment;
@@ -170,16 +181,17 @@ impl Policy {
 
         let resolve = |school: Option<(&Layer, &Option<String>)>| {
             let mut s = Settings::default();
-            defaults_layer.apply(&mut s);
-            let preset = school
-                .and_then(|(_, p)| p.as_ref())
-                .or(defaults_preset.as_ref());
+            defaults_layer.apply(&mut s, SettingLayer::TrustDefaults, None);
+            let (preset, preset_layer) = match school.and_then(|(_, p)| p.as_ref()) {
+                Some(p) => (Some(p), SettingLayer::SchoolPreset),
+                None => (defaults_preset.as_ref(), SettingLayer::TrustPreset),
+            };
             if let Some(p) = preset {
-                presets[p].apply(&mut s);
+                presets[p].apply(&mut s, preset_layer, Some(p));
                 s.preset = Some(p.clone());
             }
             if let Some((layer, _)) = school {
-                layer.apply(&mut s);
+                layer.apply(&mut s, SettingLayer::School, None);
             }
             s
         };
@@ -253,17 +265,44 @@ impl Policy {
         &self.calendar_data
     }
 
-    /// The school's rules in plain English, one sentence a line, for the packs, e.g.
-    /// "At least 1 one-to-one or group session each half-term (rule "half-termly")",
-    /// "No more than 60 working days between one-to-one or group sessions (rule ...)",
-    /// "Records completed within 5 working days".
-    pub fn describe(&self, school_urn: &str) -> Vec<String> {
-        describe::describe(self.settings(school_urn))
+    /// The school's rules in plain English, one statement a line, each with where it
+    /// came from (spec 03, "Provenance of every rule"): the school's own words, or a
+    /// trust default. E.g. "At least 1 one-to-one or group session each half-term (rule
+    /// "half-termly")", "Records completed within 5 working days".
+    pub fn rules_in_words(&self, school_urn: &str) -> Vec<RuleStatement> {
+        describe::rules_in_words(self.settings(school_urn))
+    }
+
+    /// When the school's own policy was last reviewed and is next due, as the policy
+    /// file gives them (`policy_reviewed_on`, `policy_review_due_on`).
+    pub fn review(&self, school_urn: &str) -> PolicyReview {
+        let s = self.settings(school_urn);
+        PolicyReview {
+            reviewed_on: s.policy_reviewed_on,
+            due_on: s.policy_review_due_on,
+        }
     }
 
     /// The resolved policy as JSON, for `manifest.json` (see [`Policy`]'s serialisation).
     pub fn to_json(&self) -> serde_json::Value {
         serde_json::to_value(self).expect("the policy serialises to JSON")
+    }
+}
+
+/// The review dates of a school's own policy (spec 04: "shown in the packs").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PolicyReview {
+    /// When the policy was last reviewed.
+    pub reviewed_on: Option<NaiveDate>,
+    /// When its next review is due.
+    pub due_on: Option<NaiveDate>,
+}
+
+impl PolicyReview {
+    /// Whether the review was due before `as_of` (spec 03: the pack "flags an overdue
+    /// review"). A policy due on the as-of date itself is not yet overdue.
+    pub fn is_overdue(&self, as_of: NaiveDate) -> bool {
+        self.due_on.is_some_and(|due| due < as_of)
     }
 }
 
@@ -306,5 +345,7 @@ fn load_preset(
     Ok(())
 }
 
+#[cfg(test)]
+mod seed_keys_tests;
 #[cfg(test)]
 mod tests;

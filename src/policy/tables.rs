@@ -7,9 +7,9 @@
 //!
 //! | table | one row per | columns |
 //! |---|---|---|
-//! | `policy_schools` | school URN asked for | school_urn, preset (null if none), in_scope_roles (`;`), reschedule_within_working_days, record_within_working_days, training_valid_months, overdue_days, no_progress_discussions, escalation_days, carried_sessions, max_weighted_caseload, max_cases_per_hour, suppress_below, required_functions (`;`), requires_managerial, requires_developmental, requires_supportive, requires_mediation, requires_multi_agency, requires_voice_of_child |
+//! | `policy_schools` | school URN asked for | school_urn, preset (null if none), in_scope_roles (`;`), in_scope_case_owners, contracts_required, reschedule_within_working_days, record_within_working_days, training_valid_months, overdue_days, no_progress_discussions, escalation_days, carried_sessions, contract_review_months, dsl_training_valid_months, max_weighted_caseload, max_cases_per_hour, suppress_below, required_functions (`;`), requires_managerial, requires_developmental, requires_supportive, requires_mediation, requires_multi_agency, requires_voice_of_child, policy_reviewed_on, policy_review_due_on (dates, null if not given) |
 //! | `policy_roles` | school × in-scope role | school_urn, role |
-//! | `policy_rules` | school × rule (order as written) | school_urn, rule, per (null if none), min (null if none), max_gap_working_days (null if none), kinds (`;`) |
+//! | `policy_rules` | school × rule (order as written) | school_urn, rule, per (null if none), min (null if none), max_gap_working_days (null if none), kinds (`;`), planned_only, min_minutes (null if none) |
 //! | `policy_rule_kinds` | school × rule × kind | school_urn, rule, kind |
 //! | `policy_review_days` | school × category given a review interval | school_urn, category, review_days |
 //! | `policy_weights` | school × every case category (0 when not listed) | school_urn, category, weight |
@@ -35,6 +35,9 @@ use crate::model::{CaseCategory, Function};
 
 /// Reads one whole-number setting.
 type IntSetting = fn(&super::Settings) -> u32;
+
+/// Reads one optional date setting.
+type DateSetting = fn(&super::Settings) -> Option<NaiveDate>;
 
 /// Days of `calendar_days` after the last half-term's end.
 pub const CALENDAR_DAYS_MARGIN: u64 = 400;
@@ -112,6 +115,16 @@ fn date_col(name: &str, dates: &[NaiveDate]) -> Column {
     let days: Vec<i32> = dates
         .iter()
         .map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
+        .collect();
+    col(name, days)
+        .cast(&DataType::Date)
+        .expect("Int32 casts to Date")
+}
+
+fn optional_date_col(name: &str, dates: &[Option<NaiveDate>]) -> Column {
+    let days: Vec<Option<i32>> = dates
+        .iter()
+        .map(|d| d.map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE))
         .collect();
     col(name, days)
         .cast(&DataType::Date)
@@ -209,7 +222,21 @@ impl Policy {
                     .collect::<Vec<_>>(),
             ),
         ];
-        let ints: [(&str, IntSetting); 7] = [
+        columns.push(col(
+            "in_scope_case_owners",
+            schools
+                .iter()
+                .map(|(_, s)| s.in_scope_case_owners)
+                .collect::<Vec<_>>(),
+        ));
+        columns.push(col(
+            "contracts_required",
+            schools
+                .iter()
+                .map(|(_, s)| s.contracts_required)
+                .collect::<Vec<_>>(),
+        ));
+        let ints: [(&str, IntSetting); 9] = [
             ("reschedule_within_working_days", |s| {
                 s.reschedule_within_working_days
             }),
@@ -223,6 +250,8 @@ impl Policy {
             }),
             ("escalation_days", |s| s.drift.escalation_days),
             ("carried_sessions", |s| s.drift.carried_sessions),
+            ("contract_review_months", |s| s.contract_review_months),
+            ("dsl_training_valid_months", |s| s.dsl_training_valid_months),
         ];
         for (name, get) in ints {
             columns.push(col(
@@ -267,6 +296,16 @@ impl Policy {
                     .collect::<Vec<_>>(),
             ));
         }
+        let dates: [(&str, DateSetting); 2] = [
+            ("policy_reviewed_on", |s| s.policy_reviewed_on),
+            ("policy_review_due_on", |s| s.policy_review_due_on),
+        ];
+        for (name, get) in dates {
+            columns.push(optional_date_col(
+                name,
+                &schools.iter().map(|(_, s)| get(s)).collect::<Vec<_>>(),
+            ));
+        }
         let policy_schools = frame(columns);
 
         // policy_roles
@@ -282,6 +321,7 @@ impl Policy {
         // policy_rules, policy_rule_kinds
         let (mut urn, mut name, mut per, mut min, mut gap, mut kinds) =
             (vec![], vec![], vec![], vec![], vec![], vec![]);
+        let (mut planned_only, mut min_minutes) = (vec![], vec![]);
         let (mut k_urn, mut k_rule, mut k_kind) = (vec![], vec![], vec![]);
         for (u, s) in &schools {
             for rule in &s.rules {
@@ -291,6 +331,8 @@ impl Policy {
                 min.push(rule.min.map(i64::from));
                 gap.push(rule.max_gap_working_days.map(i64::from));
                 kinds.push(joined(&rule.kinds));
+                planned_only.push(rule.planned_only);
+                min_minutes.push(rule.min_minutes.map(i64::from));
                 for kind in &rule.kinds {
                     k_urn.push(*u);
                     k_rule.push(rule.name.as_str());
@@ -305,6 +347,8 @@ impl Policy {
             col("min", min),
             col("max_gap_working_days", gap),
             col("kinds", kinds),
+            col("planned_only", planned_only),
+            col("min_minutes", min_minutes),
         ]);
         let policy_rule_kinds = frame(vec![
             col("school_urn", k_urn),

@@ -10,10 +10,11 @@ use super::calendar::tests::{BANK_HOLIDAYS, CALENDAR};
 use super::*;
 use crate::model::{CaseCategory, Function, Role, SessionKind};
 
-const HEAD: &str = "calendar = \"calendar.csv\"\nbank_holidays = \"bank-holidays.csv\"\n";
+pub(super) const HEAD: &str =
+    "calendar = \"calendar.csv\"\nbank_holidays = \"bank-holidays.csv\"\n";
 
 /// A tempdir holding the test calendar, bank holidays and the given files.
-fn dir_with(files: &[(&str, &str)]) -> TempDir {
+pub(super) fn dir_with(files: &[(&str, &str)]) -> TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("calendar.csv"), CALENDAR).unwrap();
     std::fs::write(dir.path().join("bank-holidays.csv"), BANK_HOLIDAYS).unwrap();
@@ -25,13 +26,13 @@ fn dir_with(files: &[(&str, &str)]) -> TempDir {
     dir
 }
 
-fn load(dir: &TempDir) -> Result<Policy, PolicyError> {
+pub(super) fn load(dir: &TempDir) -> Result<Policy, PolicyError> {
     Policy::load(dir.path().join("policy.toml"))
 }
 
 /// Loads a policy with `body` after the calendar lines and returns its error message,
 /// with the tempdir's path removed.
-fn error_of(body: &str) -> String {
+pub(super) fn error_of(body: &str) -> String {
     error_with(&[("policy.toml", &format!("{HEAD}{body}"))])
 }
 
@@ -41,7 +42,7 @@ fn error_with(files: &[(&str, &str)]) -> String {
     message.replace(&format!("{}/", dir.path().display()), "")
 }
 
-fn policy_of(body: &str) -> Policy {
+pub(super) fn policy_of(body: &str) -> Policy {
     let dir = dir_with(&[("policy.toml", &format!("{HEAD}{body}"))]);
     load(&dir).unwrap()
 }
@@ -499,7 +500,7 @@ fn policy_tables_have_one_row_per_school_and_setting() {
         schools.column("max_cases_per_hour").unwrap().dtype(),
         &DataType::Float64
     );
-    assert_eq!(schools.width(), 20);
+    assert_eq!(schools.width(), 26); // 20, and the six keys spec 04 added
 
     assert_eq!(
         strings(&t.policy_roles, "role"),
@@ -589,7 +590,7 @@ fn calendar_tables_and_working_days_in_sql() {
     );
 }
 
-fn date(s: &str) -> chrono::NaiveDate {
+pub(super) fn date(s: &str) -> chrono::NaiveDate {
     chrono::NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap()
 }
 
@@ -615,13 +616,22 @@ fn calendar_days_index_agrees_with_working_days() {
     }
 }
 
-// ---------------------------------------------------------------- describe and JSON
+// ---------------------------------------------------------------- rules in words and JSON
+
+/// The text of each statement of `rules_in_words`.
+pub(super) fn texts(policy: &Policy, urn: &str) -> Vec<String> {
+    policy
+        .rules_in_words(urn)
+        .into_iter()
+        .map(|s| s.text)
+        .collect()
+}
 
 #[test]
 fn describe_defaults_in_plain_english() {
-    // Brief: describe(urn) gives the school's rules in plain English for the packs.
+    // Brief: rules_in_words(urn) gives the school's rules in plain English for the packs.
     let policy = policy_of("");
-    let lines = policy.describe("100001");
+    let lines = texts(&policy, "100001");
     assert_eq!(
         lines,
         [
@@ -630,6 +640,7 @@ fn describe_defaults_in_plain_english() {
             "Cancelled or missed sessions rescheduled within 5 working days",
             "Records completed within 5 working days",
             "Supervisors' safeguarding training renewed at least every 24 months",
+            "DSLs' and deputies' own DSL training renewed at least every 24 months",
             "Over the year each person's supervision covers the managerial, developmental and \
              supportive functions",
             "A case drifts when one of its actions is more than 28 days overdue",
@@ -649,7 +660,7 @@ fn describe_defaults_in_plain_english() {
         "[[schools.\"100001\".rules]]\nname = \"both\"\nkinds = [\"group\"]\nper = \"term\"\n\
          min = 2\nmax_gap_working_days = 30\n",
     );
-    let lines = policy.describe("100001");
+    let lines = texts(&policy, "100001");
     assert_eq!(
         lines[1],
         "At least 2 group sessions each term (rule \"both\")"
@@ -676,7 +687,7 @@ fn resolved_policy_serialises_to_json() {
 
 // ---------------------------------------------------------------- sample data
 
-fn sample_policy_path() -> PathBuf {
+pub(super) fn sample_policy_path() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data/policy.toml")
 }
 
@@ -690,7 +701,8 @@ fn sample_policy_resolves_all_five_presets() {
     assert_eq!(policy.schools().len(), 5);
     use Role::*;
 
-    // Lode Heath: termly >= 1 (one_to_one, group); gap <= 60; six roles; five functions.
+    // Lode Heath: termly >= 1 planned one_to_one (04 "(changed: group no longer
+    // counts)"); gap <= 60; six roles and case owners; five functions.
     let s = policy.settings("140001");
     assert_eq!(s.preset.as_deref(), Some("presets/lode-heath.toml"));
     assert_eq!(
@@ -701,10 +713,12 @@ fn sample_policy_resolves_all_five_presets() {
         s.rules,
         [Rule {
             name: "termly".into(),
-            kinds: vec![SessionKind::OneToOne, SessionKind::Group],
+            kinds: vec![SessionKind::OneToOne],
             per: Some(Granularity::Term),
             min: Some(1),
             max_gap_working_days: Some(60),
+            planned_only: true,
+            min_minutes: None,
         }]
     );
     assert_eq!(
@@ -751,9 +765,10 @@ fn sample_policy_resolves_all_five_presets() {
     assert_eq!(s.required_functions, defaults.required_functions);
 
     // Ashbury Meadow: group every 30 working days; half-termly >= 1 (one_to_one or
-    // group); functions managerial, developmental, supportive, mediation.
+    // group); functions managerial, developmental, supportive, mediation; in scope DSL,
+    // DDSL (04: the policy is "for DSLs").
     let s = policy.settings("140005");
-    assert_eq!(s.in_scope_roles, defaults.in_scope_roles);
+    assert_eq!(s.in_scope_roles, [Dsl, Ddsl]);
     assert_eq!(s.rules.len(), 2);
     assert_eq!(s.rules[0].name, "group-6-weekly");
     assert_eq!(s.rules[0].kinds, [SessionKind::Group]);
@@ -766,15 +781,15 @@ fn sample_policy_resolves_all_five_presets() {
     assert!(s.required_functions.contains(&Function::Mediation));
     assert_eq!(s.required_functions.len(), 4);
 
-    let lines = policy.describe("140001");
+    let lines = texts(&policy, "140001");
     assert_eq!(
         lines[0],
         "Supervision is due for: DSL, deputy DSL, pastoral lead, head of year, SENCO and \
          family support worker"
     );
     assert_eq!(
-        lines[2],
-        "No more than 60 working days between one-to-one or group sessions (rule \"termly\")"
+        lines[3],
+        "No more than 60 working days between one-to-one sessions (rule \"termly\")"
     );
     let t = policy.tables(&policy.schools().keys().cloned().collect::<Vec<_>>());
     assert_eq!(t.policy_schools.height(), 5);

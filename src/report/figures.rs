@@ -11,8 +11,8 @@ use std::ops::Range;
 use chrono::NaiveDate;
 
 use super::published::{
-    ActionsBySchool, DriftBySchool, FrequencyBySchool, Published, RecordingBySchool, Summary,
-    Trend, WorkloadDsl,
+    ActionsBySchool, DriftBySchool, FrequencyBySchool, Published, RecordingBySchool,
+    ReschedulesBySchool, Summary, Trend, WorkloadDsl,
 };
 use crate::context::ReportRun;
 use crate::policy::{AcademicYear, Granularity, Settings};
@@ -64,12 +64,17 @@ pub struct SchoolFigures {
     pub workload: Vec<WorkloadDsl>,
     /// Its `recording_by_school.csv` rows (the report year).
     pub recording: Vec<RecordingBySchool>,
+    /// Its `reschedules_by_school.csv` rows (the report year).
+    pub reschedules: Vec<ReschedulesBySchool>,
     /// Its `trend.csv` rows, every year shown.
     pub trend: Vec<Trend>,
     /// Its resolved policy settings.
     pub settings: Settings,
-    /// Its rules in plain English.
-    pub rules_in_words: Vec<String>,
+    /// Its rules in plain English, each with where it came from (the school's own
+    /// policy, in its words where the preset quotes them, or a trust default).
+    pub rules_in_words: Vec<crate::policy::RuleStatement>,
+    /// Its own policy's review dates.
+    pub review: crate::policy::PolicyReview,
 }
 
 /// One trust: its `TOTAL` rows and its schools.
@@ -219,6 +224,12 @@ impl Figures {
                             .filter(|r| here(&r.trust_id, &r.school_urn))
                             .cloned()
                             .collect(),
+                        reschedules: published
+                            .reschedules
+                            .iter()
+                            .filter(|r| here(&r.trust_id, &r.school_urn))
+                            .cloned()
+                            .collect(),
                         trend: published
                             .trend
                             .iter()
@@ -227,7 +238,8 @@ impl Figures {
                             .cloned()
                             .collect(),
                         settings: run.policy.settings(&row.school_urn).clone(),
-                        rules_in_words: run.policy.describe(&row.school_urn),
+                        rules_in_words: run.policy.rules_in_words(&row.school_urn),
+                        review: run.policy.review(&row.school_urn),
                     }
                 })
                 .collect();

@@ -14,7 +14,6 @@
 //! queries, numbers are formatted by fixed rules, and nothing of the clock goes in.
 
 pub mod charts;
-pub mod disclosure;
 pub mod figures;
 mod format;
 mod manifest;
@@ -30,6 +29,8 @@ use std::path::Path;
 use anyhow::Context;
 use sha2::{Digest, Sha256};
 
+/// The disclosure engine (`crates/disclosure`).
+pub use ::disclosure;
 pub use figures::EARLIER_YEARS;
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;

@@ -5,34 +5,6 @@
 //! this order. The governors' files are typed tables of their own
 //! ([`published::marts`](super::published::marts)).
 
-/// The columns of `workload.csv`.
-macro_rules! workload_columns {
-    () => {
-        &[
-            "trust_id",
-            "school_urn",
-            "staff_id",
-            "display_name",
-            "role",
-            "open_cp",
-            "open_cin",
-            "open_cla",
-            "open_eh",
-            "open_concern",
-            "open_step_down",
-            "weighted_caseload",
-            "open_actions",
-            "overdue_actions",
-            "sessions_received",
-            "sessions_given",
-            "hours_given",
-            "cases_per_hour",
-            "over_caseload",
-            "rushed",
-        ]
-    };
-}
-
 /// One restricted CSV file of the report.
 #[derive(Debug, Clone, Copy)]
 pub struct OutputFile {
@@ -111,7 +83,30 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
     },
     OutputFile {
         name: "workload",
-        columns: workload_columns!(),
+        columns: &[
+            "trust_id",
+            "school_urn",
+            "staff_id",
+            "display_name",
+            "role",
+            "open_cp",
+            "open_cin",
+            "open_cla",
+            "open_eh",
+            "open_concern",
+            "open_step_down",
+            "weighted_caseload",
+            "open_actions",
+            "overdue_actions",
+            "sessions_received",
+            "sessions_given",
+            "hours_given",
+            "cases_per_hour",
+            "over_caseload",
+            "rushed",
+            "dsl_training_due_on",
+            "dsl_training_current",
+        ],
     },
     OutputFile {
         name: "recording",
@@ -125,6 +120,7 @@ pub const OUTPUT_FILES: &[OutputFile] = &[
             "signed_both",
             "contract_in_date",
             "supervisor_trained",
+            "long_enough",
         ],
     },
     OutputFile {

@@ -19,17 +19,18 @@ use crate::report::published::{DriftBySchool, Figure};
 use crate::report::words::{date, fig, name, policy};
 
 /// The plain-English names of the counts drawn, in the order of [`counts`].
-const FLAGS: [&str; 6] = [
+const FLAGS: [&str; 7] = [
     "drifting (any reason)",
     "action long overdue",
     "not reviewed in time",
     "no progress in safety",
     "escalation not followed up",
     "action carried over",
+    "nobody holds the case",
 ];
 
 /// A school's drifting count and flag counts (`drift_by_school.csv`), in [`FLAGS`] order.
-fn counts(row: &DriftBySchool) -> [Figure<u64>; 6] {
+fn counts(row: &DriftBySchool) -> [Figure<u64>; 7] {
     [
         row.drifting,
         row.overdue_action,
@@ -37,6 +38,7 @@ fn counts(row: &DriftBySchool) -> [Figure<u64>; 6] {
         row.no_progress,
         row.escalated_stale,
         row.carried_over,
+        row.no_owner,
     ]
 }
 

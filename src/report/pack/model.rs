@@ -58,8 +58,11 @@ pub struct SchoolView {
     pub meta: String,
     pub trust_id: String,
     pub trust_name: String,
-    /// Its policy rules, one sentence each.
-    pub rules: Vec<String>,
+    /// Its policy rules, one sentence each, with where each came from.
+    pub rules: Vec<RuleView>,
+    /// When the school's own policy was last reviewed and is next due, flagging an
+    /// overdue review (empty when the policy file gives neither date).
+    pub review: Option<String>,
     /// Its headline figures as a table.
     pub figures: TableView,
     pub charts: Vec<ChartView>,
@@ -67,6 +70,16 @@ pub struct SchoolView {
     pub tables: Vec<TableView>,
     /// The evidence pack's path, relative to the output folder.
     pub evidence_path: String,
+}
+
+/// One rule as a pack states it (spec 03, "Provenance of every rule"): the sentence,
+/// whose rule it is ("school policy" or "trust default"), and the policy's own words
+/// where the preset carries them.
+#[derive(Debug, Serialize)]
+pub struct RuleView {
+    pub text: String,
+    pub label: &'static str,
+    pub quote: Option<String>,
 }
 
 /// A chart as the pack shows it.
@@ -344,6 +357,42 @@ pub fn school_figures(figures: &Figures, school: &SchoolFigures) -> TableView {
             ),
         ],
         [
+            "Rescheduled in time".to_string(),
+            if s.reschedules_judged == 0 {
+                "none to judge".to_string()
+            } else {
+                format!(
+                    "{} of {} ({})",
+                    fig(s.rescheduled),
+                    fig(s.reschedules_judged),
+                    percent(s.rescheduled_pct, "")
+                )
+            },
+            format!(
+                "Cancelled or missed sessions (per supervisee) held again within {} working days{}",
+                policy(school.settings.reschedule_within_working_days),
+                if school
+                    .rules_in_words
+                    .iter()
+                    .any(|r| r.setting == "reschedule_within_working_days" && r.provenance.is_schools())
+                {
+                    ", the school's own rule"
+                } else {
+                    " (a trust default)"
+                }
+            ),
+        ],
+        [
+            "Open cases nobody holds".to_string(),
+            fig(s.no_owner_cases),
+            format!("Open cases whose owner is not employed on {as_of}, or who have none"),
+        ],
+        [
+            "DSL training current".to_string(),
+            format!("{} of {}", fig(s.dsls_trained), fig(s.dsls_listed)),
+            "DSLs and deputies whose own DSL training is within its renewal period".to_string(),
+        ],
+        [
             "Signed by both".to_string(),
             percent(s.signed_both_pct, "no sessions"),
             "Session records signed by the supervisor and the supervisee".to_string(),
@@ -446,6 +495,7 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                 "No progress",
                 "Escalation stale",
                 "Carried over",
+                "Nobody holds it",
             ],
             0,
             school
@@ -460,6 +510,7 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                         fig(r.no_progress),
                         fig(r.escalated_stale),
                         fig(r.carried_over),
+                        fig(r.no_owner),
                     ]
                 })
                 .collect(),
@@ -477,6 +528,8 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                 "Sessions received",
                 "Sessions given",
                 "Cases per hour",
+                "DSL training due",
+                "DSL training current",
             ],
             2,
             school
@@ -494,6 +547,10 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                         fig(r.sessions_received),
                         fig(r.sessions_given),
                         fig(r.cases_per_hour),
+                        r.dsl_training_due_on
+                            .map(|d| date(d.format("%-d %B %Y")))
+                            .unwrap_or_default(),
+                        flag(r.dsl_training_current),
                     ]
                 })
                 .collect(),
@@ -507,6 +564,7 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                 "Signed by both %",
                 "Contract in date %",
                 "Supervisor trained %",
+                "Long enough %",
             ],
             1,
             school
@@ -520,6 +578,25 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                         fig(r.signed_both_pct),
                         fig(r.contract_in_date_pct),
                         fig(r.supervisor_trained_pct),
+                        fig(r.long_enough_pct),
+                    ]
+                })
+                .collect(),
+        ),
+        table(
+            "Cancelled or missed sessions rescheduled in time, by half-term (governors/reschedules_by_school.csv)",
+            &["Half-term", "Judged", "Rescheduled", "Not rescheduled", "Rescheduled %"],
+            1,
+            school
+                .reschedules
+                .iter()
+                .map(|r| {
+                    vec![
+                        period_cell(&r.period_id),
+                        fig(r.judged),
+                        fig(r.rescheduled),
+                        fig(r.not_rescheduled),
+                        fig(r.rescheduled_pct),
                     ]
                 })
                 .collect(),
@@ -541,7 +618,16 @@ pub fn school_view(
         meta: format!("URN {} · {}", name(&school.urn), name(&trust.name)),
         trust_id: trust.id.clone(),
         trust_name: trust.name.clone(),
-        rules: school.rules_in_words.iter().map(policy).collect(),
+        rules: school
+            .rules_in_words
+            .iter()
+            .map(|rule| RuleView {
+                text: policy(&rule.text),
+                label: rule.provenance.label(),
+                quote: rule.provenance.quote().map(policy),
+            })
+            .collect(),
+        review: review_line(figures, &school.review),
         figures: school_figures(figures, school),
         charts: charts.iter().map(ChartView::new).collect(),
         tables: if with_tables {
@@ -550,6 +636,26 @@ pub fn school_view(
             Vec::new()
         },
         evidence_path: evidence_path(&trust.id, &school.urn),
+    }
+}
+
+/// "Policy last reviewed on 1 June 2025; next review due 30 June 2026 (overdue)".
+fn review_line(figures: &Figures, review: &crate::policy::PolicyReview) -> Option<String> {
+    let day = |d: chrono::NaiveDate| date(d.format("%-d %B %Y"));
+    let last = review
+        .reviewed_on
+        .map(|d| format!("last reviewed on {}", day(d)));
+    let next = review.due_on.map(|d| {
+        if review.is_overdue(figures.as_of) {
+            format!("its review was due on {}: OVERDUE on {}", day(d), date(figures.as_of_text()))
+        } else {
+            format!("next review due on {}", day(d))
+        }
+    });
+    match (last, next) {
+        (None, None) => None,
+        (Some(one), None) | (None, Some(one)) => Some(format!("The school's policy: {one}.")),
+        (Some(last), Some(next)) => Some(format!("The school's policy: {last}; {next}.")),
     }
 }
 

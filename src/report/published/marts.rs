@@ -7,6 +7,7 @@
 //! ([`ShapeError`]); a chart or pack that names a field the table does not have does not
 //! compile.
 
+use chrono::NaiveDate;
 use polars::prelude::DataFrame;
 
 use super::cell::{ColumnValue, Decimal, Figure, Percent, PeriodId, ShapeError};
@@ -98,6 +99,7 @@ marts! {
         no_progress: Figure<u64>,
         escalated_stale: Figure<u64>,
         carried_over: Figure<u64>,
+        no_owner: Figure<u64>,
     }
 
     /// `governors/workload_dsl.csv`: each DSL's and deputy's workload (spec 02 §5).
@@ -117,6 +119,8 @@ marts! {
         hours_given: Figure<Decimal>,
         cases_per_hour: Figure<Decimal>,
         rushed: Option<bool>,
+        dsl_training_due_on: Option<NaiveDate>,
+        dsl_training_current: Option<bool>,
     }
 
     /// `governors/recording_by_school.csv`: recording quality per school and half-term
@@ -131,6 +135,21 @@ marts! {
         signed_both_pct: Figure<Percent>,
         contract_in_date_pct: Figure<Percent>,
         supervisor_trained_pct: Figure<Percent>,
+        long_enough_pct: Figure<Percent>,
+    }
+
+    /// `governors/reschedules_by_school.csv`: cancelled or missed sessions (per
+    /// supervisee) whose rescheduling window has closed, and those rescheduled in time,
+    /// per school and half-term (spec 02 §2).
+    ReschedulesBySchool = "reschedules_by_school" {
+        trust_id: String,
+        school_urn: String,
+        school_name: String,
+        period_id: Option<PeriodId>,
+        judged: u64,
+        rescheduled: u64,
+        not_rescheduled: u64,
+        rescheduled_pct: Figure<Percent>,
     }
 
     /// `governors/summary.csv`: the headline figures of the report year per school, and
@@ -153,8 +172,13 @@ marts! {
         overdue_actions: u64,
         open_cases: Figure<u64>,
         drifting_cases: Figure<u64>,
+        no_owner_cases: Figure<u64>,
         dsls_listed: u64,
         dsls_over_caseload: u64,
+        dsls_trained: u64,
+        reschedules_judged: u64,
+        rescheduled: u64,
+        rescheduled_pct: Figure<Percent>,
         sessions_held: u64,
         recorded_on_time_pct: Figure<Percent>,
         signed_both_pct: Figure<Percent>,

@@ -15,8 +15,8 @@ mod protect;
 use crate::metrics::Metrics;
 pub use cell::{Decimal, Figure, Percent, PeriodId, SUPPRESSED, ShapeError};
 pub use marts::{
-    ActionsBySchool, DriftBySchool, FrequencyBySchool, Mart, RecordingBySchool, Summary, TOTAL,
-    Trend, WorkloadDsl,
+    ActionsBySchool, DriftBySchool, FrequencyBySchool, Mart, RecordingBySchool,
+    ReschedulesBySchool, Summary, TOTAL, Trend, WorkloadDsl,
 };
 pub use protect::{DisclosureError, DisclosureRecord};
 
@@ -31,6 +31,7 @@ pub struct Published {
     pub drift: Vec<DriftBySchool>,
     pub workload: Vec<WorkloadDsl>,
     pub recording: Vec<RecordingBySchool>,
+    pub reschedules: Vec<ReschedulesBySchool>,
     pub summary: Vec<Summary>,
     /// The report year's half-terms and those of the earlier years shown, in order.
     pub trend: Vec<Trend>,
@@ -96,6 +97,7 @@ impl Published {
             drift: load(metrics)?,
             workload: load(metrics)?,
             recording: load(metrics)?,
+            reschedules: load(metrics)?,
             summary: load(metrics)?,
             trend,
             disclosure: DisclosureRecord::default(),
@@ -112,6 +114,7 @@ impl Published {
             csv(&self.drift),
             csv(&self.workload),
             csv(&self.recording),
+            csv(&self.reschedules),
             csv(&self.summary),
             csv(&self.trend),
         ]

@@ -7,7 +7,8 @@
 //!
 //! How the spec's relations become cells and relations here:
 //! 1. "a trust TOTAL row ... is the sum of its schools' cells": `summary.csv`'s TOTAL
-//!    `open_cases` and `drifting_cases` are [`Relation::Sum`]s of the schools' cells;
+//!    `open_cases`, `drifting_cases` and `no_owner_cases` are [`Relation::Sum`]s of
+//!    the schools' cells;
 //! 2. "the same figure printed in two places ... is one cell": a school's `open_cases`
 //!    and `drifting` in `drift_by_school.csv` are the same cells as its `open_cases` and
 //!    `drifting_cases` in `summary.csv` (and wherever a chart or pack prints them, since
@@ -74,7 +75,17 @@ enum Place {
     DriftFlag(usize, usize),
     SummaryOpen(usize),
     SummaryDrifting(usize),
+    SummaryNoOwner(usize),
     WorkloadOpen(usize),
+}
+
+/// A school's cells that other rows print again or sum.
+struct SchoolCells {
+    open: CellId,
+    drifting: CellId,
+    no_owner: CellId,
+    /// Its `drift_by_school.csv` row, the school's unit for the engine.
+    row: usize,
 }
 
 /// The published set being built: the cells, and every place each is printed.
@@ -126,8 +137,7 @@ pub fn protect(
         set: PublishedSet::default(),
         places: Vec::new(),
     };
-    // A school's open and drifting cells, by (trust, URN).
-    let mut schools: BTreeMap<(String, String), (CellId, CellId, usize)> = BTreeMap::new();
+    let mut schools: BTreeMap<(String, String), SchoolCells> = BTreeMap::new();
     for (at, row) in published.drift.iter().enumerate() {
         let name = |column: &str| {
             format!(
@@ -135,42 +145,28 @@ pub fn protect(
                 row.trust_id, row.school_urn
             )
         };
-        let open = cells.add(
-            row.open_cases,
-            name("open_cases"),
-            CostClass::OpenCases,
-            at,
-            true,
-            Place::DriftOpen(at),
-        )?;
-        let drifting = cells.add(
-            row.drifting,
-            name("drifting"),
-            CostClass::Drifting,
-            at,
-            true,
-            Place::DriftDrifting(at),
-        )?;
-        cells.set.relate(Relation::AtMost {
-            part: drifting,
-            whole: open,
-        })?;
+        let mut add = |figure, column, cost, place| {
+            cells.add(figure, name(column), cost, at, true, place)
+        };
+        let open = add(row.open_cases, "open_cases", CostClass::OpenCases, Place::DriftOpen(at))?;
+        let drifting = add(row.drifting, "drifting", CostClass::Drifting, Place::DriftDrifting(at))?;
         let flags = [
             ("overdue_action", row.overdue_action),
             ("not_reviewed", row.not_reviewed),
             ("no_progress", row.no_progress),
             ("escalated_stale", row.escalated_stale),
             ("carried_over", row.carried_over),
+            ("no_owner", row.no_owner),
         ];
+        let mut flag_cells = Vec::with_capacity(flags.len());
         for (k, (column, figure)) in flags.into_iter().enumerate() {
-            let flag = cells.add(
-                figure,
-                name(column),
-                CostClass::FlagBreakdown,
-                at,
-                true,
-                Place::DriftFlag(at, k),
-            )?;
+            flag_cells.push(add(figure, column, CostClass::FlagBreakdown, Place::DriftFlag(at, k))?);
+        }
+        cells.set.relate(Relation::AtMost {
+            part: drifting,
+            whole: open,
+        })?;
+        for &flag in &flag_cells {
             cells.set.relate(Relation::AtMost {
                 part: flag,
                 whole: drifting,
@@ -178,7 +174,12 @@ pub fn protect(
         }
         schools.insert(
             (row.trust_id.clone(), row.school_urn.clone()),
-            (open, drifting, at),
+            SchoolCells {
+                open,
+                drifting,
+                no_owner: flag_cells[5],
+                row: at,
+            },
         );
     }
 
@@ -190,15 +191,16 @@ pub fn protect(
             continue;
         }
         let key = (row.trust_id.clone(), row.school_urn.clone());
-        let Some(&(open, drifting, _)) = schools.get(&key) else {
+        let Some(school) = schools.get(&key) else {
             return Err(DisclosureError::Input(format!(
                 "summary.csv {} {}: no drift_by_school.csv row for the school",
                 row.trust_id, row.school_urn
             )));
         };
         for (cell, figure, place) in [
-            (open, row.open_cases, Place::SummaryOpen(at)),
-            (drifting, row.drifting_cases, Place::SummaryDrifting(at)),
+            (school.open, row.open_cases, Place::SummaryOpen(at)),
+            (school.drifting, row.drifting_cases, Place::SummaryDrifting(at)),
+            (school.no_owner, row.no_owner_cases, Place::SummaryNoOwner(at)),
         ] {
             if Figure::Value(cells.value(cell)) != figure {
                 return Err(DisclosureError::Input(format!(
@@ -213,46 +215,44 @@ pub fn protect(
     // Relation 1: each trust's TOTAL is the sum of its schools.
     for (trust, at) in &totals {
         let row = &published.summary[*at];
-        let name = |column: &str| format!("summary.csv {trust} TOTAL {column}");
         // A trust's totals are a unit of their own, after the schools'.
         let unit = published.drift.len() + *at;
-        let open = cells.add(
-            row.open_cases,
-            name("open_cases"),
-            CostClass::TrustTotal,
-            unit,
-            true,
-            Place::SummaryOpen(*at),
-        )?;
-        let drifting = cells.add(
-            row.drifting_cases,
-            name("drifting_cases"),
-            CostClass::TrustTotal,
-            unit,
-            true,
-            Place::SummaryDrifting(*at),
-        )?;
-        let of_trust = |pick: fn(&(CellId, CellId, usize)) -> CellId| -> Vec<CellId> {
+        let mut add = |figure, column: &str, place| {
+            cells.add(
+                figure,
+                format!("summary.csv {trust} TOTAL {column}"),
+                CostClass::TrustTotal,
+                unit,
+                true,
+                place,
+            )
+        };
+        let open = add(row.open_cases, "open_cases", Place::SummaryOpen(*at))?;
+        let drifting = add(row.drifting_cases, "drifting_cases", Place::SummaryDrifting(*at))?;
+        let no_owner = add(row.no_owner_cases, "no_owner_cases", Place::SummaryNoOwner(*at))?;
+        let of_trust = |pick: fn(&SchoolCells) -> CellId| -> Vec<CellId> {
             schools
                 .iter()
                 .filter(|((t, _), _)| t == trust)
                 .map(|(_, school)| pick(school))
                 .collect()
         };
-        let (open_parts, drifting_parts) = (of_trust(|s| s.0), of_trust(|s| s.1));
-        if !open_parts.is_empty() {
-            cells.set.relate(Relation::Sum {
-                whole: open,
-                parts: open_parts,
-            })?;
-            cells.set.relate(Relation::Sum {
-                whole: drifting,
-                parts: drifting_parts,
-            })?;
+        for (whole, parts) in [
+            (open, of_trust(|s| s.open)),
+            (drifting, of_trust(|s| s.drifting)),
+            (no_owner, of_trust(|s| s.no_owner)),
+        ] {
+            if !parts.is_empty() {
+                cells.set.relate(Relation::Sum { whole, parts })?;
+            }
         }
         cells.set.relate(Relation::AtMost {
             part: drifting,
             whole: open,
+        })?;
+        cells.set.relate(Relation::AtMost {
+            part: no_owner,
+            whole: drifting,
         })?;
     }
 
@@ -268,7 +268,7 @@ pub fn protect(
         );
         let key = (row.trust_id.clone(), row.school_urn.clone());
         // A DSL of a school with no drift row is a unit of their own.
-        let unit = schools.get(&key).map_or(usize::MAX - at, |s| s.2);
+        let unit = schools.get(&key).map_or(usize::MAX - at, |s| s.row);
         // "So a DSL over the threshold always shows their caseload."
         let may_complement = row.over_caseload != Some(true);
         let id = cells.add(
@@ -282,7 +282,7 @@ pub fn protect(
         dsls.entry(key).or_default().push(id);
     }
     for (key, parts) in dsls {
-        let Some(&(open, _, _)) = schools.get(&key) else {
+        let Some(open) = schools.get(&key).map(|s| s.open) else {
             continue;
         };
         let owned: u64 = parts.iter().map(|&p| cells.value(p)).sum();
@@ -328,6 +328,7 @@ fn suppress(published: &mut Published, place: Place) {
                 &mut row.no_progress,
                 &mut row.escalated_stale,
                 &mut row.carried_over,
+                &mut row.no_owner,
             ];
             if let Some(cell) = flag.into_iter().nth(k) {
                 *cell = Figure::Suppressed;
@@ -335,6 +336,7 @@ fn suppress(published: &mut Published, place: Place) {
         }
         Place::SummaryOpen(at) => published.summary[at].open_cases = Figure::Suppressed,
         Place::SummaryDrifting(at) => published.summary[at].drifting_cases = Figure::Suppressed,
+        Place::SummaryNoOwner(at) => published.summary[at].no_owner_cases = Figure::Suppressed,
         Place::WorkloadOpen(at) => {
             let row = &mut published.workload[at];
             row.open_cases = Figure::Suppressed;
