@@ -56,12 +56,8 @@ impl ReportOutcome {
 pub fn make_report(args: &ReportArgs, output: Output) -> anyhow::Result<ReportOutcome> {
     let (store_dir, policy_path, out) = (&args.store, &args.policy, &args.out);
     let as_of: NaiveDate = args.as_of.unwrap_or_else(today);
-    anyhow::ensure!(
-        store_dir.is_dir(),
-        "no store at {}: run `oversight ingest` first",
-        store_dir.display()
-    );
-    let store = Store::open(store_dir)?;
+    let store = Store::open_to_read(store_dir)?;
+    super::check_report_key(&store, args.key_file.as_deref())?;
     let policy = Policy::load(policy_path)?;
     let params = ReportParams::resolve(&policy, as_of, args.year.as_deref())?;
     let progress = spinner(output, "computing metrics");

@@ -43,6 +43,7 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         year: None,
         trusts: Vec::new(),
         tables_only: false,
+        key_file: None,
     };
     let report = make_report(&args, output)?;
     if !output.quiet {
