@@ -124,4 +124,8 @@ pub struct ReportArgs {
     /// run, whose trusts' charts and packs are drawn one trust at a time with --trust.
     #[arg(long)]
     pub tables_only: bool,
+    /// A file holding the pseudonymisation key the store was made with (used when
+    /// OVERSIGHT_KEY is not set); the store refuses another key.
+    #[arg(long, value_name = "FILE")]
+    pub key_file: Option<PathBuf>,
 }

@@ -58,17 +58,18 @@ pub struct ReportRequest<'a> {
     /// The trusts to report on; empty for every trust in the store.
     pub trusts: &'a [String],
     pub draw: Draw,
+    /// The key file given with `--key-file`, if any: the store's key fingerprint must
+    /// match the key in use (issue #11).
+    pub key_file: Option<&'a Path>,
 }
 
 impl ReportRun {
-    /// Opens the store, loads the policy and resolves the report year and the trusts.
+    /// Opens the store for reading (refusing a missing or empty one, and a key other
+    /// than the one it was made with), loads the policy and resolves the report year
+    /// and the trusts.
     pub fn resolve(request: ReportRequest) -> anyhow::Result<ReportRun> {
-        anyhow::ensure!(
-            request.store.is_dir(),
-            "no store at {}: run `oversight ingest` first",
-            request.store.display()
-        );
-        let store = Store::open(request.store)?;
+        let store = Store::open_to_read(request.store)?;
+        crate::cmd::check_report_key(&store, request.key_file)?;
         let policy = Policy::load(request.policy)?;
         let policy_source = PolicySource {
             path: request.policy.to_path_buf(),

@@ -6,6 +6,11 @@
 
 use crate::model::{ActionStatus, CaseCategory, Function, Phase, Role, SessionKind, SessionStatus};
 
+mod excerpt;
+mod rows;
+pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_list};
+pub use rows::{Cell, Entry, Quarantined, Stored};
+
 /// One canonical table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum Table {

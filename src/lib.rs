@@ -16,5 +16,6 @@ pub mod ingest;
 pub mod metrics;
 pub mod model;
 pub mod policy;
+pub mod private_fs;
 pub mod report;
 pub mod store;

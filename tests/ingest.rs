@@ -396,7 +396,7 @@ fn raw_case_ids_never_reach_the_store_and_case_refs_follow_the_key() {
             .collect();
         refs
     };
-    let first = refs("key-one");
+    let first = refs("key-one-of-enough-length");
     assert_eq!(first.len(), 2);
     for case_ref in &first {
         assert!(
@@ -406,7 +406,7 @@ fn raw_case_ids_never_reach_the_store_and_case_refs_follow_the_key() {
         assert!(case_ref[1..].chars().all(|c| c.is_ascii_hexdigit()));
     }
     let key = oversight::ingest::PseudonymKey::from_bytes(
-        b"key-one".to_vec(),
+        b"key-one-of-enough-length".to_vec(),
         oversight::ingest::KeySource::Ephemeral,
     );
     let mut expected: Vec<String> = RAW_CASE_IDS
@@ -416,12 +416,14 @@ fn raw_case_ids_never_reach_the_store_and_case_refs_follow_the_key() {
     expected.sort();
     assert_eq!(first, expected);
     assert_eq!(
-        refs("key-one"),
+        refs("key-one-of-enough-length"),
         first,
         "stable across runs with the same key"
     );
     assert!(
-        refs("key-two").iter().all(|r| !first.contains(r)),
+        refs("key-two-of-enough-length")
+            .iter()
+            .all(|r| !first.contains(r)),
         "another key, other refs"
     );
 }
@@ -614,7 +616,11 @@ fn without_a_key_a_private_per_user_key_file_is_created_once() {
         );
     }
     // --key-file is used when OVERSIGHT_KEY is not set.
-    fs::write(work.path().join("other.key"), "another key\n").unwrap();
+    fs::write(
+        work.path().join("other.key"),
+        "another key of enough length\n",
+    )
+    .unwrap();
     work.run_with(
         &[
             "ingest",

@@ -9,6 +9,13 @@ mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
 mod store;
 
+/// Generated hostile input for every reader (issue #11, item 8).
+mod fuzz;
+/// Hostile exports, real-world identifiers, locks, keys and permissions (issue #11).
+mod hardening;
+mod hostile;
+mod kill;
+
 /// Exports in other layouts read through mapping files (spec 03, "Mapping files").
 mod mapping;
 /// Actions closed (spec 02 §3).

@@ -17,6 +17,7 @@ use crate::ingest::{self, Bundle, Mapping, PseudonymKey};
 pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
     let bundles = find_bundles_with(&args.bundles, args.mapping.as_deref())?;
     let key = PseudonymKey::resolve(args.key_file.as_deref())?;
+    super::warn_about_key(&key);
     let progress = spinner(output, &format!("ingesting {} bundles", bundles.len()));
     let report = ingest::ingest(&args.store, &bundles, &key, today()).with_context(|| {
         format!(

@@ -30,6 +30,7 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
         } else {
             Draw::Everything
         },
+        key_file: args.key_file.as_deref(),
     })?;
     let outcome = make_report(&run, output)?;
     if !output.quiet {

@@ -44,6 +44,7 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         year: None,
         trusts: &[],
         draw: Draw::Everything,
+        key_file: None,
     })?;
     let report = make_report(&run, output)?;
     if !output.quiet {

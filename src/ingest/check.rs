@@ -14,7 +14,8 @@ use super::known::{Entry, Found, Known};
 use super::pseudonym::Pseudonymiser;
 use super::read::{Cell, ReadFile, Row};
 use crate::contract::{
-    Kind, Table, actions, attendees, cases, contracts, discussions, schools, sessions, staff,
+    Kind, Table, actions, attendees, cases, contracts, discussions, excerpt, schools, sessions,
+    staff,
 };
 
 /// A row ready for the store: its trust and its cells (case ids already case refs).
@@ -178,7 +179,8 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                     return Err(LookupError::Problem((
                         "staff_id",
                         format!(
-                            "supervisor listed as attendee: {person:?} supervises this session"
+                            "supervisor listed as attendee: {} supervises this session",
+                            excerpt(person)
                         ),
                     )));
                 }
@@ -262,7 +264,7 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
     fn school(&mut self, urn: &str) -> Result<String, LookupError> {
         match self.known.school_trust(urn)? {
             Some(trust) => Ok(trust),
-            None => Err(self.dangling(Table::Schools, "school_urn", urn, &format!("{urn:?}"))),
+            None => Err(self.dangling(Table::Schools, "school_urn", urn, &excerpt(urn))),
         }
     }
 
@@ -275,11 +277,12 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
     ) -> Result<Entry, LookupError> {
         match self.known.find_any_trust(table, id)? {
             Found::Yes(entry) => Ok(entry),
-            Found::No => Err(self.dangling(table, column, id, &format!("{id:?}"))),
+            Found::No => Err(self.dangling(table, column, id, &excerpt(id))),
             Found::Ambiguous(trusts) => Err(LookupError::Problem((
                 column,
                 format!(
-                    "dangling reference: {column} {id:?} is stored under several trusts ({}); include it in this bundle",
+                    "dangling reference: {column} {} is stored under several trusts ({}); include it in this bundle",
+                    excerpt(id),
                     trusts.join(", ")
                 ),
             ))),
@@ -296,7 +299,7 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
     ) -> Result<(), LookupError> {
         match self.known.find_in_trust(table, trust, id)? {
             Some(_) => Ok(()),
-            None => Err(self.dangling(table, column, id, &format!("{id:?}"))),
+            None => Err(self.dangling(table, column, id, &excerpt(id))),
         }
     }
 

@@ -9,25 +9,7 @@
 use std::collections::HashMap;
 
 use crate::contract::Table;
-
-/// What is remembered of an accepted row: its trust, and for sessions their supervisor
-/// (an attendee must not be the session's supervisor).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub trust_id: String,
-    pub supervisor_id: Option<String>,
-}
-
-/// Rows already stored, as ingest needs to see them. The store implements it; a dry run
-/// (`validate`) uses [`NothingStored`].
-pub trait Stored {
-    /// The trust of a stored school.
-    fn school_trust(&mut self, urn: &str) -> anyhow::Result<Option<String>>;
-    /// The stored row `id` of `table` in `trust_id` (ids of cases are case refs).
-    fn find(&mut self, table: Table, trust_id: &str, id: &str) -> anyhow::Result<Option<Entry>>;
-    /// Every trust that stores a row `id` of `table`.
-    fn trusts_holding(&mut self, table: Table, id: &str) -> anyhow::Result<Vec<String>>;
-}
+pub use crate::contract::{Entry, Stored};
 
 /// An empty store.
 pub struct NothingStored;

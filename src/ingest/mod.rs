@@ -12,6 +12,7 @@
 //! the same checks.
 
 pub mod check;
+pub mod confine;
 pub mod known;
 pub mod mapping;
 pub mod pseudonym;
@@ -30,21 +31,9 @@ pub use mapping::{MAPPING_FILE, Mapping, MappingError};
 pub use pseudonym::{KeySource, PseudonymKey};
 pub use report::IngestReport;
 
+pub use crate::contract::Quarantined;
 use crate::contract::Table;
-use crate::store::{Incoming, LogEntry, Store, StoredRows, WriteSummary};
-
-/// A row that could not be stored, and why.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Quarantined {
-    pub table: Table,
-    /// The file as it was named on the command line.
-    pub file: String,
-    /// The line in the file (the header is line 1).
-    pub line: u64,
-    /// The canonical column at fault; empty when the whole row is.
-    pub column: String,
-    pub reason: String,
-}
+use crate::store::{Incoming, KeyRecord, LogEntry, Store, StoredRows, WriteSummary};
 
 /// Why an ingest could not run at all (as opposed to rows it quarantined).
 #[derive(Debug, thiserror::Error)]
@@ -68,7 +57,7 @@ pub enum IngestError {
     Key { message: String },
     #[error("{}: {message}", path.display())]
     Workbook { path: PathBuf, message: String },
-    #[error("{}: no sheet {sheet:?} (its sheets are {})", path.display(), sheets.join(", "))]
+    #[error("{}: no sheet {sheet:?} (its sheets are {})", path.display(), crate::contract::excerpt_list(sheets.iter().map(String::as_str), 30))]
     NoSheet {
         path: PathBuf,
         sheet: String,
@@ -155,6 +144,10 @@ impl Bundle {
         }
         let mapping_file = path.join(MAPPING_FILE);
         if mapping_file.is_file() {
+            confine::inside(path, &mapping_file).map_err(|message| IngestError::NotABundle {
+                path: path.to_owned(),
+                message,
+            })?;
             return Ok(Some(Self::mapped(path, Mapping::load(&mapping_file)?)?));
         }
         let files: Vec<(Table, PathBuf)> = Table::ALL
@@ -231,10 +224,19 @@ pub fn check_bundles(
     // rows in memory.
     for window in bundles.chunks(crate::batching::ingest_window()) {
         let previous = pending.take();
-        let (written, checked) = rayon::join(
-            || previous.map_or(Ok(()), &mut write),
-            || checking.window(window, bounds),
-        );
+        // The write runs on a plain thread, not on rayon's pool: it calls polars, and a
+        // rayon thread waiting on polars' pool would steal our reads meanwhile (see
+        // `store::Writing::apply`).
+        let write = &mut write;
+        let (written, checked) = std::thread::scope(|scope| {
+            let writer = scope.spawn(move || previous.map_or(Ok(()), write));
+            let checked = checking.window(window, bounds);
+            let written = match writer.join() {
+                Ok(written) => written,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (written, checked)
+        });
         written?;
         pending = Some(checked?);
     }
@@ -294,7 +296,13 @@ fn read_bundle(
         None => bundle
             .files
             .iter()
-            .map(|(table, path)| read::read_file(*table, path, bounds))
+            .map(|(table, path)| {
+                confine::inside(&bundle.path, path).map_err(|message| IngestError::NotABundle {
+                    path: bundle.path.clone(),
+                    message,
+                })?;
+                read::read_file(*table, path, bounds)
+            })
             .collect(),
         Some(mapping) => mapping::read_bundle(mapping, &bundle.path, bounds),
     }
@@ -349,7 +357,13 @@ pub fn ingest(
     today: NaiveDate,
 ) -> anyhow::Result<IngestReport> {
     let store = Store::open(store_dir)?;
+    let key_record = KeyRecord {
+        fingerprint: key.fingerprint(),
+        key_from: key.source.origin(),
+    };
+    store.check_key(&key_record.fingerprint, &key_record.key_from)?;
     let mut writing = store.begin_write();
+    writing.remember_key(key_record)?;
     let files = {
         let mut stored = StoredRows::new(&store);
         check_bundles(bundles, key, &mut stored, today, |batches| {

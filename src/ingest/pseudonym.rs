@@ -4,7 +4,10 @@
 //! The key comes from `OVERSIGHT_KEY`, else `--key-file`, else a per-user key file that
 //! is created on first use (random, mode 0600). The same key always gives the same
 //! `case_ref`, so a case lines up across terms; without the key a `case_ref` cannot be
-//! turned back into the export's id. The key is never written into the store.
+//! turned back into the export's id. The key is never written into the store; its
+//! fingerprint (an HMAC of a fixed label, [`PseudonymKey::fingerprint`]) is, so a store
+//! refuses a different key. A key shorter than [`MIN_KEY_BYTES`] is refused, and a key
+//! file others may read is warned about.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -16,6 +19,13 @@ use super::IngestError;
 
 /// The environment variable that holds the key.
 pub const KEY_ENV: &str = "OVERSIGHT_KEY";
+
+/// The shortest key accepted: a short key could be guessed, and every case ref with it.
+pub const MIN_KEY_BYTES: usize = 16;
+
+/// What a key's fingerprint is the HMAC of. Fixed: changing it would make every store
+/// refuse its own key.
+const FINGERPRINT_LABEL: &[u8] = b"oversight key fingerprint v1";
 
 /// Where the key came from, for the ingest report.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -43,11 +53,24 @@ impl std::fmt::Display for KeySource {
     }
 }
 
+impl KeySource {
+    /// Where the key came from, plainly (what a store records to say which key it needs).
+    pub fn origin(&self) -> String {
+        match self {
+            KeySource::Environment => format!("the {KEY_ENV} environment variable"),
+            KeySource::File(path) | KeySource::Created(path) => path.display().to_string(),
+            KeySource::Ephemeral => "a one-off key".to_string(),
+        }
+    }
+}
+
 /// The secret that case refs are made with.
 #[derive(Clone)]
 pub struct PseudonymKey {
     bytes: Vec<u8>,
     pub source: KeySource,
+    /// What the user should know about the key (a key file others may read).
+    pub warnings: Vec<String>,
 }
 
 impl std::fmt::Debug for PseudonymKey {
@@ -65,6 +88,46 @@ impl PseudonymKey {
         PseudonymKey {
             bytes: bytes.into(),
             source,
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A key given by the user: refused when shorter than [`MIN_KEY_BYTES`].
+    fn checked(bytes: Vec<u8>, source: KeySource) -> Result<Self, IngestError> {
+        if bytes.len() < MIN_KEY_BYTES {
+            return Err(IngestError::Key {
+                message: format!(
+                    "the key from {} is {} bytes long; a key must be at least {MIN_KEY_BYTES} bytes \
+                     (a line of 64 random hex digits is best, e.g. from `openssl rand -hex 32`)",
+                    source.origin(),
+                    bytes.len()
+                ),
+            });
+        }
+        Ok(Self::from_bytes(bytes, source))
+    }
+
+    /// The key's fingerprint: hex HMAC-SHA256 of a fixed label under the key. A store
+    /// keeps it to recognise its key; it cannot be turned back into the key.
+    pub fn fingerprint(&self) -> String {
+        let mut mac =
+            Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes a key of any length");
+        mac.update(FINGERPRINT_LABEL);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// The key configured for reading a store (`report`): `OVERSIGHT_KEY`, `key_file`,
+    /// or the per-user key file if there is one; `None` when there is none (no key is
+    /// ever created for a report).
+    pub fn resolve_existing(key_file: Option<&Path>) -> Result<Option<Self>, IngestError> {
+        if std::env::var(KEY_ENV).is_ok_and(|v| !v.is_empty()) || key_file.is_some() {
+            return Self::resolve(key_file).map(Some);
+        }
+        match user_key_path() {
+            Ok(path) if path.exists() => {
+                Self::read_file(&path, KeySource::File(path.clone())).map(Some)
+            }
+            _ => Ok(None),
         }
     }
 
@@ -74,7 +137,7 @@ impl PseudonymKey {
         if let Ok(value) = std::env::var(KEY_ENV)
             && !value.is_empty()
         {
-            return Ok(Self::from_bytes(value.into_bytes(), KeySource::Environment));
+            return Self::checked(value.into_bytes(), KeySource::Environment);
         }
         if let Some(path) = key_file {
             return Self::read_file(path, KeySource::File(path.to_owned()));
@@ -112,7 +175,15 @@ impl PseudonymKey {
                 message: format!("key file {} is empty", path.display()),
             });
         }
-        Ok(Self::from_bytes(text.as_bytes().to_vec(), source))
+        let mut key = Self::checked(text.as_bytes().to_vec(), source)?;
+        if crate::private_fs::readable_by_others(path) {
+            key.warnings.push(format!(
+                "the key file {} can be read by other users: make it private (chmod 600 {})",
+                path.display(),
+                path.display()
+            ));
+        }
+        Ok(key)
     }
 
     /// The case ref of `case_id` in `trust_id`.
@@ -182,7 +253,7 @@ fn create_key_file(path: &Path) -> Result<(), IngestError> {
         message: format!("cannot create key file {}: {e}", path.display()),
     };
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(fail)?;
+        crate::private_fs::create_dir_all(dir).map_err(fail)?;
     }
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -216,6 +287,27 @@ mod tests {
         assert_ne!(key.case_ref("TR001", "K1"), key.case_ref("TR002", "K1"));
         assert_ne!(key.case_ref("TR001", "K1"), other.case_ref("TR001", "K1"));
         assert_eq!(key.case_ref("TR001", "K1"), key.case_ref("TR001", "K1"));
+    }
+
+    #[test]
+    fn the_fingerprint_is_the_hmac_of_the_label_and_not_the_key() {
+        // Reference value computed independently with Python's hmac module:
+        // hmac.new(b"secret", b"oversight key fingerprint v1", hashlib.sha256).hexdigest()
+        let key = PseudonymKey::from_bytes(b"secret".to_vec(), KeySource::Ephemeral);
+        assert_eq!(
+            key.fingerprint(),
+            "28ff8516f77786bfd12455f774d3c107229fd49424a3260065a9d3e883cba117"
+        );
+        let other = PseudonymKey::from_bytes(b"secret2".to_vec(), KeySource::Ephemeral);
+        assert_ne!(key.fingerprint(), other.fingerprint());
+    }
+
+    #[test]
+    fn short_keys_are_refused() {
+        let short = PseudonymKey::checked(b"a".to_vec(), KeySource::Environment);
+        let message = short.unwrap_err().to_string();
+        assert!(message.contains("at least 16 bytes"), "{message}");
+        assert!(PseudonymKey::checked(vec![b'k'; 16], KeySource::Environment).is_ok());
     }
 
     #[test]

@@ -17,43 +17,12 @@ use std::path::{Path, PathBuf};
 
 use chrono::NaiveDate;
 
+use super::IngestError;
 use super::mapping::MappedRead;
 use super::mapping::source::{self, SourceSpec};
 use super::values;
-use super::{IngestError, Quarantined};
-use crate::contract::{Column, Kind, Table};
-
-/// A typed cell. Enum values hold their canonical spelling.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Cell {
-    Null,
-    Text(String),
-    Date(NaiveDate),
-    Bool(bool),
-    Int(i64),
-}
-
-impl Cell {
-    /// The text of a text, enum or id cell; `""` for null.
-    pub fn text(&self) -> &str {
-        match self {
-            Cell::Text(text) => text,
-            _ => "",
-        }
-    }
-
-    /// The date of a date cell.
-    pub fn date(&self) -> Option<NaiveDate> {
-        match self {
-            Cell::Date(date) => Some(*date),
-            _ => None,
-        }
-    }
-
-    pub fn is_null(&self) -> bool {
-        matches!(self, Cell::Null)
-    }
-}
+pub use crate::contract::Cell;
+use crate::contract::{Column, Kind, Quarantined, Table, excerpt, excerpt_list};
 
 /// A data line that passed its own checks, with its line number in the file.
 #[derive(Debug, Clone)]
@@ -133,7 +102,32 @@ impl DateBounds {
 
 /// Reads `path` as the canonical file of `table`.
 pub fn read_file(table: Table, path: &Path, bounds: DateBounds) -> Result<ReadFile, IngestError> {
-    let opened = source::open(&SourceSpec::canonical(path))?;
+    read_opened(
+        table,
+        path,
+        source::open(&SourceSpec::canonical(path))?,
+        bounds,
+    )
+}
+
+/// Reads `bytes` as the canonical file of `table` (named `path` in messages): what
+/// [`read_file`] does once the file is read.
+pub fn read_bytes(
+    table: Table,
+    path: &Path,
+    bytes: Vec<u8>,
+    bounds: DateBounds,
+) -> Result<ReadFile, IngestError> {
+    let opened = source::open_bytes(&SourceSpec::canonical(path), bytes)?;
+    read_opened(table, path, opened, bounds)
+}
+
+fn read_opened(
+    table: Table,
+    path: &Path,
+    opened: source::Opened,
+    bounds: DateBounds,
+) -> Result<ReadFile, IngestError> {
     let layout = Layout::of(table, &opened.header, path)?;
     let source = SourceFile {
         table,
@@ -213,14 +207,13 @@ struct Layout {
 
 impl Layout {
     fn of(table: Table, header: &[String], path: &Path) -> Result<Layout, IngestError> {
-        for (i, name) in header.iter().enumerate() {
-            if header[..i]
-                .iter()
-                .any(|earlier| earlier.eq_ignore_ascii_case(name))
-            {
+        // Linear in the header's width, however wide a hostile file makes it.
+        let mut seen = std::collections::HashSet::with_capacity(header.len());
+        for name in header {
+            if !seen.insert(name.to_ascii_lowercase()) {
                 return Err(IngestError::Header {
                     path: path.to_owned(),
-                    message: format!("column {name:?} appears twice in the header"),
+                    message: format!("column {} appears twice in the header", excerpt(name)),
                 });
             }
         }
@@ -234,7 +227,7 @@ impl Layout {
                     message: format!(
                         "missing required column {:?} (the header has: {})",
                         column.name,
-                        header.join(", ")
+                        excerpt_list(header.iter().map(String::as_str), 30)
                     ),
                 });
             }
@@ -282,7 +275,12 @@ impl Layout {
                 Some(_) => cells
                     .next()
                     .unwrap_or(Ok(String::new()))
-                    .map_err(|_| "not UTF-8 text: export the file as UTF-8".to_string()),
+                    .map_err(|bad| match bad {
+                        source::BadCell::TooLong(chars) => {
+                            super::mapping::rules::too_long_reason(chars)
+                        }
+                        _ => "not UTF-8 text: export the file as UTF-8".to_string(),
+                    }),
             })
             .collect();
         TextRow {

@@ -8,6 +8,7 @@ use std::fmt;
 use std::path::PathBuf;
 
 use super::{FileOutcome, KeySource, Quarantined};
+use crate::contract::excerpt;
 use crate::store::WriteSummary;
 
 /// What an ingest (or a dry run) did, ready to print.
@@ -62,6 +63,26 @@ impl IngestReport {
     }
 }
 
+/// Export header names for the report: each escaped and cut like any input value
+/// ([`excerpt`], without its quotes: these are names, shown as a list), at most 30.
+fn header_names(names: &[String]) -> String {
+    let mut shown: Vec<String> = names
+        .iter()
+        .take(30)
+        .map(|name| {
+            let quoted = excerpt(name);
+            match quoted.strip_prefix('"').and_then(|q| q.strip_suffix('"')) {
+                Some(bare) if !bare.contains('"') => bare.to_string(),
+                _ => quoted,
+            }
+        })
+        .collect();
+    if names.len() > 30 {
+        shown.push(format!("and {} more", names.len() - 30));
+    }
+    shown.join(", ")
+}
+
 /// How a quarantined row names its column: the canonical column, and for a mapped
 /// export the export header it was read from.
 fn column_text(outcome: &FileOutcome, q: &Quarantined) -> String {
@@ -69,7 +90,7 @@ fn column_text(outcome: &FileOutcome, q: &Quarantined) -> String {
         return String::new();
     }
     match outcome.mapped.as_ref().and_then(|m| m.header_of(&q.column)) {
-        Some(header) => format!(", column {} ({header:?})", q.column),
+        Some(header) => format!(", column {} ({})", q.column, excerpt(header)),
         None => format!(", column {}", q.column),
     }
 }
@@ -202,7 +223,7 @@ impl fmt::Display for ReportDisplay<'_> {
                     f,
                     "  {}: {}",
                     o.source.display_name(),
-                    o.dropped_columns.join(", ")
+                    header_names(&o.dropped_columns)
                 )?;
             }
         }
@@ -248,7 +269,7 @@ impl fmt::Display for DetailsDisplay<'_> {
             } else {
                 format!(
                     "{} (never read past the header)",
-                    o.dropped_columns.join(", ")
+                    header_names(&o.dropped_columns)
                 )
             };
             writeln!(f, "  dropped      {dropped}")?;

@@ -7,6 +7,8 @@
 
 use chrono::{Datelike, NaiveDate};
 
+use crate::contract::excerpt;
+
 /// Parses a date written `YYYY-MM-DD` or `DD/MM/YYYY` (English order: `03/04/2026` is
 /// 3 April 2026). Single-digit days and months are accepted in the English form.
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
@@ -19,7 +21,8 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
         // chrono accepts years of any width; a four-digit year is what the contract means.
         Ok(date) if (1000..=9999).contains(&date.year()) => Ok(date),
         _ => Err(format!(
-            "wrong type: {text:?} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)"
+            "wrong type: {} is not a date (expected YYYY-MM-DD or DD/MM/YYYY)",
+            excerpt(text)
         )),
     }
 }
@@ -30,7 +33,8 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
         "true" | "yes" | "y" | "1" => Ok(true),
         "false" | "no" | "n" | "0" => Ok(false),
         _ => Err(format!(
-            "wrong type: {text:?} is not a boolean (expected true/false, yes/no, y/n or 1/0)"
+            "wrong type: {} is not a boolean (expected true/false, yes/no, y/n or 1/0)",
+            excerpt(text)
         )),
     }
 }
@@ -39,7 +43,7 @@ pub fn parse_bool(text: &str) -> Result<bool, String> {
 pub fn parse_int(text: &str, min: i64, max: i64) -> Result<i64, String> {
     let value: i64 = text
         .parse()
-        .map_err(|_| format!("wrong type: {text:?} is not a whole number"))?;
+        .map_err(|_| format!("wrong type: {} is not a whole number", excerpt(text)))?;
     if (min..=max).contains(&value) {
         Ok(value)
     } else {
@@ -60,7 +64,8 @@ pub fn parse_enum(
         .find(|name| name.eq_ignore_ascii_case(text))
         .ok_or_else(|| {
             format!(
-                "unknown {what} {text:?}: expected one of {}",
+                "unknown {what} {}: expected one of {}",
+                excerpt(text),
                 names.join(", ")
             )
         })
@@ -102,7 +107,8 @@ pub fn check_trust_id(text: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "unsafe trust id {text:?}: use only letters, digits, '-' and '_' (it becomes a folder name)"
+            "unsafe trust id {}: use only letters, digits, '-' and '_' (it becomes a folder name)",
+            excerpt(text)
         ))
     }
 }
@@ -113,7 +119,8 @@ pub fn check_urn(text: &str) -> Result<(), String> {
         Ok(())
     } else {
         Err(format!(
-            "wrong type: {text:?} is not a school URN (6 or 7 digits)"
+            "wrong type: {} is not a school URN (6 or 7 digits)",
+            excerpt(text)
         ))
     }
 }

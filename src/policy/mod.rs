@@ -66,7 +66,7 @@
 //!
 //! Number ranges: working days and days 0–10000; `training_valid_months` 1–10000;
 //! `min` 1–10000; `max_gap_working_days` 1–10000; `no_progress_discussions` 2–10000;
-//! `carried_sessions` 1–10000; `suppress_below` 1–10000; weights and the two workload
+//! `carried_sessions` 1–10000; `suppress_below` 2–10000; weights and the two workload
 //! maxima finite and >= 0.
 
 mod calendar;
@@ -138,12 +138,13 @@ impl Policy {
 
         let suppress_below = match raw.suppress_below {
             None => DEFAULT_SUPPRESS_BELOW,
-            Some(v) if (1..=MAX_WHOLE).contains(&v) => v as u32,
+            // Spec 02: "`suppress_below` must be at least 2" (1 would suppress nothing).
+            Some(v) if (2..=MAX_WHOLE).contains(&v) => v as u32,
             Some(v) => {
                 return Err(PolicyError::invalid(
                     &file,
                     "suppress_below",
-                    format!("a whole number from 1 to {MAX_WHOLE}"),
+                    format!("a whole number from 2 to {MAX_WHOLE}"),
                     v.to_string(),
                 ));
             }

@@ -228,7 +228,12 @@ fn invalid_numbers_are_errors() {
     );
     assert_eq!(
         error_of("suppress_below = 0\n"),
-        "policy.toml: suppress_below: expected a whole number from 1 to 10000, found 0"
+        "policy.toml: suppress_below: expected a whole number from 2 to 10000, found 0"
+    );
+    // Spec 02: "`suppress_below` must be at least 2": 1 would suppress nothing.
+    assert_eq!(
+        error_of("suppress_below = 1\n"),
+        "policy.toml: suppress_below: expected a whole number from 2 to 10000, found 1"
     );
     assert_eq!(
         error_of("[defaults.workload]\nweights = { CP = -3 }\n"),

@@ -116,11 +116,13 @@ fn stream_csv(file: &OutputFile, metrics: &Metrics, out: &Path) -> anyhow::Resul
     let frame = metrics.table(file.name);
     let formats = column_formats(file, frame)?;
     let path = out.join(file.relative_path());
+    // Restricted files name staff and cases: readable by their owner only (issue #11).
     if let Some(dir) = path.parent() {
-        fs::create_dir_all(dir).with_context(|| format!("cannot create {}", dir.display()))?;
+        crate::private_fs::private_dir(dir)
+            .with_context(|| format!("cannot create {}", dir.display()))?;
     }
     let cannot = || format!("cannot write {}", path.display());
-    let created = fs::File::create(&path).with_context(cannot)?;
+    let created = crate::private_fs::create_file(&path).with_context(cannot)?;
     let mut writer = csv::Writer::from_writer(Hashed {
         inner: std::io::BufWriter::new(created),
         hasher: Sha256::new(),

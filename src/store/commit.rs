@@ -8,8 +8,10 @@
 //!    there are many (a national ingest stages twenty thousand partitions);
 //! 2. a journal `_journal/<txn>.json` listing the files is written to a temporary name,
 //!    synced and renamed into place: this rename is the commit point;
-//! 3. each staged file is renamed over its target, then the journal and the staging
-//!    folder are removed.
+//! 3. each staged file is renamed over its target, and each staged append (the ingest
+//!    log's new rows) is written after the length its file had when the transaction was
+//!    staged (truncating first, so doing it twice gives the same file); then the journal
+//!    and the staging folder are removed.
 //!
 //! A kill before step 2 leaves only a staging folder, which readers never look at
 //! (Hive readers skip folders starting with `_`, and it sits outside every table) and
@@ -18,13 +20,18 @@
 //! reader sees is therefore whole, and once the store is opened again it is exactly the
 //! old store or exactly the new one.
 //!
+//! A journal is data read back from disk, so it is checked before it is acted on: its
+//! transaction id is a plain name and every path in it is relative, inside the store
+//! (no `..`, no root); anything else is reported as a corrupt journal and nothing of it
+//! is applied. Recovery runs only under the writer's lock ([`super::lock`]).
+//!
 //! For tests, `OVERSIGHT_CRASH_AT` aborts the process at a named point: `staged-N`
 //! (after the N-th staged file), `journal` (just after the commit point) or `applied-N`
 //! (after the N-th rename). It is the only way to test a kill honestly.
 
 use std::fs;
-use std::io::Write;
-use std::path::{Path, PathBuf};
+use std::io::{Seek, Write};
+use std::path::{Component, Path, PathBuf};
 
 use serde::{Deserialize, Serialize};
 
@@ -42,6 +49,7 @@ pub struct Transaction {
     root: PathBuf,
     id: String,
     staged: Vec<PathBuf>,
+    appends: Vec<Append>,
 }
 
 #[derive(Serialize, Deserialize)]
@@ -49,6 +57,55 @@ struct Journal {
     txn: String,
     /// Paths relative to the store root.
     files: Vec<PathBuf>,
+    /// Files that get bytes appended.
+    #[serde(default)]
+    appends: Vec<Append>,
+}
+
+/// Bytes appended to a store file: they go after `from_len` bytes, the file's length
+/// when the transaction was staged.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+struct Append {
+    /// Relative to the store root.
+    file: PathBuf,
+    from_len: u64,
+}
+
+impl Journal {
+    /// Refuses a journal that names anything but files inside the store.
+    fn check(&self, path: &Path) -> Result<(), StoreError> {
+        let plain_name = !self.txn.is_empty()
+            && self
+                .txn
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '.' | '_'))
+            && !self.txn.starts_with('.');
+        let corrupt = |message: String| StoreError::Corrupt {
+            path: path.to_owned(),
+            message,
+        };
+        if !plain_name {
+            return Err(corrupt(format!(
+                "journal names the transaction {}: not a plain name, so nothing of it is applied",
+                crate::contract::excerpt(&self.txn)
+            )));
+        }
+        let files = self
+            .files
+            .iter()
+            .chain(self.appends.iter().map(|a| &a.file));
+        for file in files {
+            let inside = file.components().count() > 0
+                && file.components().all(|c| matches!(c, Component::Normal(_)));
+            if !inside {
+                return Err(corrupt(format!(
+                    "journal names {}, which is not a path inside the store, so nothing of it is applied",
+                    crate::contract::excerpt(&file.to_string_lossy())
+                )));
+            }
+        }
+        Ok(())
+    }
 }
 
 impl Transaction {
@@ -63,6 +120,7 @@ impl Transaction {
             root: root.to_owned(),
             id,
             staged: Vec::new(),
+            appends: Vec::new(),
         }
     }
 
@@ -81,14 +139,42 @@ impl Transaction {
         root.join(STAGING).join(txn).join(flat.join("~"))
     }
 
+    /// Where the bytes to append to `relative` wait.
+    fn append_path(root: &Path, txn: &str, relative: &Path) -> PathBuf {
+        let staged = Self::staged_path(root, txn, relative);
+        let name = staged.file_name().map(|n| n.to_string_lossy().into_owned());
+        staged.with_file_name(format!("append~{}", name.unwrap_or_default()))
+    }
+
+    /// Stages `bytes` to be appended to the file at `relative`, whose length is now
+    /// `from_len`; the file's earlier bytes are never rewritten.
+    pub fn stage_append(
+        &mut self,
+        relative: &Path,
+        from_len: u64,
+        bytes: &[u8],
+    ) -> Result<(), StoreError> {
+        let dir = self.staging_dir();
+        crate::private_fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        let path = Self::append_path(&self.root, &self.id, relative);
+        crate::private_fs::write(&path, bytes)
+            .map_err(|e| StoreError::io(&self.root.join(relative), e))?;
+        self.appends.push(Append {
+            file: relative.to_owned(),
+            from_len,
+        });
+        Ok(())
+    }
+
     /// Writes the file that will be at `relative` (a path inside the store) once the
     /// transaction commits, without recording it: safe to call from several threads at
     /// once. Each file written must then be [`record`](Self::record)ed.
     pub fn write_staged(&self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         let dir = self.staging_dir();
-        fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
+        crate::private_fs::create_dir_all(&dir).map_err(|e| StoreError::io(&dir, e))?;
         let path = Self::staged_path(&self.root, &self.id, relative);
-        fs::write(&path, bytes).map_err(|e| StoreError::io(&self.root.join(relative), e))
+        crate::private_fs::write(&path, bytes)
+            .map_err(|e| StoreError::io(&self.root.join(relative), e))
     }
 
     /// Records a file written by [`write_staged`](Self::write_staged) as part of the
@@ -114,21 +200,23 @@ impl Transaction {
     /// Makes the staged files the store's files: writes the journal (the commit point),
     /// then moves each file into place.
     pub fn commit(self) -> Result<(), StoreError> {
-        if self.staged.is_empty() {
+        if self.staged.is_empty() && self.appends.is_empty() {
             return Ok(());
         }
         self.sync_staged()?;
         let journal_dir = self.root.join(JOURNAL);
-        fs::create_dir_all(&journal_dir).map_err(|e| StoreError::io(&journal_dir, e))?;
+        crate::private_fs::create_dir_all(&journal_dir)
+            .map_err(|e| StoreError::io(&journal_dir, e))?;
         let journal = Journal {
             txn: self.id.clone(),
             files: self.staged.clone(),
+            appends: self.appends.clone(),
         };
         let temporary = journal_dir.join(format!("{}.json.tmp", self.id));
         let final_path = journal_dir.join(format!("{}.json", self.id));
         {
-            let mut file =
-                fs::File::create(&temporary).map_err(|e| StoreError::io(&temporary, e))?;
+            let mut file = crate::private_fs::create_file(&temporary)
+                .map_err(|e| StoreError::io(&temporary, e))?;
             let text = serde_json::to_vec_pretty(&journal).expect("a journal serialises");
             file.write_all(&text)
                 .map_err(|e| StoreError::io(&temporary, e))?;
@@ -153,8 +241,17 @@ impl Transaction {
         if self.staged.len() > SYNC_EACH_UP_TO && self.sync_file_system()? {
             return Ok(());
         }
-        for relative in &self.staged {
-            let path = self.staged_file(relative);
+        let appends = self
+            .appends
+            .iter()
+            .map(|a| Self::append_path(&self.root, &self.id, &a.file));
+        let staged: Vec<PathBuf> = self
+            .staged
+            .iter()
+            .map(|relative| self.staged_file(relative))
+            .chain(appends)
+            .collect();
+        for path in staged {
             let file = fs::File::open(&path).map_err(|e| StoreError::io(&path, e))?;
             file.sync_all().map_err(|e| StoreError::io(&path, e))?;
         }
@@ -196,6 +293,7 @@ pub fn recover(root: &Path) -> Result<(), StoreError> {
                         path: path.clone(),
                         message: format!("unreadable journal: {e}"),
                     })?;
+                journal.check(&path)?;
                 apply(root, &journal)?;
             } else {
                 // A journal that never reached its final name: its transaction never
@@ -219,11 +317,17 @@ fn apply(root: &Path, journal: &Journal) -> Result<(), StoreError> {
         let to = root.join(relative);
         if from.exists() {
             if let Some(dir) = to.parent() {
-                fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+                crate::private_fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
             }
             fs::rename(&from, &to).map_err(|e| StoreError::io(&to, e))?;
         }
         crash_if_asked("applied", done + 1);
+    }
+    for append in &journal.appends {
+        let from = Transaction::append_path(root, &journal.txn, &append.file);
+        if from.exists() {
+            append_after(&from, &root.join(&append.file), append.from_len)?;
+        }
     }
     let journal_path = root.join(JOURNAL).join(format!("{}.json", journal.txn));
     if staging.exists() {
@@ -233,6 +337,36 @@ fn apply(root: &Path, journal: &Journal) -> Result<(), StoreError> {
         fs::remove_file(&journal_path).map_err(|e| StoreError::io(&journal_path, e))?;
     }
     Ok(())
+}
+
+/// Writes the bytes staged at `from` into `to` after its first `from_len` bytes, and
+/// makes them durable: whatever a killed earlier attempt left after `from_len` is
+/// replaced, so this is safe to repeat.
+fn append_after(from: &Path, to: &Path, from_len: u64) -> Result<(), StoreError> {
+    let bytes = fs::read(from).map_err(|e| StoreError::io(from, e))?;
+    let mut options = fs::OpenOptions::new();
+    options.write(true).create(true).truncate(false);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::OpenOptionsExt;
+        options.mode(0o600);
+    }
+    let mut file = options.open(to).map_err(|e| StoreError::io(to, e))?;
+    let len = file.metadata().map_err(|e| StoreError::io(to, e))?.len();
+    if len < from_len {
+        return Err(StoreError::Corrupt {
+            path: to.to_owned(),
+            message: format!(
+                "{len} bytes long, but a committed change appends after byte {from_len}: \
+                 the file was shortened outside oversight"
+            ),
+        });
+    }
+    file.set_len(from_len).map_err(|e| StoreError::io(to, e))?;
+    file.seek(std::io::SeekFrom::Start(from_len))
+        .map_err(|e| StoreError::io(to, e))?;
+    file.write_all(&bytes).map_err(|e| StoreError::io(to, e))?;
+    file.sync_all().map_err(|e| StoreError::io(to, e))
 }
 
 fn sync_dir(dir: &Path) {
@@ -302,6 +436,7 @@ mod tests {
         let journal = Journal {
             txn: txn.id.clone(),
             files: txn.staged.clone(),
+            appends: Vec::new(),
         };
         fs::create_dir_all(dir.path().join(JOURNAL)).unwrap();
         fs::write(

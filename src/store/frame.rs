@@ -3,8 +3,7 @@
 
 use polars::prelude::*;
 
-use crate::contract::{Kind, Table};
-use crate::ingest::read::Cell;
+use crate::contract::{Cell, Kind, Table};
 
 /// The stored columns of `table`, typed: text for ids, names and enums, `Date` for dates,
 /// `Boolean`, and `Int32` for minutes and scores.

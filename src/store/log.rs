@@ -7,7 +7,7 @@
 
 use serde::Serialize;
 
-use crate::ingest::Quarantined;
+use crate::contract::Quarantined;
 
 /// The ingest log's file name in the store.
 pub const LOG_FILE: &str = "ingest-log.csv";
@@ -26,23 +26,20 @@ pub struct LogEntry {
     pub trust_ids: String,
 }
 
-/// The log with `entries` appended (a header is written when the log is new).
-pub fn append(mut old: Vec<u8>, entries: &[LogEntry]) -> Vec<u8> {
-    let new_log = old.is_empty();
+/// The log rows of `entries`, after a header when the log is `new`: appended to the
+/// log, never rewriting what it holds.
+pub fn rows(new: bool, entries: &[LogEntry]) -> Vec<u8> {
     let mut writer = csv::WriterBuilder::new()
-        .has_headers(new_log)
+        .has_headers(new)
         .from_writer(Vec::new());
     for entry in entries {
         writer
             .serialize(entry)
             .expect("writing CSV to memory cannot fail");
     }
-    old.extend(
-        writer
-            .into_inner()
-            .expect("writing CSV to memory cannot fail"),
-    );
-    old
+    writer
+        .into_inner()
+        .expect("writing CSV to memory cannot fail")
 }
 
 /// The quarantine file for one source file's rejected rows.

@@ -8,8 +8,7 @@
 use std::collections::{HashMap, HashSet};
 
 use super::{Store, StoreError};
-use crate::contract::Table;
-use crate::ingest::known::{Entry, Stored};
+use crate::contract::{Entry, Stored, Table};
 
 /// Stored ids, loaded lazily and kept for the rest of the ingest.
 pub struct StoredRows<'s> {

@@ -7,6 +7,8 @@
 //!   ...
 //!   quarantine/<sha256 of the source file, 16 hex>.csv   rejected rows with reasons
 //!   ingest-log.csv                           every file ingested: SHA-256, when, rows
+//!   key-fingerprint.json                     which key made the case refs ([`key`])
+//!   .lock                                    one writer at a time ([`lock`])
 //! ```
 //! The trust id is the partition folder (and is not repeated inside the files). A
 //! partition is rewritten only when its content changes, so ingesting the same bundle
@@ -15,6 +17,8 @@
 
 mod commit;
 pub mod frame;
+pub mod key;
+pub mod lock;
 mod log;
 mod lookup;
 
@@ -23,15 +27,14 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
-use rayon::prelude::*;
 
 pub use commit::{Transaction, recover};
+pub use key::KeyRecord;
 pub use log::{LOG_FILE, LogEntry};
 pub use lookup::StoredRows;
 
-use crate::contract::Table;
-use crate::ingest::Quarantined;
-use crate::ingest::read::Cell;
+use crate::contract::{Cell, Quarantined, Table};
+use lock::{Refused, StoreLock};
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -47,6 +50,30 @@ pub enum StoreError {
     Corrupt { path: PathBuf, message: String },
     #[error("{}: no trust {trust:?} in this store", path.display())]
     NoSuchTrust { trust: String, path: PathBuf },
+    #[error("no store at {}: run `oversight ingest --store {} BUNDLE...` first", path.display(), path.display())]
+    Missing { path: PathBuf },
+    #[error("the store at {} holds no rows: ingest a bundle into it first", path.display())]
+    Empty { path: PathBuf },
+    #[error(
+        "the store at {} is in use by another oversight process (an ingest, or a report \
+         while you ingest): try again when it has finished",
+        path.display()
+    )]
+    Busy { path: PathBuf },
+    #[error(
+        "the store at {} was made with another pseudonymisation key: its case refs come \
+         from the key with fingerprint {} (first used from {}), but this key (from {given_from}) \
+         has fingerprint {}. With another key every case would be stored a second time. \
+         Use the store's key: set OVERSIGHT_KEY to it, or pass --key-file with the file \
+         that holds it",
+        path.display(), expected.short(), expected.key_from, &given[..given.len().min(12)]
+    )]
+    OtherKey {
+        path: PathBuf,
+        expected: KeyRecord,
+        given: String,
+        given_from: String,
+    },
 }
 
 impl StoreError {
@@ -73,20 +100,103 @@ pub struct WriteSummary {
     pub partitions_unchanged: usize,
 }
 
-/// A store folder, recovered and ready to read or write.
+/// A store folder, recovered and ready to read or write, and locked while it is open.
 pub struct Store {
     root: PathBuf,
+    _lock: StoreLock,
 }
 
 impl Store {
-    /// Opens (creating when needed) the store at `root`, finishing or undoing any change
-    /// an earlier process was killed in the middle of.
+    /// Opens (creating when needed, readable by its owner only) the store at `root` to
+    /// write it: takes the writer's lock, then finishes or undoes any change an earlier
+    /// process was killed in the middle of.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
-        fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
+        crate::private_fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
+        let lock = match StoreLock::exclusive(root) {
+            Ok(lock) => lock,
+            Err(refused) => return Err(Self::refused(root, refused)),
+        };
         recover(root)?;
         Ok(Store {
             root: root.to_owned(),
+            _lock: lock,
         })
+    }
+
+    /// Opens the existing store at `root` to read it (a report): under a reader's lock,
+    /// so no ingest changes it meanwhile. A store that does not exist or holds no rows
+    /// is an error. A change left half-applied by a killed ingest is finished first,
+    /// under the writer's lock, when no other process holds the store.
+    pub fn open_to_read(root: &Path) -> Result<Store, StoreError> {
+        if !root.is_dir() {
+            return Err(StoreError::Missing {
+                path: root.to_owned(),
+            });
+        }
+        let lock = match StoreLock::exclusive(root) {
+            Ok(lock) => {
+                recover(root)?;
+                lock.downgrade(root)?;
+                lock
+            }
+            // Other readers hold it: no writer can have left anything to recover since
+            // they took their locks, and recovery happened before.
+            Err(Refused::Busy) => match StoreLock::shared(root) {
+                Ok(lock) => lock,
+                Err(refused) => return Err(Self::refused(root, refused)),
+            },
+            Err(Refused::Failed(e)) => return Err(e),
+        };
+        let store = Store {
+            root: root.to_owned(),
+            _lock: lock,
+        };
+        if store.all_trusts()?.is_empty() {
+            return Err(StoreError::Empty {
+                path: root.to_owned(),
+            });
+        }
+        Ok(store)
+    }
+
+    fn refused(root: &Path, refused: Refused) -> StoreError {
+        match refused {
+            Refused::Busy => StoreError::Busy {
+                path: root.to_owned(),
+            },
+            Refused::Failed(e) => e,
+        }
+    }
+
+    /// The key the store's case refs were made with, once anything was ingested.
+    pub fn key_record(&self) -> Result<Option<KeyRecord>, StoreError> {
+        let path = self.root.join(key::KEY_FILE);
+        match fs::read(&path) {
+            Ok(bytes) => {
+                serde_json::from_slice(&bytes)
+                    .map(Some)
+                    .map_err(|e| StoreError::Corrupt {
+                        path,
+                        message: format!("unreadable key fingerprint: {e}"),
+                    })
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(StoreError::io(&path, e)),
+        }
+    }
+
+    /// Refuses a key other than the one the store's case refs were made with
+    /// (`fingerprint`, from `key_from`); any key is right for a store with no record yet.
+    pub fn check_key(&self, fingerprint: &str, key_from: &str) -> Result<(), StoreError> {
+        match self.key_record()? {
+            Some(expected) if expected.fingerprint != fingerprint => Err(StoreError::OtherKey {
+                path: self.root.clone(),
+                expected,
+                given: fingerprint.to_string(),
+                given_from: key_from.to_string(),
+            }),
+            _ => Ok(()),
+        }
     }
 
     pub fn root(&self) -> &Path {
@@ -175,6 +285,7 @@ impl Store {
             txn: Transaction::begin(&self.root),
             touched: BTreeSet::new(),
             staged: BTreeSet::new(),
+            key: None,
         }
     }
 
@@ -197,8 +308,17 @@ impl Store {
         }
         let dir = self.root.join(table.name());
         let pattern = format!("{}/**/*.parquet", dir.display());
+        // The trust id is text whatever it looks like: `1001` or `007` read as numbers
+        // would break every join on it (issue #11), so nothing is inferred.
+        let partition_columns: Schema =
+            std::iter::once(Field::new("trust_id".into(), DataType::String)).collect();
         let args = ScanArgsParquet {
-            hive_options: HiveOptions::new_enabled(),
+            hive_options: HiveOptions {
+                enabled: Some(true),
+                hive_start_idx: 0,
+                schema: Some(Arc::new(partition_columns)),
+                try_parse_dates: false,
+            },
             ..Default::default()
         };
         LazyFrame::scan_parquet(PlRefPath::new(pattern.as_str()), args)
@@ -216,6 +336,8 @@ pub struct Writing<'s> {
     touched: BTreeSet<Partition>,
     /// Partitions whose merged content differs from the store's, and is staged.
     staged: BTreeSet<Partition>,
+    /// The key to record, when the store has no record yet.
+    key: Option<KeyRecord>,
 }
 
 /// What became of one partition in [`Writing::apply`].
@@ -225,6 +347,15 @@ enum Merged {
 }
 
 impl Writing<'_> {
+    /// Records `key` as the store's key when it has none yet (its first ingest), in the
+    /// same transaction as the rows it made.
+    pub fn remember_key(&mut self, key: KeyRecord) -> Result<(), StoreError> {
+        if self.store.key_record()?.is_none() {
+            self.key = Some(key);
+        }
+        Ok(())
+    }
+
     /// Merges the rows of a batch of bundles (in the order the bundles were given, each
     /// as `Incoming`) into the partitions they touch. Each bundle's rows replace rows of
     /// the same key as if the bundles were ingested one after another. Partitions are
@@ -238,13 +369,13 @@ impl Writing<'_> {
         }
         let staged = &self.staged;
         let (store, txn) = (self.store, &self.txn);
-        let outcomes: Vec<(Partition, Result<Merged, StoreError>)> = by_partition
-            .into_par_iter()
-            .map(|(partition, batches)| {
+        let outcomes = on_plain_threads(
+            by_partition.into_iter().collect(),
+            |(partition, batches)| {
                 let outcome = merge_partition(store, txn, &partition, staged, batches);
                 (partition, outcome)
-            })
-            .collect();
+            },
+        );
         for (partition, outcome) in outcomes {
             if let Merged::Staged = outcome?
                 && self.staged.insert(partition.clone())
@@ -270,8 +401,18 @@ impl Writing<'_> {
         }
         if !log.is_empty() {
             let relative = PathBuf::from(LOG_FILE);
-            let old = fs::read(self.store.root.join(&relative)).unwrap_or_default();
-            self.txn.stage_bytes(&relative, &log::append(old, log))?;
+            let path = self.store.root.join(&relative);
+            let old_len = match fs::metadata(&path) {
+                Ok(meta) => meta.len(),
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
+                Err(e) => return Err(StoreError::io(&path, e)),
+            };
+            self.txn
+                .stage_append(&relative, old_len, &log::rows(old_len == 0, log))?;
+        }
+        if let Some(key) = self.key.take() {
+            let text = serde_json::to_vec_pretty(&key).expect("a key record serialises");
+            self.txn.stage_bytes(Path::new(key::KEY_FILE), &text)?;
         }
         let summary = WriteSummary {
             partitions_written: self.staged.len(),
@@ -280,6 +421,47 @@ impl Writing<'_> {
         self.txn.commit()?;
         Ok(summary)
     }
+}
+
+/// Runs `work` on every item, on plain threads (one per core), and returns the results
+/// in the items' order.
+///
+/// Not on rayon's pool: a merge calls polars, which runs on its own rayon pool, and a
+/// rayon thread waiting on another pool steals more work of its own pool meanwhile, so
+/// each waiting merge could start another merge on the same stack, as deep as there are
+/// partitions (issue #11: a 500-trust bundle overflowed the stack). A plain thread
+/// simply waits, so the depth stays that of one merge.
+fn on_plain_threads<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
+    let threads = std::thread::available_parallelism()
+        .map_or(1, usize::from)
+        .min(items.len().max(1));
+    let total = items.len();
+    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
+    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
+        let workers: Vec<_> = (0..threads)
+            .map(|_| {
+                scope.spawn(|| {
+                    let mut done = Vec::new();
+                    loop {
+                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
+                        let Some((at, item)) = next else { break };
+                        done.push((at, work(item)));
+                    }
+                    done
+                })
+            })
+            .collect();
+        workers
+            .into_iter()
+            .flat_map(|worker| match worker.join() {
+                Ok(done) => done,
+                Err(panic) => std::panic::resume_unwind(panic),
+            })
+            .collect()
+    });
+    debug_assert_eq!(results.len(), total);
+    results.sort_by_key(|(at, _)| *at);
+    results.into_iter().map(|(_, result)| result).collect()
 }
 
 /// Merges `batches` (one per bundle, in order) into what `partition` holds so far (its

@@ -21,6 +21,7 @@ pub mod flat;
 pub mod model;
 pub mod rules;
 pub mod source;
+pub mod workbook;
 
 use std::path::{Path, PathBuf};
 
@@ -116,6 +117,17 @@ fn read_source(
         )
         .into());
     }
+    if let Err(message) = super::confine::inside(dir, &spec.path) {
+        return Err(rule_error(
+            format!(
+                "{} path = {}",
+                first.at(),
+                crate::contract::excerpt(&first.file)
+            ),
+            message,
+        )
+        .into());
+    }
     let opened = source::open(&spec).map_err(|e| match e {
         IngestError::NoSheet {
             path,
@@ -129,11 +141,7 @@ fn read_source(
                     "{} has no sheet {sheet:?}{}; its sheets are {}",
                     path.display(),
                     model::did_you_mean(&sheet, &names),
-                    names
-                        .iter()
-                        .map(|n| format!("{n:?}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    crate::contract::excerpt_list(names.iter().copied(), 30)
                 ),
             )
             .into()

@@ -478,7 +478,7 @@ fn check_canonical_value(column: &Column, text: &str) -> Result<(), String> {
 pub fn did_you_mean(word: &str, names: &[&str]) -> String {
     match closest(word, names) {
         Some((name, distance)) if distance <= (word.chars().count() / 2).max(2) => {
-            format!(" (did you mean {name:?}?)")
+            format!(" (did you mean {}?)", crate::contract::excerpt(name))
         }
         _ => String::new(),
     }

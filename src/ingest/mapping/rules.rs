@@ -12,7 +12,10 @@ use chrono::NaiveDate;
 use super::flat;
 use super::model::{ColumnRule, DateFormat, TableMapping, closest};
 use super::source::{BadCell, Record};
-use crate::contract::Kind;
+use crate::contract::{Kind, excerpt, excerpt_list};
+
+/// How many of an export's header names an error message lists.
+const HEADER_NAMES_SHOWN: usize = 30;
 use crate::ingest::read::{TextCell, TextRow};
 
 /// Where a canonical column's text comes from in a decoded record.
@@ -48,17 +51,11 @@ pub fn resolve<'m>(
     wanted: &mut Vec<usize>,
 ) -> Result<Resolved<'m>, (String, String)> {
     let table = mapping.table;
-    let header_list = || {
-        header
-            .iter()
-            .map(|h| format!("{h:?}"))
-            .collect::<Vec<_>>()
-            .join(", ")
-    };
+    let header_list = || excerpt_list(header.iter().map(String::as_str), HEADER_NAMES_SHOWN);
     let nearest = |name: &str| {
         let names: Vec<&str> = header.iter().map(String::as_str).collect();
         closest(name, &names).map_or(String::new(), |(near, _)| {
-            format!("the closest is {near:?}; ")
+            format!("the closest is {}; ", excerpt(near))
         })
     };
     let mut feeds = Vec::with_capacity(mapping.rules.len());
@@ -245,7 +242,7 @@ impl Resolved<'_> {
                 .or_else(iso)
                 .map(|d| d.to_string())
                 .ok_or_else(|| {
-                    format!("wrong type: {text:?} is not a date (the mapping says Excel serial day numbers)")
+                    format!("wrong type: {} is not a date (the mapping says Excel serial day numbers)", excerpt(text))
                 }),
             _ if self.sheet && excel_serial(text).is_some() => {
                 Ok(excel_serial(text).map(|d| d.to_string()).unwrap_or_default())
@@ -255,7 +252,7 @@ impl Resolved<'_> {
                 .or_else(iso)
                 .map(|d| d.to_string())
                 .ok_or_else(|| {
-                    format!("wrong type: {text:?} is not a date written {pattern} (the mapping's date_format)")
+                    format!("wrong type: {} is not a date written {pattern} (the mapping's date_format)", excerpt(text))
                 }),
             None => Ok(text.to_string()),
         }
@@ -343,7 +340,16 @@ pub fn bad_cell_reason(bad: &BadCell) -> String {
             "not UTF-8 text: export the file as UTF-8, or leave encoding out of the mapping to detect Windows-1252".to_string()
         }
         BadCell::SheetError(error) => format!("the spreadsheet cell holds the error {error}"),
+        BadCell::TooLong(chars) => too_long_reason(*chars),
     }
+}
+
+/// Why a cell longer than [`MAX_CELL_CHARS`](super::source::MAX_CELL_CHARS) is not read.
+pub fn too_long_reason(chars: usize) -> String {
+    format!(
+        "the cell is {chars} characters long; at most {} are read (the most a spreadsheet cell holds)",
+        super::source::MAX_CELL_CHARS
+    )
 }
 
 /// An Excel serial day number (1900 date system) as a date: 46022 is 2025-12-31. A

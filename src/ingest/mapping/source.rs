@@ -7,6 +7,12 @@
 //! caller, having seen the header, says which columns it wants: only those cells are
 //! ever turned into text, and every other column (free text, children's names) is never
 //! read past the header.
+//!
+//! Input is bounded before anything grows with it (issue #11): a header of at most
+//! [`MAX_COLUMNS`] columns, cells of at most [`MAX_CELL_CHARS`] characters (a longer
+//! cell is a bad cell, its row quarantined), and workbooks checked by [`workbook`]
+//! before and while they are decoded. Each limit is an error naming the file, line and
+//! column.
 
 use std::io::Cursor;
 use std::path::{Path, PathBuf};
@@ -14,7 +20,15 @@ use std::path::{Path, PathBuf};
 use calamine::{Data, Reader};
 use sha2::{Digest, Sha256};
 
+use super::workbook;
+use crate::contract::excerpt;
 use crate::ingest::IngestError;
+
+/// The widest header read: 16,384 columns, the most a spreadsheet has (`XFD`).
+pub const MAX_COLUMNS: usize = 16_384;
+
+/// The longest cell read: 32,767 characters, the most a spreadsheet cell holds.
+pub const MAX_CELL_CHARS: usize = 32_767;
 
 /// How a CSV file's bytes become text.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -91,6 +105,8 @@ pub enum BadCell {
     NotUtf8,
     /// A spreadsheet error value such as `#N/A` or `#DIV/0!`.
     SheetError(String),
+    /// A cell longer than [`MAX_CELL_CHARS`] characters (it holds this many).
+    TooLong(usize),
 }
 
 /// One data line: the wanted cells only, in the order they were asked for.
@@ -138,6 +154,11 @@ pub fn open(spec: &SourceSpec) -> Result<Opened, IngestError> {
         path: spec.path.clone(),
         source,
     })?;
+    open_bytes(spec, bytes)
+}
+
+/// Decodes `bytes` as the source `spec` names (its path only names it in messages).
+pub fn open_bytes(spec: &SourceSpec, bytes: Vec<u8>) -> Result<Opened, IngestError> {
     let sha256 = hex::encode(Sha256::digest(&bytes));
     let size = bytes.len() as u64;
     match &spec.format {
@@ -173,7 +194,7 @@ fn open_csv(
         Delimiter::Detect => detect_delimiter(&text),
     };
     let mut reader = csv_reader(&text, delimiter);
-    let header = reader
+    let header: Vec<String> = reader
         .byte_headers()
         .map_err(|e| IngestError::Csv {
             path: path.to_owned(),
@@ -183,6 +204,7 @@ fn open_csv(
         .iter()
         .map(|h| String::from_utf8_lossy(h).trim().to_string())
         .collect();
+    check_header(path, &header, 1)?;
     Ok(Opened {
         header,
         read_as: format!("CSV, {encoding_name}, {}", delimiter_name(delimiter)),
@@ -244,6 +266,7 @@ fn open_sheet(
         path: path.to_owned(),
         message,
     };
+    workbook::check_package(bytes).map_err(workbook_error)?;
     let mut workbook = calamine::open_workbook_auto_from_rs(Cursor::new(bytes))
         .map_err(|e| workbook_error(format!("not a readable workbook: {e}")))?;
     let names = workbook.sheet_names();
@@ -254,27 +277,22 @@ fn open_sheet(
             sheets: names,
         });
     }
-    let range = workbook
-        .worksheet_range(name)
-        .map_err(|e| workbook_error(format!("sheet {name:?}: {e}")))?;
-    let (first_row, first_column) = range.start().unwrap_or((0, 0));
     // Cells are placed by their sheet column, so the header and each record line up
     // whatever column the sheet's data starts in.
-    let mut rows: Vec<Vec<Data>> = range
-        .rows()
-        .map(|row| {
-            let mut cells = vec![Data::Empty; first_column as usize];
-            cells.extend(row.iter().cloned());
-            cells
-        })
-        .collect();
-    let header = match rows.first() {
-        Some(row) => row
-            .iter()
-            .map(|cell| sheet_text(cell).unwrap_or_default().trim().to_string())
-            .collect(),
+    let sheet = workbook::read_sheet(&mut workbook, name).map_err(workbook_error)?;
+    let (first_row, mut rows) = (sheet.first_row, sheet.rows);
+    let header: Vec<String> = match rows.first() {
+        Some(row) => {
+            let mut names: Vec<String> = row
+                .iter()
+                .map(|cell| sheet_text(cell).unwrap_or_default().trim().to_string())
+                .collect();
+            names.resize(sheet.width.max(names.len()), String::new());
+            names
+        }
         None => Vec::new(),
     };
+    check_header(path, &header, u64::from(first_row) + 1)?;
     if !rows.is_empty() {
         rows.remove(0);
     }
@@ -326,8 +344,8 @@ impl Opened {
                         .map(|&at| match record.get(at) {
                             None => Ok(String::new()),
                             Some(raw) => std::str::from_utf8(raw)
-                                .map(str::to_string)
-                                .map_err(|_| BadCell::NotUtf8),
+                                .map_err(|_| BadCell::NotUtf8)
+                                .and_then(bounded),
                         })
                         .collect();
                     let start = record.position().map_or(0, |p| p.byte());
@@ -395,12 +413,51 @@ fn is_blank(cell: &Data) -> bool {
     }
 }
 
+/// Refuses a header wider than [`MAX_COLUMNS`] or with a name longer than
+/// [`MAX_CELL_CHARS`]; `line` is the header's line (or sheet row).
+fn check_header(path: &Path, header: &[String], line: u64) -> Result<(), IngestError> {
+    let fail = |message: String| IngestError::Csv {
+        path: path.to_owned(),
+        line,
+        message,
+    };
+    if header.len() > MAX_COLUMNS {
+        return Err(fail(format!(
+            "column {}: the header has {} columns; at most {MAX_COLUMNS} are read (the most a spreadsheet has)",
+            MAX_COLUMNS + 1,
+            header.len()
+        )));
+    }
+    for (at, name) in header.iter().enumerate() {
+        let chars = name.chars().count();
+        if chars > MAX_CELL_CHARS {
+            return Err(fail(format!(
+                "column {}: the header name {} is longer than the {MAX_CELL_CHARS} characters a cell may hold",
+                at + 1,
+                excerpt(name)
+            )));
+        }
+    }
+    Ok(())
+}
+
+/// A cell's text, or [`BadCell::TooLong`] past [`MAX_CELL_CHARS`] characters.
+fn bounded(text: &str) -> Result<String, BadCell> {
+    if text.len() > MAX_CELL_CHARS {
+        let chars = text.chars().count();
+        if chars > MAX_CELL_CHARS {
+            return Err(BadCell::TooLong(chars));
+        }
+    }
+    Ok(text.to_string())
+}
+
 /// A sheet cell as text. A date cell becomes `YYYY-MM-DD` (its time of day, if any, is
 /// dropped: every date of the contract is a day); a whole number has no `.0`.
 fn sheet_text(cell: &Data) -> Result<String, BadCell> {
     Ok(match cell {
         Data::Empty => String::new(),
-        Data::String(text) => text.clone(),
+        Data::String(text) => bounded(text)?,
         Data::Int(n) => n.to_string(),
         Data::Float(f) => number_text(*f),
         Data::Bool(b) => b.to_string(),

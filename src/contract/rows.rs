@@ -1,0 +1,74 @@
+//! The rows that pass between ingest and the store: typed cells, quarantined rows, and
+//! what ingest may ask of rows already stored.
+//!
+//! They are part of the data contract rather than of either stage, so that ingest
+//! (which makes them) and the store (which keeps them) both depend on the contract and
+//! neither on the other.
+
+use chrono::NaiveDate;
+
+use super::Table;
+
+/// A typed cell. Enum values hold their canonical spelling.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Cell {
+    Null,
+    Text(String),
+    Date(NaiveDate),
+    Bool(bool),
+    Int(i64),
+}
+
+impl Cell {
+    /// The text of a text, enum or id cell; `""` for null.
+    pub fn text(&self) -> &str {
+        match self {
+            Cell::Text(text) => text,
+            _ => "",
+        }
+    }
+
+    /// The date of a date cell.
+    pub fn date(&self) -> Option<NaiveDate> {
+        match self {
+            Cell::Date(date) => Some(*date),
+            _ => None,
+        }
+    }
+
+    pub fn is_null(&self) -> bool {
+        matches!(self, Cell::Null)
+    }
+}
+
+/// A row that could not be stored, and why.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Quarantined {
+    pub table: Table,
+    /// The file as it was named on the command line.
+    pub file: String,
+    /// The line in the file (the header is line 1).
+    pub line: u64,
+    /// The canonical column at fault; empty when the whole row is.
+    pub column: String,
+    pub reason: String,
+}
+
+/// What is remembered of an accepted row: its trust, and for sessions their supervisor
+/// (an attendee must not be the session's supervisor).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub trust_id: String,
+    pub supervisor_id: Option<String>,
+}
+
+/// Rows already stored, as ingest needs to see them. The store implements it; a dry run
+/// (`validate`) uses an empty one.
+pub trait Stored {
+    /// The trust of a stored school.
+    fn school_trust(&mut self, urn: &str) -> anyhow::Result<Option<String>>;
+    /// The stored row `id` of `table` in `trust_id` (ids of cases are case refs).
+    fn find(&mut self, table: Table, trust_id: &str, id: &str) -> anyhow::Result<Option<Entry>>;
+    /// Every trust that stores a row `id` of `table`.
+    fn trusts_holding(&mut self, table: Table, id: &str) -> anyhow::Result<Vec<String>>;
+}

@@ -1,0 +1,72 @@
+//! One writer at a time (issue #11): an ingest holds an exclusive advisory lock on the
+//! store for as long as it runs, a report a shared one, so a report never reads (or
+//! recovers) a store an ingest is in the middle of changing, and two ingests never
+//! interleave. Recovery, which deletes and renames files, runs only under the exclusive
+//! lock.
+//!
+//! The lock is `flock` on `STORE/.lock`: it is released by the kernel when the process
+//! ends, however it ends, so a killed ingest never leaves the store locked.
+
+use std::fs;
+use std::path::Path;
+
+use rustix::fs::{FlockOperation, flock};
+
+use super::StoreError;
+
+/// The lock file's name in the store (a dot file: no Parquet reader looks at it).
+pub const LOCK_FILE: &str = ".lock";
+
+/// A lock held on a store; released when dropped (or when the process ends).
+#[derive(Debug)]
+pub struct StoreLock {
+    file: fs::File,
+}
+
+/// Whether another process holds the lock, or the lock could not be taken at all.
+pub enum Refused {
+    Busy,
+    Failed(StoreError),
+}
+
+impl StoreLock {
+    fn open(root: &Path) -> Result<fs::File, StoreError> {
+        let path = root.join(LOCK_FILE);
+        let mut options = fs::OpenOptions::new();
+        options.read(true).write(true).create(true).truncate(false);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            options.mode(0o600);
+        }
+        options.open(&path).map_err(|e| StoreError::io(&path, e))
+    }
+
+    fn take(root: &Path, operation: FlockOperation) -> Result<StoreLock, Refused> {
+        let file = Self::open(root).map_err(Refused::Failed)?;
+        match flock(&file, operation) {
+            Ok(()) => Ok(StoreLock { file }),
+            Err(rustix::io::Errno::WOULDBLOCK) => Err(Refused::Busy),
+            Err(e) => Err(Refused::Failed(StoreError::io(
+                &root.join(LOCK_FILE),
+                e.into(),
+            ))),
+        }
+    }
+
+    /// The writer's lock, if no other process holds any lock on the store.
+    pub fn exclusive(root: &Path) -> Result<StoreLock, Refused> {
+        Self::take(root, FlockOperation::NonBlockingLockExclusive)
+    }
+
+    /// A reader's lock, if no writer holds the store.
+    pub fn shared(root: &Path) -> Result<StoreLock, Refused> {
+        Self::take(root, FlockOperation::NonBlockingLockShared)
+    }
+
+    /// Turns a writer's lock into a reader's, once recovery is done.
+    pub fn downgrade(&self, root: &Path) -> Result<(), StoreError> {
+        flock(&self.file, FlockOperation::LockShared)
+            .map_err(|e| StoreError::io(&root.join(LOCK_FILE), e.into()))
+    }
+}
