@@ -97,6 +97,40 @@ fn rebooking_on_the_fifth_working_day_is_in_time_and_on_the_sixth_is_not() {
         report.row("restricted/reschedules", "session_id", "C3")["school_urn"],
         "100002"
     );
+    // Spec 02 §2 (added): "For governors (reschedules_by_school.csv, every school,
+    // whatever its policy): per school and reporting half-term of the cancelled date,
+    // judged = rows with rescheduled not empty, rescheduled / not_rescheduled = those
+    // true / false, rescheduled_pct = rescheduled / judged". 2025-10-01 is in 2025/26
+    // AU1: school 100001 judged 2, rescheduled 1 (C1), not 1 (C2), 50.0%; school 100002
+    // judged 1, rescheduled 1, 100.0%. summary.csv carries the year's share.
+    let by_school: Vec<String> = report
+        .rows("governors/reschedules_by_school")
+        .iter()
+        .map(|r| {
+            [
+                "school_urn",
+                "period_id",
+                "judged",
+                "rescheduled",
+                "not_rescheduled",
+                "rescheduled_pct",
+            ]
+            .map(|c| r[c].as_str())
+            .join("|")
+        })
+        .collect();
+    assert_eq!(
+        by_school,
+        [
+            "100001|2025/26 AU1|2|1|1|50.0",
+            "100002|2025/26 AU1|1|1|0|100.0"
+        ]
+    );
+    let total = report.row("governors/summary", "school_urn", "TOTAL");
+    assert_eq!(
+        ["reschedules_judged", "rescheduled", "rescheduled_pct"].map(|c| total[c].as_str()),
+        ["3", "2", "66.7"]
+    );
 }
 
 #[test]

@@ -61,13 +61,14 @@ const CHARTS: [(&str, &str, [&str; 2], [&str; 2]); 6] = [
 ];
 
 /// The drift flags drawn, as `drift_by_school.csv` names them.
-const DRIFT_FLAGS: [&str; 6] = [
+const DRIFT_FLAGS: [&str; 7] = [
     "drifting",
     "overdue_action",
     "not_reviewed",
     "no_progress",
     "escalated_stale",
     "carried_over",
+    "no_owner",
 ];
 
 fn sample_data() -> PathBuf {
@@ -836,4 +837,98 @@ fn a_school_under_two_trusts_has_a_pack_and_charts_under_each() {
                 .is_file()
         );
     }
+}
+
+/// The rules of a school's evidence pack, as (sentence, label, quote) from its policy
+/// list: `<li>sentence <span class="provenance">(label)</span><blockquote>quote`.
+fn pack_rules(html: &str) -> Vec<(String, String, Option<String>)> {
+    let start = html.find(r#"<ul class="rules">"#).expect("a list of rules");
+    let list = &html[start..start + html[start..].find("</ul>").unwrap()];
+    let text_of = |fragment: &str| document_text(&format!("<!DOCTYPE html><p>{fragment}</p>"));
+    list.split("<li>")
+        .skip(1)
+        .map(|item| {
+            let (sentence, rest) = item.split_once(r#"<span class="provenance">("#).unwrap();
+            let (label, rest) = rest.split_once(")</span>").unwrap();
+            let quote = rest
+                .split_once(r#"<blockquote class="quote">"#)
+                .map(|(_, q)| text_of(q.split("</blockquote>").next().unwrap()));
+            (text_of(sentence), label.to_string(), quote)
+        })
+        .collect()
+}
+
+#[test]
+fn temples_evidence_pack_quotes_only_temples_rules_and_labels_the_rest_trust_defaults() {
+    // Issue #12, done when: "Temple's evidence pack quotes only what Temple's policy says
+    // and labels the rest as trust defaults (a test reads the pack)"; spec 03,
+    // "Provenance of every rule". Chapel Row (140004) takes Temple's preset, which states
+    // no rescheduling window, recording window or caseload limit.
+    let work = sample_report();
+    let html =
+        fs::read_to_string(work.path().join("out/schools/TR001/140004/evidence.html")).unwrap();
+    let rules = pack_rules(&html);
+    assert!(rules.len() >= 8, "{rules:#?}");
+    let temple = fs::read_to_string(sample_data().join("presets/temple.toml")).unwrap();
+    for (sentence, label, quote) in &rules {
+        match label.as_str() {
+            "school policy" => {
+                let quote = quote
+                    .as_ref()
+                    .unwrap_or_else(|| panic!("{sentence}: no quote"));
+                let quoted = quote.trim_matches(['\u{201c}', '\u{201d}']);
+                assert!(
+                    temple.contains(quoted),
+                    "{sentence}: {quoted:?} is not in Temple's preset"
+                );
+            }
+            "trust default" => assert!(quote.is_none(), "{sentence} quotes {quote:?}"),
+            other => panic!("{sentence}: label {other:?}"),
+        }
+    }
+    let label_of = |words: &str| {
+        rules
+            .iter()
+            .find(|(sentence, _, _)| sentence.contains(words))
+            .unwrap_or_else(|| panic!("no rule saying {words:?} in {rules:#?}"))
+            .1
+            .clone()
+    };
+    // Temple's own rules, and what it leaves to the trust.
+    assert_eq!(label_of("each half-term"), "school policy");
+    assert_eq!(label_of("rescheduled"), "trust default");
+    assert_eq!(label_of("Records completed"), "trust default");
+    assert_eq!(label_of("Weighted caseload"), "trust default");
+    // Its review dates are shown; March 2027 is not overdue on 23 November 2026.
+    let text = document_text(&html);
+    assert!(text.contains("last reviewed on 31 March 2026"), "{text}");
+    assert!(text.contains("next review due on 31 March 2027"));
+    // Keystone takes Cornerstone's policy, whose review was due in summer 2022.
+    let keystone = document_text(
+        &fs::read_to_string(work.path().join("out/schools/TR001/140003/evidence.html")).unwrap(),
+    );
+    assert!(
+        keystone.contains("OVERDUE"),
+        "Keystone's overdue review is flagged"
+    );
+}
+
+#[test]
+fn no_school_without_supervision_agreements_shows_a_contract_rate() {
+    // Issue #12: "no school whose policy lacks agreements shows a contract rate"; spec 02
+    // §6: contract_in_date only "where the school's policy sets contracts_required".
+    // Brackenfield (Lode Heath) and Keystone (Cornerstone), and Harbour's schools under
+    // the trust defaults, have no contract rule; Saltmarsh, Chapel Row and Larkspur do.
+    let work = sample_report();
+    let rows = csv_rows(&work.path().join("out/governors/recording_by_school.csv"));
+    for row in &rows {
+        let required = ["140002", "140004", "140005"].contains(&row["school_urn"].as_str());
+        if !required {
+            assert_eq!(row["contract_in_date_pct"], "", "{row:?}");
+        }
+    }
+    assert!(
+        rows.iter()
+            .any(|r| r["school_urn"] == "140004" && !r["contract_in_date_pct"].is_empty())
+    );
 }

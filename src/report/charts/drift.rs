@@ -11,7 +11,7 @@ use plotters::style::text_anchor::{HPos, VPos};
 
 use super::bars::{Bar, BarChart, Group, Value, suppressed_legend};
 use super::style::{
-    self, DrawResult, GRID, INK, MARGIN, MUTED, Rect, SERIES, Swatch, anchored, bold, font,
+    self, DrawResult, Fill, GRID, INK, MARGIN, MUTED, Rect, SERIES, Swatch, anchored, bold, font,
 };
 use super::{Chart, ChartKind, Drawing, Scope};
 use crate::report::figures::{Figures, join_names};
@@ -28,6 +28,10 @@ const FLAGS: [&str; 7] = [
     "action carried over",
     "nobody holds the case",
 ];
+
+/// The seventh bar's fill (nobody holds the case): a grey hatch, apart from the six
+/// series fills in black and white too.
+const NOBODY: Fill = Fill::hatched(RGBColor(0x80, 0x80, 0x80));
 
 /// A school's drifting count and flag counts (`drift_by_school.csv`), in [`FLAGS`] order.
 fn counts(row: &DriftBySchool) -> [Figure<u64>; 7] {
@@ -103,7 +107,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             stacked: false,
             series: FLAGS
                 .iter()
-                .zip(SERIES)
+                .zip(SERIES.into_iter().chain([NOBODY]))
                 .map(|(name, fill)| (name.to_string(), fill))
                 .collect(),
             series_legend: false,

@@ -585,7 +585,13 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
         ),
         table(
             "Cancelled or missed sessions rescheduled in time, by half-term (governors/reschedules_by_school.csv)",
-            &["Half-term", "Judged", "Rescheduled", "Not rescheduled", "Rescheduled %"],
+            &[
+                "Half-term",
+                "Judged",
+                "Rescheduled",
+                "Not rescheduled",
+                "Rescheduled %",
+            ],
             1,
             school
                 .reschedules
@@ -647,7 +653,11 @@ fn review_line(figures: &Figures, review: &crate::policy::PolicyReview) -> Optio
         .map(|d| format!("last reviewed on {}", day(d)));
     let next = review.due_on.map(|d| {
         if review.is_overdue(figures.as_of) {
-            format!("its review was due on {}: OVERDUE on {}", day(d), date(figures.as_of_text()))
+            format!(
+                "its review was due on {}: OVERDUE on {}",
+                day(d),
+                date(figures.as_of_text())
+            )
         } else {
             format!("next review due on {}", day(d))
         }

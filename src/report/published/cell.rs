@@ -213,24 +213,24 @@ fn floats(
     Ok(values.iter().collect())
 }
 
-impl ColumnValue for Figure<Percent> {
-    fn read(
-        frame: &DataFrame,
-        query: &'static str,
-        name: &'static str,
-    ) -> Result<Vec<Self>, ShapeError> {
-        Ok(floats(frame, query, name)?
-            .into_iter()
-            .map(|v| v.map_or(Figure::Empty, |v| Figure::Value(Percent(v))))
-            .collect())
-    }
+/// A fraction read from a floating-point column: a percentage or a decimal.
+pub trait Fraction: Text + Sized {
+    fn of(value: f64) -> Self;
+}
 
-    fn cell(&self) -> String {
-        self.text()
+impl Fraction for Percent {
+    fn of(value: f64) -> Self {
+        Percent(value)
     }
 }
 
-impl ColumnValue for Figure<Decimal> {
+impl Fraction for Decimal {
+    fn of(value: f64) -> Self {
+        Decimal(value)
+    }
+}
+
+impl<T: Fraction> ColumnValue for Figure<T> {
     fn read(
         frame: &DataFrame,
         query: &'static str,
@@ -238,7 +238,7 @@ impl ColumnValue for Figure<Decimal> {
     ) -> Result<Vec<Self>, ShapeError> {
         Ok(floats(frame, query, name)?
             .into_iter()
-            .map(|v| v.map_or(Figure::Empty, |v| Figure::Value(Decimal(v))))
+            .map(|v| v.map_or(Figure::Empty, |v| Figure::Value(T::of(v))))
             .collect())
     }
 

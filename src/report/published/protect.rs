@@ -145,11 +145,20 @@ pub fn protect(
                 row.trust_id, row.school_urn
             )
         };
-        let mut add = |figure, column, cost, place| {
-            cells.add(figure, name(column), cost, at, true, place)
-        };
-        let open = add(row.open_cases, "open_cases", CostClass::OpenCases, Place::DriftOpen(at))?;
-        let drifting = add(row.drifting, "drifting", CostClass::Drifting, Place::DriftDrifting(at))?;
+        let mut add =
+            |figure, column, cost, place| cells.add(figure, name(column), cost, at, true, place);
+        let open = add(
+            row.open_cases,
+            "open_cases",
+            CostClass::OpenCases,
+            Place::DriftOpen(at),
+        )?;
+        let drifting = add(
+            row.drifting,
+            "drifting",
+            CostClass::Drifting,
+            Place::DriftDrifting(at),
+        )?;
         let flags = [
             ("overdue_action", row.overdue_action),
             ("not_reviewed", row.not_reviewed),
@@ -160,7 +169,12 @@ pub fn protect(
         ];
         let mut flag_cells = Vec::with_capacity(flags.len());
         for (k, (column, figure)) in flags.into_iter().enumerate() {
-            flag_cells.push(add(figure, column, CostClass::FlagBreakdown, Place::DriftFlag(at, k))?);
+            flag_cells.push(add(
+                figure,
+                column,
+                CostClass::FlagBreakdown,
+                Place::DriftFlag(at, k),
+            )?);
         }
         cells.set.relate(Relation::AtMost {
             part: drifting,
@@ -199,8 +213,16 @@ pub fn protect(
         };
         for (cell, figure, place) in [
             (school.open, row.open_cases, Place::SummaryOpen(at)),
-            (school.drifting, row.drifting_cases, Place::SummaryDrifting(at)),
-            (school.no_owner, row.no_owner_cases, Place::SummaryNoOwner(at)),
+            (
+                school.drifting,
+                row.drifting_cases,
+                Place::SummaryDrifting(at),
+            ),
+            (
+                school.no_owner,
+                row.no_owner_cases,
+                Place::SummaryNoOwner(at),
+            ),
         ] {
             if Figure::Value(cells.value(cell)) != figure {
                 return Err(DisclosureError::Input(format!(
@@ -228,8 +250,16 @@ pub fn protect(
             )
         };
         let open = add(row.open_cases, "open_cases", Place::SummaryOpen(*at))?;
-        let drifting = add(row.drifting_cases, "drifting_cases", Place::SummaryDrifting(*at))?;
-        let no_owner = add(row.no_owner_cases, "no_owner_cases", Place::SummaryNoOwner(*at))?;
+        let drifting = add(
+            row.drifting_cases,
+            "drifting_cases",
+            Place::SummaryDrifting(*at),
+        )?;
+        let no_owner = add(
+            row.no_owner_cases,
+            "no_owner_cases",
+            Place::SummaryNoOwner(*at),
+        )?;
         let of_trust = |pick: fn(&SchoolCells) -> CellId| -> Vec<CellId> {
             schools
                 .iter()
