@@ -18,7 +18,7 @@
 use crate::scenario::{Row, Scenario, table};
 
 /// `frequency.csv` as `staff|rule|period|required|delivered|met`.
-fn frequency(rows: &[Row]) -> Vec<String> {
+pub fn frequency(rows: &[Row]) -> Vec<String> {
     table(
         rows,
         &[
@@ -33,7 +33,7 @@ fn frequency(rows: &[Row]) -> Vec<String> {
 }
 
 /// `intervals.csv` as `staff|rule|last_session_on|longest_gap|met`.
-fn intervals(rows: &[Row]) -> Vec<String> {
+pub fn intervals(rows: &[Row]) -> Vec<String> {
     table(
         rows,
         &["staff_id", "rule", "last_session_on", "longest_gap", "met"],

@@ -8,30 +8,8 @@
 //! SP1 from Mon 2026-01-05). `working_days(a, b)` counts a < d <= b, so from 09-01:
 //! 09-17 = 12, 10-15 = 32, 10-24 = 39, 11-03 = 40, 11-12 = 47, 2026-01-05 = 75.
 
-use crate::scenario::{Report, Row, Scenario, table};
-
-/// `frequency.csv` as `staff|rule|period|required|delivered|met`.
-fn frequency(rows: &[Row]) -> Vec<String> {
-    table(
-        rows,
-        &[
-            "staff_id",
-            "rule",
-            "period_id",
-            "required",
-            "delivered",
-            "met",
-        ],
-    )
-}
-
-/// `intervals.csv` as `staff|rule|last_session_on|longest_gap|met`.
-fn intervals(rows: &[Row]) -> Vec<String> {
-    table(
-        rows,
-        &["staff_id", "rule", "last_session_on", "longest_gap", "met"],
-    )
-}
+use crate::metrics_frequency::{frequency, intervals};
+use crate::scenario::{Report, Scenario, table};
 
 /// One column of `recording.csv` per session, as `session|value`.
 fn recording(report: &Report, column: &str) -> Vec<String> {

@@ -106,6 +106,25 @@ fn declared_count(head: &[u8]) -> Option<u64> {
         .max()
 }
 
+/// Reads a sheet cell by cell into `cells` (an xlsx or xlsb workbook's cell reader).
+macro_rules! read_cells {
+    ($workbook:ident, $name:ident, $cells:ident) => {{
+        let mut reader = $workbook
+            .worksheet_cells_reader($name)
+            .map_err(|e| format!("sheet {:?}: {e}", $name))?;
+        while let Some(cell) = reader
+            .next_cell()
+            .map_err(|e| format!("sheet {:?}: {e}", $name))?
+        {
+            $cells.add(
+                $name,
+                cell.get_position(),
+                Data::from(cell.get_value().clone()),
+            )?;
+        }
+    }};
+}
+
 /// Reads sheet `name` within [`MAX_SHEET_CELLS`].
 pub fn read_sheet<RS: Read + std::io::Seek>(
     workbook: &mut Sheets<RS>,
@@ -113,36 +132,9 @@ pub fn read_sheet<RS: Read + std::io::Seek>(
 ) -> Result<SheetRows, String> {
     let mut cells = Cells::default();
     match workbook {
-        Sheets::Xlsx(xlsx) => {
-            let mut reader = xlsx
-                .worksheet_cells_reader(name)
-                .map_err(|e| format!("sheet {name:?}: {e}"))?;
-            while let Some(cell) = reader
-                .next_cell()
-                .map_err(|e| format!("sheet {name:?}: {e}"))?
-            {
-                cells.add(
-                    name,
-                    cell.get_position(),
-                    Data::from(cell.get_value().clone()),
-                )?;
-            }
-        }
-        Sheets::Xlsb(xlsb) => {
-            let mut reader = xlsb
-                .worksheet_cells_reader(name)
-                .map_err(|e| format!("sheet {name:?}: {e}"))?;
-            while let Some(cell) = reader
-                .next_cell()
-                .map_err(|e| format!("sheet {name:?}: {e}"))?
-            {
-                cells.add(
-                    name,
-                    cell.get_position(),
-                    Data::from(cell.get_value().clone()),
-                )?;
-            }
-        }
+        // The two formats' cell readers are different types with the same methods.
+        Sheets::Xlsx(xlsx) => read_cells!(xlsx, name, cells),
+        Sheets::Xlsb(xlsb) => read_cells!(xlsb, name, cells),
         other => {
             let range = other
                 .worksheet_range(name)
