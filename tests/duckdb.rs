@@ -115,8 +115,8 @@ impl Case<'_> {
                 "governors"
             };
             let path = duck.join(layer).join(format!("{}.parquet", query.name));
-            let file = std::fs::File::open(&path)
-                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let file =
+                std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let theirs = ParquetReader::new(file).finish().unwrap();
             let ours = product.table(query.name);
             compare_tables(&format!("{name}: {}", query.file), ours, &theirs);
@@ -318,5 +318,159 @@ fn duckdb_gives_a_generated_stores_tables_row_for_row() {
     }
     .compare(&work, "one-trust");
     assert!(whole > 1000, "only {whole} rows compared");
-    assert!(one > 100 && one < whole, "{one} rows compared for one trust");
+    assert!(
+        one > 100 && one < whole,
+        "{one} rows compared for one trust"
+    );
+}
+
+fn read_parquet(path: &Path) -> DataFrame {
+    let file = std::fs::File::open(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    ParquetReader::new(file).finish().unwrap()
+}
+
+fn texts(frame: &DataFrame, column: &str) -> Vec<String> {
+    let column = frame
+        .column(column)
+        .unwrap()
+        .cast(&DataType::String)
+        .unwrap();
+    column
+        .str()
+        .unwrap()
+        .iter()
+        .map(|v| v.unwrap_or("").to_string())
+        .collect()
+}
+
+#[test]
+fn export_inputs_writes_the_trusts_policy_tables_report_params_and_the_query_order() {
+    // Spec 03's report options apply: one trust of two, an earlier report year.
+    let work = sample_store();
+    let policy = sample_policy();
+    let run = work.run(&[
+        "report",
+        "--store",
+        "store",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--as-of",
+        "2026-11-23",
+        "--year",
+        "2025/26",
+        "--trust",
+        "TR002",
+        "--export-inputs",
+        "inputs",
+    ]);
+    run.ok();
+    assert!(
+        run.stdout().contains("10 files written"),
+        "{}",
+        run.stdout()
+    );
+    let inputs = work.path().join("inputs");
+
+    // One Parquet file per policy table and report_params, the manifest, and no report.
+    let mut expected: Vec<String> = oversight::policy::PolicyTables::NAMES
+        .iter()
+        .chain(&["report_params"])
+        .map(|name| format!("{name}.parquet"))
+        .collect();
+    expected.push("manifest.json".to_string());
+    expected.sort();
+    let mut found: Vec<String> = std::fs::read_dir(&inputs)
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    found.sort();
+    assert_eq!(found, expected);
+    assert!(!work.path().join("out").exists());
+
+    // A row of the policy tables for each stored school of TR002 (Harbour), and only those.
+    let harbour = read_parquet(
+        &work
+            .path()
+            .join("store/schools/trust_id=TR002/part-0.parquet"),
+    );
+    let mut harbour_urns = texts(&harbour, "school_urn");
+    harbour_urns.sort();
+    assert_eq!(harbour_urns.len(), 2, "{harbour_urns:?}");
+    let schools = read_parquet(&inputs.join("policy_schools.parquet"));
+    assert_eq!(texts(&schools, "school_urn"), harbour_urns);
+    let weights = read_parquet(&inputs.join("policy_weights.parquet"));
+    assert_eq!(weights.height(), 2 * 6, "every category of each school");
+
+    // report_params is the run's: the as-of date and the year asked for, with its bounds
+    // from the sample calendar (2025/26: 1 September 2025 to 22 July 2026).
+    let params = read_parquet(&inputs.join("report_params.parquet"));
+    assert_eq!(params.height(), 1);
+    for (column, value) in [
+        ("as_of", "2026-11-23"),
+        ("report_year", "2025/26"),
+        ("year_starts_on", "2025-09-01"),
+        ("year_ends_on", "2026-07-22"),
+    ] {
+        assert_eq!(texts(&params, column), [value], "{column}");
+    }
+
+    // The manifest: the run, the tables, and the queries in the order oversight runs them.
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(inputs.join("manifest.json")).unwrap()).unwrap();
+    assert_eq!(manifest["trusts"], serde_json::json!(["TR002"]));
+    assert_eq!(manifest["as_of"], "2026-11-23");
+    assert_eq!(manifest["report_year"], "2025/26");
+    let names = |key: &str| -> Vec<String> {
+        manifest[key]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|t| t["name"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let queries: Vec<&str> = QUERIES.iter().map(|q| q.name).collect();
+    assert_eq!(names("queries"), queries);
+    assert_eq!(names("tables").len(), 9);
+    let tables = manifest["tables"].as_array().unwrap();
+    assert_eq!(tables[0]["rows"], 2, "policy_schools");
+    let sessions = manifest["store_tables"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["name"] == "sessions")
+        .unwrap();
+    let columns = sessions["columns"].as_str().unwrap();
+    assert!(
+        columns
+            .starts_with("trust_id VARCHAR, session_id VARCHAR, school_urn VARCHAR, held_on DATE"),
+        "{columns}"
+    );
+}
+
+#[test]
+fn export_inputs_is_instead_of_a_report() {
+    let work = sample_store();
+    let policy = sample_policy();
+    let policy = policy.to_str().unwrap();
+    let both = work.run(&[
+        "report",
+        "--store",
+        "store",
+        "--policy",
+        policy,
+        "--out",
+        "out",
+        "--export-inputs",
+        "in",
+    ]);
+    both.expect_code(2);
+    assert!(
+        both.stderr().contains("cannot be used with"),
+        "{}",
+        both.stderr()
+    );
+    let neither = work.run(&["report", "--store", "store", "--policy", policy]);
+    neither.expect_code(2);
+    assert!(neither.stderr().contains("--out"), "{}", neither.stderr());
+    assert!(!work.path().join("out").exists() && !work.path().join("in").exists());
 }

@@ -66,13 +66,16 @@ fn export_inputs(run: &ReportRun, output: Output) -> anyhow::Result<ExitCode> {
     let written = metrics::export::export_inputs(run, &run.out)
         .with_context(|| format!("exporting the queries' inputs into {}", run.out.display()))?;
     if !output.quiet {
+        let trusts = match run.trusts.len() {
+            1 => "1 trust".to_string(),
+            n => format!("{n} trusts"),
+        };
         println!(
-            "Report year {} as of {}: {} files written to {} ({} trusts)",
+            "Report year {} as of {}, {trusts}: {} files written to {}",
             run.params.report_year,
             run.params.as_of,
             written.len(),
             run.out.display(),
-            run.trusts.len()
         );
     }
     Ok(ExitCode::SUCCESS)
