@@ -122,7 +122,7 @@ dsl_training as (
     select
         trust_id,
         staff_id,
-        cast(concat(
+        date(concat(
             cast(due_year as varchar), '-',
             lpad(cast(due_month as varchar), 2, '0'), '-',
             lpad(cast(least(
@@ -134,7 +134,7 @@ dsl_training as (
                     else 31
                 end
             ) as varchar), 2, '0')
-        ) as date) as dsl_training_due_on
+        )) as dsl_training_due_on
     from dsl_training_parts
 ),
 

@@ -36,7 +36,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Check export bundles and print the ingest report; nothing is written.
     Validate(ValidateArgs),
-    /// Compute every metric from the store and write the CSV reports and manifest.
+    /// Compute every metric from the store and write the CSV reports and manifest (or,
+    /// with --export-inputs, the queries' inputs for another engine).
     Report(ReportArgs),
     /// Write synthetic canonical bundles (for benchmarks and large test data).
     Generate(GenerateArgs),
