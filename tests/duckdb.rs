@@ -115,6 +115,12 @@ impl Case<'_> {
                 "governors"
             };
             let path = duck.join(layer).join(format!("{}.parquet", query.name));
+            // The restricted tables name staff: owner-only, like oversight's restricted/.
+            assert!(
+                !oversight::private_fs::readable_by_others(&path),
+                "{} is readable by others",
+                path.display()
+            );
             let file =
                 std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let theirs = ParquetReader::new(file).finish().unwrap();

@@ -15,8 +15,9 @@ polars SQL context. This runner gives DuckDB the same inputs and runs the same f
 3. every query runs as CREATE TABLE <name> AS <its SQL>, in that order, so each reads
    the ones before it by name, as in oversight;
 4. each restricted and governors' table is written to <out>/<layer>/<name>.parquet (or
-   .csv): the query outputs before formatting and, for the governors' tables, before
-   disclosure control, which oversight applies in Rust (src/report/published/protect.rs).
+   .csv), readable by its owner only: the query outputs before formatting and, for the
+   governors' tables, before disclosure control, which oversight applies in Rust
+   (src/report/published/protect.rs). They are not for publication as they are.
 
 The dialect step: queries/ is written in SQL that polars and DuckDB both accept, so
 DIALECT below, the text substitutions made before DuckDB sees a query, is empty. Were a
@@ -39,6 +40,7 @@ from __future__ import annotations
 import argparse
 import glob
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -150,6 +152,9 @@ def main() -> int:
                         help="print the timings as one JSON line on stdout")
     args = parser.parse_args()
 
+    # The restricted tables name staff and carry case refs: like oversight's restricted/,
+    # every folder and file written is readable by its owner only.
+    os.umask(0o077)
     started = time.perf_counter()
     manifest = json.loads((args.inputs / "manifest.json").read_text(encoding="utf-8"))
     store = args.store or Path(manifest["store"])
