@@ -737,11 +737,18 @@ fn check_protected(schools: &[SchoolDraw], suppress_below: u32) -> Result<(), Te
     for (c, spec) in set.cells().iter().enumerate() {
         let primary = spec.value >= 1 && spec.value < u64::from(suppress_below);
         prop_assert!(!primary || p.suppressed[c], "{} is primary", spec.label);
-        prop_assert!(spec.may_complement || !p.suppressed[c], "{} must stay shown", spec.label);
+        prop_assert!(
+            spec.may_complement || !p.suppressed[c],
+            "{} must stay shown",
+            spec.label
+        );
     }
     // `p.audit` is `audit` run on what `protect` returns.
     prop_assert!(p.audit.pinned.is_empty(), "pinned: {:?}", p.audit.pinned);
-    let hidden: Vec<CellId> = (0..set.len()).filter(|&c| p.suppressed[c]).map(CellId).collect();
+    let hidden: Vec<CellId> = (0..set.len())
+        .filter(|&c| p.suppressed[c])
+        .map(CellId)
+        .collect();
     let audited: Vec<CellId> = p.audit.cells.iter().map(|b| b.cell).collect();
     prop_assert_eq!(audited, hidden);
     prop_assert_eq!(p.primary + p.complements, p.audit.suppressed());
