@@ -36,7 +36,7 @@ fn sample_policy() -> PathBuf {
 /// Whether `python3` can import the `duckdb` wheel. Without it the test fails on CI
 /// (`CI=true`; `.ci/run` installs the pinned wheel) and elsewhere says SKIPPED, as the
 /// browser test does when Chromium is missing.
-fn duckdb_available(test: &str) -> bool {
+pub(crate) fn duckdb_available(test: &str) -> bool {
     let found = Command::new("python3")
         .args(["-c", "import duckdb"])
         .output()
