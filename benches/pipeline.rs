@@ -11,6 +11,17 @@
 //! schools, 1 year), `national-5y` (the same over 5 years). Each size also measures an
 //! incremental re-ingest: one trust's bundle changed and ingested again into the full
 //! store. Data is generated as of a fixed date so runs are comparable.
+//!
+//! Absolute times on a shared machine move by 2x from day to day, so every size also
+//! times peers in the same run (issue #13), and the budgets are read as ratios:
+//! - DuckDB copying the same CSVs to Parquet partitioned by trust
+//!   (`tools/duckdb/csv_to_parquet.py`), the practical floor for writing the store;
+//! - DuckDB running the same `queries/` over the same store
+//!   (`tools/duckdb/run_queries.py`, on the inputs `report --export-inputs` writes);
+//! - for the national sizes, the same data generated as one folder (`generate
+//!   --one-bundle`) and ingested as one bundle, against the folder per trust.
+//!
+//! The peers need `python3` with the `duckdb` wheel (`.ci/run` installs the pinned one).
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -58,6 +69,7 @@ struct Cost {
 
 struct Outcome {
     size: &'static str,
+    trusts: usize,
     input_rows: u64,
     input_bytes: u64,
     generate: Cost,
@@ -73,6 +85,14 @@ struct Outcome {
     single_trust: Cost,
     /// `report --trust` on the first trust, from the full store.
     trust_report: Cost,
+    /// DuckDB copying the same CSVs to Parquet partitioned by trust.
+    ingest_floor: Cost,
+    /// `report --tables-only`, what the DuckDB peer does.
+    report_tables: Cost,
+    /// DuckDB running `queries/` over the same store.
+    report_peer: Cost,
+    /// The same data as one folder: its ingest, and DuckDB's copy of it.
+    one_folder: Option<(Cost, Cost)>,
 }
 
 fn main() {
@@ -139,6 +159,7 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
     let policy = write_policy(dir, size.years);
     let (input_rows, input_bytes) = count_input(&data);
     let ingest = run(&["ingest", "--store", path(&store), path(&data)]);
+    let ingest_floor = duckdb_copy(&data, &dir.join("duckdb-copy"));
     // One trust's report draws its charts and packs. A national report writes the
     // tables for every trust (`--tables-only`); each trust's charts and packs are drawn
     // with `--trust`, timed below.
@@ -148,6 +169,15 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
         &[]
     };
     let report = run_report(&store, &policy, &dir.join("out"), extra);
+    // The peer computes and writes the tables: against it, the report writes the tables
+    // too (for one trust, a second run with `--tables-only`).
+    let report_tables = if size.trusts > 1 {
+        report
+    } else {
+        run_report(&store, &policy, &dir.join("out-tables"), &["--tables-only"])
+    };
+    let report_peer = duckdb_queries(&store, &policy, dir);
+    let one_folder = (size.trusts > 1).then(|| one_folder(size, dir));
     // Incremental: the first trust's sessions change (one more late record), and only
     // that bundle is ingested again into the full store.
     let first_trust = first_bundle(&data);
@@ -184,6 +214,7 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
     ]);
     Outcome {
         size: size.name,
+        trusts: size.trusts,
         input_rows,
         input_bytes,
         generate,
@@ -195,7 +226,81 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
         rewritten_elsewhere,
         single_trust,
         trust_report,
+        ingest_floor,
+        report_tables,
+        report_peer,
+        one_folder,
     }
+}
+
+/// The same data as [`bench`] generates for `size`, written as one bundle folder for
+/// every trust, then ingested into an empty store, and copied by DuckDB.
+fn one_folder(size: &Size, dir: &Path) -> (Cost, Cost) {
+    let data = dir.join("data-one-folder");
+    run(&[
+        "generate",
+        "--out",
+        path(&data),
+        "--trusts",
+        &size.trusts.to_string(),
+        "--schools",
+        &size.schools.to_string(),
+        "--years",
+        &size.years.to_string(),
+        "--today",
+        AS_OF,
+        "--one-bundle",
+    ]);
+    let ingest = run(&[
+        "ingest",
+        "--store",
+        path(&dir.join("store-one-folder")),
+        path(&data),
+    ]);
+    let floor = duckdb_copy(&data, &dir.join("duckdb-copy-one-folder"));
+    (ingest, floor)
+}
+
+/// DuckDB's copy of the bundles under `data` to Parquet partitioned by trust, in `out`.
+fn duckdb_copy(data: &Path, out: &Path) -> Cost {
+    let script = repository().join("tools/duckdb/csv_to_parquet.py");
+    measure(
+        Command::new("python3")
+            .arg(script)
+            .args(["--data", path(data), "--out", path(out)])
+            .stdout(std::process::Stdio::null()),
+    )
+}
+
+/// DuckDB running `queries/` over `store` as of [`AS_OF`], on the inputs `report
+/// --export-inputs` writes (not timed: the policy and calendar, resolved in
+/// milliseconds), writing every restricted and governors' table as CSV, as `report
+/// --tables-only` does.
+fn duckdb_queries(store: &Path, policy: &Path, dir: &Path) -> Cost {
+    let inputs = dir.join("duckdb-inputs");
+    run(&[
+        "report",
+        "--store",
+        path(store),
+        "--policy",
+        path(policy),
+        "--as-of",
+        AS_OF,
+        "--export-inputs",
+        path(&inputs),
+    ]);
+    let script = repository().join("tools/duckdb/run_queries.py");
+    measure(
+        Command::new("python3")
+            .arg(script)
+            .args(["--inputs", path(&inputs), "--store", path(store)])
+            .args(["--out", path(&dir.join("duckdb-out")), "--format", "csv"])
+            .stdout(std::process::Stdio::null()),
+    )
+}
+
+fn repository() -> &'static Path {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
 /// Runs `oversight report` on `store` as of [`AS_OF`] into `out`, with `extra` options.
@@ -305,18 +410,25 @@ fn path(p: &Path) -> &str {
     p.to_str().expect("a UTF-8 path")
 }
 
-/// Runs the release `oversight` binary and measures it (wall time, and peak resident
-/// memory from the kernel's accounting of that child alone).
+/// Runs the release `oversight` binary and measures it.
 fn run(args: &[&str]) -> Cost {
+    measure(
+        Command::new(env!("CARGO_BIN_EXE_oversight"))
+            .arg("-q")
+            .args(args)
+            .env("OVERSIGHT_KEY", KEY),
+    )
+}
+
+/// Runs `command` to its end and measures it: wall time, and peak resident memory from
+/// the kernel's accounting of that child alone.
+fn measure(command: &mut Command) -> Cost {
     let started = Instant::now();
     // Waited for below with wait4, which also returns the child's resource usage.
     #[allow(clippy::zombie_processes)]
-    let child = Command::new(env!("CARGO_BIN_EXE_oversight"))
-        .arg("-q")
-        .args(args)
-        .env("OVERSIGHT_KEY", KEY)
+    let child = command
         .spawn()
-        .expect("oversight runs");
+        .unwrap_or_else(|e| panic!("{command:?} does not start: {e}"));
     let pid = child.id() as libc::pid_t;
     let mut status = 0;
     let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
@@ -327,7 +439,7 @@ fn run(args: &[&str]) -> Cost {
     assert_eq!(waited, pid, "wait4 failed");
     assert!(
         libc::WIFEXITED(status) && libc::WEXITSTATUS(status) == 0,
-        "oversight {args:?} failed ({status})"
+        "{command:?} failed ({status}); the DuckDB peers need `python3 -m pip install duckdb==2.0.1`"
     );
     // On Linux ru_maxrss is in kilobytes.
     Cost {
@@ -416,6 +528,59 @@ fn table(outcomes: &[Outcome]) -> String {
             secs(o.single_trust),
             secs(o.trust_report),
         ));
+    }
+    text.push_str(&peers(outcomes));
+    text
+}
+
+/// The ratios to the peers timed in the same run (issue #13): a ratio below 1 is faster
+/// than the peer; for memory, below 1 is less.
+fn peers(outcomes: &[Outcome]) -> String {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let secs = |c: Cost| c.wall.as_secs_f64();
+    let ratio = |a: Cost, b: Cost| secs(a) / secs(b);
+    let memory = |a: Cost, b: Cost| a.peak_rss_bytes as f64 / b.peak_rss_bytes as f64;
+    let mut text = String::from(
+        "\n| size | ingest s | DuckDB CSV to Parquet s | ingest / DuckDB | report --tables-only s | DuckDB queries s | report / DuckDB | report peak MiB | DuckDB peak MiB |\n\
+         |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for o in outcomes {
+        text.push_str(&format!(
+            "| {} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} |\n",
+            o.size,
+            secs(o.ingest),
+            secs(o.ingest_floor),
+            ratio(o.ingest, o.ingest_floor),
+            secs(o.report_tables),
+            secs(o.report_peer),
+            ratio(o.report_tables, o.report_peer),
+            mib(o.report_tables.peak_rss_bytes),
+            mib(o.report_peer.peak_rss_bytes),
+        ));
+    }
+    let folders: Vec<_> = outcomes
+        .iter()
+        .filter_map(|o| o.one_folder.map(|f| (o, f)))
+        .collect();
+    if !folders.is_empty() {
+        text.push_str(
+            "\n| size | bundles | one-folder ingest s | folder-per-trust ingest s | time ratio | one-folder peak MiB | folder-per-trust peak MiB | memory ratio | one-folder ingest / DuckDB |\n\
+             |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+        );
+        for (o, (ingest, floor)) in folders {
+            text.push_str(&format!(
+                "| {} | 1 vs {} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.2} | {:.2} |\n",
+                o.size,
+                o.trusts,
+                secs(ingest),
+                secs(o.ingest),
+                ratio(ingest, o.ingest),
+                mib(ingest.peak_rss_bytes),
+                mib(o.ingest.peak_rss_bytes),
+                memory(ingest, o.ingest),
+                ratio(ingest, floor),
+            ));
+        }
     }
     text
 }
