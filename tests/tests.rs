@@ -4,6 +4,8 @@
 
 mod util;
 
+/// Large files read in chunks give what files read whole give (issue #13).
+mod chunked;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
 mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
