@@ -280,3 +280,42 @@ fn a_sessions_attendees_split_across_chunks_replace_the_stored_ones_once() {
         assert!(parquet_files(&work.path().join(both)) == *whole, "{both}");
     }
 }
+
+#[test]
+fn reingesting_a_file_read_in_chunks_rewrites_no_partition() {
+    // Spec 01: "Ingesting the same bundle twice changes nothing." Read one row at a
+    // time, S1's two attendees (lines 2 and 4) come in different chunks: after the
+    // first, the partition differs from the store's (S1 has one attendee), after the
+    // second it is the same again, so nothing is rewritten.
+    let work = Workdir::new();
+    let bundle = work.bundle("bundle", &[("attendees.csv", "S1,DDSL1")]);
+    let env = [("OVERSIGHT_INGEST_CHUNK", "1")];
+    ingest(&work, "store", &[&bundle], &env);
+    let before = parquet_files(&work.path().join("store"));
+    let mut args = vec!["ingest", "--store", "store", bundle.to_str().unwrap()];
+    let second = work.run_with(&args, &[env[0], ("OVERSIGHT_KEY", TEST_KEY)]);
+    second.ok();
+    assert!(
+        second
+            .stdout()
+            .contains("0 partitions written, 8 already up to date"),
+        "{}",
+        second.stdout()
+    );
+    assert!(parquet_files(&work.path().join("store")) == before);
+    // A real change read in chunks is still written.
+    fs::write(
+        bundle.join("attendees.csv"),
+        "session_id,staff_id\nS1,DSL1\nS2,DDSL1\n",
+    )
+    .unwrap();
+    args.truncate(4);
+    let third = work.run_with(&args, &[env[0], ("OVERSIGHT_KEY", TEST_KEY)]);
+    assert!(
+        third
+            .stdout()
+            .contains("1 partitions written, 7 already up to date"),
+        "{}",
+        third.stdout()
+    );
+}

@@ -304,6 +304,7 @@ impl Store {
             touched: BTreeSet::new(),
             staged: BTreeSet::new(),
             last_bundle: BTreeMap::new(),
+            parted: BTreeSet::new(),
             key: None,
         }
     }
@@ -357,6 +358,9 @@ pub struct Writing<'s> {
     staged: BTreeSet<Partition>,
     /// The bundle that last brought rows to each partition, while its parts may follow.
     last_bundle: BTreeMap<Partition, LastBundle>,
+    /// Partitions that a later part of a bundle merged into: staged after an earlier
+    /// part, their content may have come back to the store's own by the end.
+    parted: BTreeSet<Partition>,
     /// The key to record, when the store has no record yet.
     key: Option<KeyRecord>,
 }
@@ -410,7 +414,10 @@ impl Writing<'_> {
             (partition, outcome)
         });
         for (partition, outcome) in outcomes {
-            let (merged, last) = outcome?;
+            let (merged, last, parted) = outcome?;
+            if parted {
+                self.parted.insert(partition.clone());
+            }
             if let Merged::Staged = merged
                 && self.staged.insert(partition.clone())
             {
@@ -423,12 +430,35 @@ impl Writing<'_> {
         Ok(())
     }
 
+    /// A bundle's parts each merge on their own, so a partition can differ from the
+    /// store's after one part and be the same again after the last (a session's
+    /// attendees split across two chunks of a re-ingested file): such a partition is not
+    /// rewritten, as it would not be had the bundle's rows merged at once.
+    fn unstage_unchanged(&mut self) -> Result<(), StoreError> {
+        for partition in std::mem::take(&mut self.parted) {
+            if !self.staged.contains(&partition) {
+                continue;
+            }
+            let Some(stored) = self.store.read_partition(partition.0, &partition.1)? else {
+                continue;
+            };
+            let relative = Store::partition_file(partition.0, &partition.1);
+            let staged = Store::read_parquet(&self.txn.staged_file(&relative))?;
+            if stored.equals_missing(&staged) {
+                self.txn.forget(&relative)?;
+                self.staged.remove(&partition);
+            }
+        }
+        Ok(())
+    }
+
     /// Writes the quarantine, appends the ingest log and commits the transaction.
     pub fn finish(
         mut self,
         quarantine: &BTreeMap<String, Vec<Quarantined>>,
         log: &[LogEntry],
     ) -> Result<WriteSummary, StoreError> {
+        self.unstage_unchanged()?;
         for (sha256, rows) in quarantine {
             let relative = PathBuf::from("quarantine").join(format!("{}.csv", &sha256[..16]));
             self.txn
@@ -509,7 +539,7 @@ fn merge_partition(
     staged: &BTreeSet<Partition>,
     batches: Vec<(usize, Vec<Vec<Cell>>)>,
     mut last: Option<LastBundle>,
-) -> Result<(Merged, LastBundle), StoreError> {
+) -> Result<(Merged, LastBundle, bool), StoreError> {
     let (table, trust_id) = (partition.0, partition.1.as_str());
     let relative = Store::partition_file(table, trust_id);
     let path = store.root.join(&relative);
@@ -524,6 +554,7 @@ fn merge_partition(
         store.read_partition(table, trust_id)?
     };
     let mut merged = base.clone();
+    let mut parted = false;
     for (bundle, rows) in batches {
         let fresh = frame::rows_to_frame(table, &rows).map_err(parquet_error)?;
         let sessions = rows
@@ -533,6 +564,7 @@ fn merge_partition(
         merged = Some(
             match &mut last {
                 Some(last) if last.bundle == bundle => {
+                    parted = true;
                     let mut new_sessions = Vec::new();
                     for session in sessions {
                         if !last.sessions.contains(session) {
@@ -556,7 +588,7 @@ fn merge_partition(
     let last = last.expect("a partition that received rows has a last bundle");
     let mut merged = merged.expect("a partition that received rows has rows");
     if !already_staged && base.is_some_and(|old| old.equals_missing(&merged)) {
-        return Ok((Merged::Unchanged, last));
+        return Ok((Merged::Unchanged, last, parted));
     }
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
@@ -567,5 +599,5 @@ fn merge_partition(
         .finish(&mut merged)
         .map_err(parquet_error)?;
     txn.write_staged(&relative, &bytes)?;
-    Ok((Merged::Staged, last))
+    Ok((Merged::Staged, last, parted))
 }
