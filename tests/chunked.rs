@@ -43,15 +43,12 @@ fn log_rows(store: &Path) -> Vec<Vec<String>> {
         .collect()
 }
 
+/// Files by relative path, with their bytes.
+type Files = BTreeMap<PathBuf, Vec<u8>>;
+
 /// Everything an ingest leaves that must not depend on how it read: the Parquet files,
 /// the quarantine files (by name, byte for byte) and the ingest log's figures.
-fn outcome(
-    store: &Path,
-) -> (
-    BTreeMap<PathBuf, Vec<u8>>,
-    BTreeMap<PathBuf, Vec<u8>>,
-    Vec<Vec<String>>,
-) {
+fn outcome(store: &Path) -> (Files, Files, Vec<Vec<String>>) {
     let quarantine = store.join("quarantine");
     let quarantine = if quarantine.is_dir() {
         snapshot(&quarantine)

@@ -310,7 +310,7 @@ impl Checking<'_, '_> {
             let mut rows = Incoming::new();
             for file in bundle_files? {
                 match file {
-                    BundleFile::Whole(file) => take(&mut check, file, &mut rows, &mut self.files)?,
+                    BundleFile::Whole(file) => take(&mut check, *file, &mut rows, &mut self.files)?,
                     BundleFile::Large(table, path) => {
                         // What the window holds so far goes first, to keep the order.
                         batches.push(Batch {
@@ -339,7 +339,7 @@ impl Checking<'_, '_> {
 /// A file of a bundle as the window's parallel read left it.
 enum BundleFile {
     /// Read whole (a mapped export's table, or a canonical file of at most a chunk).
-    Whole(read::ReadFile),
+    Whole(Box<read::ReadFile>),
     /// A canonical file of more than a chunk of rows, to be read in chunks.
     Large(Table, PathBuf),
 }
@@ -372,7 +372,7 @@ fn read_bundle(
         // checks; see docs/decisions.md).
         Some(mapping) => Ok(mapping::read_bundle(mapping, &bundle.path, bounds)?
             .into_iter()
-            .map(BundleFile::Whole)
+            .map(|file| BundleFile::Whole(Box::new(file)))
             .collect()),
     }
 }

@@ -120,7 +120,7 @@ pub fn read_bytes(
 /// What the first look at a canonical file found.
 pub enum Head {
     /// The file holds at most the rows asked for: here it is, read whole.
-    Whole(ReadFile),
+    Whole(Box<ReadFile>),
     /// The file holds more: it is to be read in chunks.
     Large,
 }
@@ -139,14 +139,14 @@ pub fn read_head(
         return Ok(Head::Large);
     }
     let (source, dropped_columns) = chunks.finish()?;
-    Ok(Head::Whole(ReadFile {
+    Ok(Head::Whole(Box::new(ReadFile {
         source,
         rows: first.rows,
         quarantined: first.quarantined,
         rows_read: first.rows_read,
         dropped_columns,
         mapped: None,
-    }))
+    })))
 }
 
 /// Some consecutive data lines of a file: the good rows and the quarantined ones.

@@ -101,6 +101,9 @@ pub struct Batch {
     pub rows: Incoming,
 }
 
+/// Rows of one partition from one bundle (or part of one), with the bundle's place.
+type BundleRows = (usize, Vec<Vec<Cell>>);
+
 /// The bundle that last brought rows to a partition, and for attendees and discussions
 /// the sessions it brought, so a later part of the same bundle merges as a part.
 #[derive(Debug)]
@@ -391,7 +394,7 @@ impl Writing<'_> {
         if let Some(first) = batches.first().map(|b| b.bundle) {
             self.last_bundle.retain(|_, last| last.bundle >= first);
         }
-        let mut by_partition: BTreeMap<Partition, Vec<(usize, Vec<Vec<Cell>>)>> = BTreeMap::new();
+        let mut by_partition: BTreeMap<Partition, Vec<BundleRows>> = BTreeMap::new();
         for batch in batches {
             for (partition, rows) in batch.rows {
                 by_partition
@@ -537,7 +540,7 @@ fn merge_partition(
     txn: &Transaction,
     partition: &Partition,
     staged: &BTreeSet<Partition>,
-    batches: Vec<(usize, Vec<Vec<Cell>>)>,
+    batches: Vec<BundleRows>,
     mut last: Option<LastBundle>,
 ) -> Result<(Merged, LastBundle, bool), StoreError> {
     let (table, trust_id) = (partition.0, partition.1.as_str());
