@@ -4,7 +4,7 @@
 //! Nothing is lost: every data line of every file ends either in the rows for the store
 //! or in the quarantine with its file, line, column and a reason a person can act on,
 //! and `rows read = rows stored + rows quarantined` per file is checked before anything
-//! is written. Nothing is leaked: case ids become case refs here, and columns outside
+//! is committed. Nothing is leaked: case ids become case refs here, and columns outside
 //! the contract (free text, names) are never read past the header.
 //!
 //! A bundle is either canonical (the eight files of spec 01) or an export in a vendor's
