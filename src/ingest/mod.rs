@@ -207,9 +207,9 @@ impl FileOutcome {
 /// The bundles are taken a window at a time: the files of a window are read in
 /// parallel, and the checks run in bundle order, so the outcome is the same as reading
 /// one bundle at a time. A canonical file of more than a chunk of rows
-/// ([`batching::ingest_chunk`](crate::batching::ingest_chunk)) is not read whole: it is
-/// read, checked and handed on a chunk at a time, after a pre-pass finds its repeated
-/// ids ([`repeats::in_file`]), so memory is bounded within a bundle as well as across
+/// ([`batching::ingest_chunk`](crate::batching::ingest_chunk)) is not read whole: a
+/// pre-pass finds its repeated ids ([`repeats::in_file`]) while the window is read, then
+/// it is read, checked and handed on a chunk at a time, so memory is bounded within a bundle as well as across
 /// bundles (issue #13). Meanwhile `write` runs on its own thread: while one batch is
 /// merged and written, the next is read and checked.
 pub fn check_bundles(
@@ -311,7 +311,7 @@ impl Checking<'_, '_> {
             for file in bundle_files? {
                 match file {
                     BundleFile::Whole(file) => take(&mut check, *file, &mut rows, &mut self.files)?,
-                    BundleFile::Large(table, path) => {
+                    BundleFile::Large(table, path, repeats) => {
                         // What the window holds so far goes first, to keep the order.
                         batches.push(Batch {
                             bundle,
@@ -321,6 +321,7 @@ impl Checking<'_, '_> {
                         let large = LargeFile {
                             table,
                             path: &path,
+                            repeats,
                             bundle,
                             bounds,
                             chunk,
@@ -340,8 +341,9 @@ impl Checking<'_, '_> {
 enum BundleFile {
     /// Read whole (a mapped export's table, or a canonical file of at most a chunk).
     Whole(Box<read::ReadFile>),
-    /// A canonical file of more than a chunk of rows, to be read in chunks.
-    Large(Table, PathBuf),
+    /// A canonical file of more than a chunk of rows, to be read in chunks, with the
+    /// ids repeated in it (found by the pre-pass while the window is read).
+    Large(Table, PathBuf, repeats::Repeats),
 }
 
 /// Reads every file of `bundle` (a canonical bundle's files, or a mapped export's
@@ -353,9 +355,11 @@ fn read_bundle(
     chunk: usize,
 ) -> Result<Vec<BundleFile>, IngestError> {
     match &bundle.mapping {
+        // The files are read in parallel too: a bundle holding a national extract has
+        // a few large files, whose pre-passes then share the cores.
         None => bundle
             .files
-            .iter()
+            .par_iter()
             .map(|(table, path)| {
                 confine::inside(&bundle.path, path).map_err(|message| IngestError::NotABundle {
                     path: bundle.path.clone(),
@@ -363,9 +367,16 @@ fn read_bundle(
                 })?;
                 Ok(match read::read_head(*table, path, bounds, chunk)? {
                     read::Head::Whole(file) => BundleFile::Whole(file),
-                    read::Head::Large => BundleFile::Large(*table, path.clone()),
+                    read::Head::Large => BundleFile::Large(
+                        *table,
+                        path.clone(),
+                        repeats::in_file(*table, path, bounds)?,
+                    ),
                 })
             })
+            // The first error in file order, as when the files are read one by one.
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect(),
         // A mapped export is read whole: it may need the whole file to find its
         // encoding or delimiter, or be a workbook (both size-capped by the hardening
@@ -382,21 +393,21 @@ fn read_bundle(
 struct LargeFile<'p> {
     table: Table,
     path: &'p Path,
+    repeats: repeats::Repeats,
     bundle: usize,
     bounds: read::DateBounds,
     chunk: usize,
 }
 
 impl LargeFile<'_> {
-    /// Finds the file's repeated ids, then reads and checks it chunk by chunk, sending
-    /// each chunk's accepted rows on before reading the next; returns what it gave.
+    /// Reads and checks the file chunk by chunk, sending each chunk's accepted rows on
+    /// before reading the next; returns what it gave.
     fn take(
         self,
         check: &mut check::BundleCheck<'_, '_>,
         send: &mut dyn FnMut(Vec<Batch>) -> anyhow::Result<()>,
     ) -> anyhow::Result<FileOutcome> {
-        let table = self.table;
-        let repeats = repeats::in_file(table, self.path, self.bounds)?;
+        let (table, repeats) = (self.table, &self.repeats);
         let mut chunks = read::Chunks::open(table, self.path, self.bounds)?;
         let display = self.path.display().to_string();
         let (mut rows_read, mut rows_stored, mut distinct_stored) = (0, 0, 0);
@@ -406,7 +417,7 @@ impl LargeFile<'_> {
             rows_read += chunk.rows_read;
             quarantined.extend(chunk.quarantined);
             let checked =
-                check.check_rows(table, &display, &repeats, chunk.rows, &mut quarantined)?;
+                check.check_rows(table, &display, repeats, chunk.rows, &mut quarantined)?;
             rows_stored += checked.rows_stored;
             distinct_stored += checked.accepted.len() as u64;
             let mut rows = Incoming::new();

@@ -165,6 +165,8 @@ pub struct Chunks<R: std::io::Read> {
     stream: CsvStream<R>,
     layout: Layout,
     wanted: Vec<usize>,
+    /// The positions of the key's columns, in [`Table::key`] order.
+    key_wanted: Vec<usize>,
     parsed: Parsed,
     table: Table,
     path: PathBuf,
@@ -192,14 +194,52 @@ impl<R: std::io::Read> Chunks<R> {
         let stream = CsvStream::open(path, reader)?;
         let layout = Layout::of(table, &stream.header, path)?;
         let wanted = layout.positions.iter().flatten().copied().collect();
+        let key_wanted = table
+            .key()
+            .iter()
+            .filter_map(|&at| layout.positions[at])
+            .collect();
         Ok(Chunks {
             stream,
             layout,
             wanted,
+            key_wanted,
             parsed: Parsed::new(table, path.display().to_string(), bounds),
             table,
             path: path.to_owned(),
         })
+    }
+
+    /// The key cells of the next data line (in [`Table::key`] order), decoding only
+    /// the key's columns: `Some(None)` when the line or a key cell is bad (the line is
+    /// quarantined whatever its key), `None` at the end of the file. A line that parses
+    /// whole has exactly these key cells, as [`key_cells`] finds them.
+    pub fn next_key(&mut self) -> Result<Option<Option<Vec<Cell>>>, IngestError> {
+        let Some(record) = self.stream.next_record(&self.key_wanted)? else {
+            return Ok(None);
+        };
+        if record.fields != Some(self.layout.width) {
+            return Ok(Some(None));
+        }
+        let mut cells = record.cells.into_iter();
+        let key = self
+            .table
+            .key()
+            .iter()
+            .map(|&at| {
+                let column = &self.table.columns()[at];
+                let text = match self.layout.positions[at] {
+                    None => String::new(),
+                    Some(_) => cells.next()?.ok()?,
+                };
+                let text = text.trim();
+                if text.is_empty() {
+                    return (!column.required).then_some(Cell::Null);
+                }
+                parse_cell(column, text, self.parsed.bounds).ok()
+            })
+            .collect();
+        Ok(Some(key))
     }
 
     /// The next data line as canonical text, or `None` at the end of the file.

@@ -27,13 +27,14 @@ pub type Repeats = HashMap<String, Problem>;
 /// The repeated keys of the large canonical file `path` of `table`, found without
 /// holding its rows: exactly those [`of_rows`] finds in the file read whole.
 pub fn in_file(table: Table, path: &Path, bounds: DateBounds) -> Result<Repeats, IngestError> {
-    // First scan: the hash of every good key. A row whose key cells do not parse is
-    // left out (it is quarantined whatever its key); a row whose key parses but whose
-    // other cells do not is kept, which can only add candidates, not miss any.
+    // First scan, decoding the key's columns only: the hash of every good key. A row
+    // whose key cells do not parse is left out (it is quarantined whatever its key); a
+    // row whose key parses but whose other cells do not is kept, which can only add
+    // candidates, not miss any.
     let mut hashes = Vec::new();
     let mut chunks = read::Chunks::open(table, path, bounds)?;
-    while let Some(row) = chunks.next_text_row()? {
-        if let Some(key) = read::key_cells(table, &row, bounds) {
+    while let Some(key) = chunks.next_key()? {
+        if let Some(key) = key {
             hashes.push(hash(&key_text_of(key.iter())));
         }
     }
