@@ -19,7 +19,9 @@
 --     as-of date (left, or not yet started; employed at any school counts as holding
 --     it). [Lode Heath, Temple: handover when staff change]
 -- drifting = any flag. flags lists the set flags in the order above, ;-separated."
--- The case's own school's policy gives the thresholds.
+-- The case's own school's policy gives the thresholds. Calendar days between two dates
+-- are the difference of their midnights' epoch seconds over 86400 (as in
+-- staging/stg_actions.sql).
 --
 -- Grain: one row per case open on the as-of date.
 with open_cases as (
@@ -97,7 +99,10 @@ flagged as (
         l.last_discussed_on,
         coalesce(o.most_days_overdue > c.overdue_days, false) as overdue_action,
         coalesce(
-            cast(p.as_of as integer) - cast(coalesce(l.last_discussed_on, c.opened_on) as integer) > rd.review_days,
+            cast((
+                extract(epoch from cast(p.as_of as timestamp))
+                    - extract(epoch from cast(coalesce(l.last_discussed_on, c.opened_on) as timestamp))
+            ) / 86400 as integer) > rd.review_days,
             false
         ) as not_reviewed,
         coalesce(
@@ -105,7 +110,11 @@ flagged as (
             false
         ) as no_progress,
         coalesce(
-            l.escalated and cast(p.as_of as integer) - cast(l.last_discussed_on as integer) > c.escalation_days,
+            l.escalated
+                and cast((
+                    extract(epoch from cast(p.as_of as timestamp))
+                        - extract(epoch from cast(l.last_discussed_on as timestamp))
+                ) / 86400 as integer) > c.escalation_days,
             false
         ) as escalated_stale,
         coalesce(k.most_later_sessions >= c.carried_sessions, false) as carried_over,

@@ -93,7 +93,8 @@ in_scope as (
 
 -- The month dsl_trained_on + N months falls in, counted from year 0 (month_index / 12 is
 -- its year, month_index mod 12 + 1 its month), and the training day clamped to that
--- month's length.
+-- month's length. The year is (month_index - its remainder) / 12, cast back to a whole
+-- number: exact, and the same whether an engine's / divides whole numbers or not.
 dsl_training_month as (
     select
         e.trust_id,
@@ -111,7 +112,7 @@ dsl_training_parts as (
     select
         trust_id,
         staff_id,
-        div(month_index, 12) as due_year,
+        cast((month_index - mod(month_index, 12)) / 12 as bigint) as due_year,
         mod(month_index, 12) + 1 as due_month,
         trained_day
     from dsl_training_month

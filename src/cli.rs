@@ -36,7 +36,8 @@ pub enum Command {
     Ingest(IngestArgs),
     /// Check export bundles and print the ingest report; nothing is written.
     Validate(ValidateArgs),
-    /// Compute every metric from the store and write the CSV reports and manifest.
+    /// Compute every metric from the store and write the CSV reports and manifest (or,
+    /// with --export-inputs, the queries' inputs for another engine).
     Report(ReportArgs),
     /// Write synthetic canonical bundles (for benchmarks and large test data).
     Generate(GenerateArgs),
@@ -111,8 +112,8 @@ pub struct ReportArgs {
     #[arg(long, value_name = "FILE")]
     pub policy: PathBuf,
     /// Where to write the report.
-    #[arg(long, value_name = "DIR")]
-    pub out: PathBuf,
+    #[arg(long, value_name = "DIR", required_unless_present = "export_inputs")]
+    pub out: Option<PathBuf>,
     /// Compute as of this date (YYYY-MM-DD); nothing after it is seen. Default: today.
     #[arg(long, value_name = "DATE")]
     pub as_of: Option<chrono::NaiveDate>,
@@ -132,4 +133,11 @@ pub struct ReportArgs {
     /// OVERSIGHT_KEY is not set); the store refuses another key.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Instead of a report, write the queries' inputs besides the store into DIR, for
+    /// running queries/ on another engine (README, "Running the queries on another
+    /// engine"): the policy tables for every school of the trusts in scope and
+    /// report_params, as `<table>.parquet`, and manifest.json listing them, the store's
+    /// tables and the queries in order. No report is written.
+    #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "tables_only"])]
+    pub export_inputs: Option<PathBuf>,
 }

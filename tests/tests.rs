@@ -6,6 +6,8 @@ mod util;
 
 /// Large files read in chunks give what files read whole give (issue #13).
 mod chunked;
+/// queries/ run on DuckDB over the same store give the same tables (issue #13).
+mod duckdb;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
 mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).

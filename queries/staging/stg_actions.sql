@@ -6,7 +6,9 @@
 --   overdue:      not completed by the as-of date, and due_on < as-of
 --   not_yet_due:  not completed by the as-of date, and due_on >= as-of"
 -- and "days_overdue = as-of - due_on (calendar days), for overdue only". A completion
--- after the as-of date is not there yet (spec 02, "Readings settled").
+-- after the as-of date is not there yet (spec 02, "Readings settled"). Calendar days
+-- between two dates are the difference of their midnights' epoch seconds over 86400, a
+-- form other engines accept too (README, "Running the queries on another engine").
 -- Grain: one row per action of a held session, cancelled ones included (class null).
 with cut as (
     select
@@ -44,7 +46,9 @@ select
     end as class,
     case
         when c.status <> 'cancelled' and c.completed_on is null and c.due_on < c.as_of
-            then cast(c.as_of as integer) - cast(c.due_on as integer)
+            then cast((
+                extract(epoch from cast(c.as_of as timestamp)) - extract(epoch from cast(c.due_on as timestamp))
+            ) / 86400 as integer)
     end as days_overdue,
     d.reporting_half_term as period_id
 from cut as c

@@ -1,9 +1,10 @@
 //! `oversight report --store DIR --policy FILE --out DIR [--as-of YYYY-MM-DD] [--year 2025/26]
-//! [--trust TRUST_ID]... [--tables-only]`
+//! [--trust TRUST_ID]... [--tables-only]`, or `--export-inputs DIR` instead of `--out`
 //!
 //! Computes every metric as of a date for one report year and writes the restricted and
 //! governors' CSV files, the charts, the governors' and schools' packs and
-//! `manifest.json`.
+//! `manifest.json`. With `--export-inputs DIR` it writes instead the queries' inputs
+//! besides the store (the policy tables and `report_params`) for another engine.
 
 use std::process::ExitCode;
 
@@ -18,10 +19,16 @@ use crate::report::published::{Published, Summary};
 use crate::report::{self, Written};
 
 pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
+    // clap asks for exactly one of --out and --export-inputs.
+    let (out, export) = match (&args.out, &args.export_inputs) {
+        (_, Some(dir)) => (dir, true),
+        (Some(out), None) => (out, false),
+        (None, None) => anyhow::bail!("report needs --out DIR (or --export-inputs DIR)"),
+    };
     let run = ReportRun::resolve(ReportRequest {
         store: &args.store,
         policy: &args.policy,
-        out: &args.out,
+        out,
         as_of: args.as_of.unwrap_or_else(today),
         year: args.year,
         trusts: &args.trusts,
@@ -32,6 +39,9 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
         },
         key_file: args.key_file.as_deref(),
     })?;
+    if export {
+        return export_inputs(&run, output);
+    }
     let outcome = make_report(&run, output)?;
     if !output.quiet {
         print!("{}", outcome.summary(&run));
@@ -46,6 +56,27 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
                 run.out.join(report::GOVERNORS_PACK).display()
             );
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Writes the policy tables and `report_params` of `run` into its output folder, for
+/// running `queries/` on another engine (`metrics::export`).
+fn export_inputs(run: &ReportRun, output: Output) -> anyhow::Result<ExitCode> {
+    let written = metrics::export::export_inputs(run, &run.out)
+        .with_context(|| format!("exporting the queries' inputs into {}", run.out.display()))?;
+    if !output.quiet {
+        let trusts = match run.trusts.len() {
+            1 => "1 trust".to_string(),
+            n => format!("{n} trusts"),
+        };
+        println!(
+            "Report year {} as of {}, {trusts}: {} files written to {}",
+            run.params.report_year,
+            run.params.as_of,
+            written.len(),
+            run.out.display(),
+        );
     }
     Ok(ExitCode::SUCCESS)
 }

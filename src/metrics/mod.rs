@@ -14,6 +14,7 @@
 //! (`policy_schools`, `policy_rules`, ..., `calendar_days`: see `policy::tables`) and
 //! `report_params` (one row: `as_of`, `report_year`, `year_starts_on`, `year_ends_on`).
 
+pub mod export;
 mod params;
 
 use std::collections::BTreeMap;
@@ -208,10 +209,7 @@ fn run_pass(
     trusts: &[String],
     queries: &[&'static Query],
 ) -> Result<Vec<(&'static Query, DataFrame, Duration)>, MetricsError> {
-    let in_slice = col("trust_id").is_in(
-        lit(Series::new("trusts".into(), trusts.to_vec())).implode(false),
-        false,
-    );
+    let in_slice = in_trusts(trusts);
     let mut ctx = SQLContext::new();
     for table in Table::ALL {
         ctx.register(
@@ -219,9 +217,9 @@ fn run_pass(
             store_table(store, table)?.filter(in_slice.clone()),
         );
     }
-    let school_urns = school_urns(store, in_slice)?;
-    policy.tables(&school_urns).register(&ctx);
-    ctx.register("report_params", params.frame().lazy());
+    for (name, frame) in side_inputs(store, policy, params, trusts)? {
+        ctx.register(name, frame.lazy());
+    }
 
     let mut results = Vec::with_capacity(queries.len());
     for &query in queries {
@@ -240,6 +238,39 @@ fn run_pass(
         results.push((query, frame, started.elapsed()));
     }
     Ok(results)
+}
+
+/// Selects the rows of `trusts` (by the `trust_id` every store table has).
+fn in_trusts(trusts: &[String]) -> Expr {
+    col("trust_id").is_in(
+        lit(Series::new("trusts".into(), trusts.to_vec())).implode(false),
+        false,
+    )
+}
+
+/// Every input of the queries besides the store's tables, by name: the policy tables for
+/// each stored school of `trusts`, and `report_params`.
+fn side_inputs(
+    store: &Store,
+    policy: &Policy,
+    params: &ReportParams,
+    trusts: &[String],
+) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
+    let school_urns = school_urns(store, in_trusts(trusts))?;
+    let mut tables: Vec<(&'static str, DataFrame)> = policy
+        .tables(&school_urns)
+        .iter()
+        .map(|(name, frame)| (name, frame.clone()))
+        .collect();
+    tables.push(("report_params", params.frame()));
+    Ok(tables)
+}
+
+/// The queries' inputs besides the store, for every trust of `run` at once: the tables
+/// each pass of [`compute`] registers for its slice of trusts (`report --export-inputs`
+/// writes them for another engine; see `inputs`).
+pub fn side_tables(run: &ReportRun) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
+    side_inputs(&run.store, &run.policy, &run.params, &run.trusts)
 }
 
 /// The queries `wanted` needs: those, and every earlier query they read (a query reads
