@@ -1,13 +1,20 @@
-//! How much work goes through at once: bundles per ingest window, trusts per metrics
-//! pass. Larger batches mean fewer, bigger steps; smaller ones bound memory. The
-//! defaults suit a national store on a 2-core, 24 GB machine (see BENCHMARKS.md).
+//! How much work goes through at once: bundles per ingest window, rows per chunk of a
+//! large file, trusts per metrics pass. Larger batches mean fewer, bigger steps;
+//! smaller ones bound memory. The defaults suit a national store on a 2-core, 24 GB machine (see BENCHMARKS.md).
 //!
 //! Outputs never depend on the sizes, and the tests prove it by setting them small
-//! through the environment (`OVERSIGHT_INGEST_WINDOW`, `OVERSIGHT_TRUSTS_PER_PASS`).
+//! through the environment (`OVERSIGHT_INGEST_WINDOW`, `OVERSIGHT_INGEST_CHUNK`,
+//! `OVERSIGHT_TRUSTS_PER_PASS`).
 
 /// How many bundles are read and checked before their rows go to the store.
 pub fn ingest_window() -> usize {
     from_env("OVERSIGHT_INGEST_WINDOW", 32)
+}
+
+/// How many rows of a large canonical file are read, checked and handed to the store
+/// at a time (issue #13): a file of at most this many rows is read whole.
+pub fn ingest_chunk() -> usize {
+    from_env("OVERSIGHT_INGEST_CHUNK", 65_536)
 }
 
 /// How many trusts one pass of the metrics queries reads.

@@ -97,6 +97,10 @@ pub struct GenerateArgs {
     /// Generate as if today were this date (YYYY-MM-DD), for reproducible data.
     #[arg(long, value_name = "DATE")]
     pub today: Option<chrono::NaiveDate>,
+    /// Write every trust into ONE bundle folder (DIR itself), as a national or local
+    /// authority extract arrives, instead of one folder per trust; the rows are the same.
+    #[arg(long)]
+    pub one_bundle: bool,
 }
 
 #[derive(Debug, Args)]

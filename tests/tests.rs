@@ -4,6 +4,8 @@
 
 mod util;
 
+/// Large files read in chunks give what files read whole give (issue #13).
+mod chunked;
 /// queries/ run on DuckDB over the same store give the same tables (issue #13).
 mod duckdb;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).

@@ -1,6 +1,8 @@
-//! `oversight generate --out DIR [--trusts N] [--schools N] [--years N] [--seed N]`
+//! `oversight generate --out DIR [--trusts N] [--schools N] [--years N] [--seed N]
+//! [--one-bundle]`
 //!
-//! Writes one canonical bundle per synthetic trust: the source of benchmark data and of
+//! Writes one canonical bundle per synthetic trust (or, with `--one-bundle`, one bundle
+//! holding them all): the source of benchmark data and of
 //! large test data. The same options (and `--today`) always give the same bytes.
 
 use std::process::ExitCode;
@@ -25,12 +27,17 @@ pub fn generate(args: GenerateArgs, output: Output) -> anyhow::Result<ExitCode> 
         today: args.today.unwrap_or_else(today),
     };
     let progress = spinner(output, &format!("generating {} schools", args.schools));
-    let summary = generate::generate(&args.out, &options)?;
+    let summary = if args.one_bundle {
+        generate::generate_one_bundle(&args.out, &options)?
+    } else {
+        generate::generate(&args.out, &options)?
+    };
     progress.finish_and_clear();
     if !output.quiet {
         println!(
-            "Wrote {} bundles ({} bytes) to {}",
+            "Wrote {} bundle{} ({} bytes) to {}",
             summary.bundles,
+            if summary.bundles == 1 { "" } else { "s" },
             summary.bytes,
             args.out.display()
         );

@@ -2,7 +2,7 @@
 //! data and of large test data.
 //!
 //! [`generate`] writes one canonical bundle folder per invented trust (`OUT/TR0001/`,
-//! ...), each with the eight files of the data contract (spec 01) in exactly its
+//! ...; [`generate_one_bundle`] joins them into one folder), each with the eight files of the data contract (spec 01) in exactly its
 //! columns and spellings, so the output ingests with no mapping file. The output is a
 //! pure function of [`GenerateOptions`]: same options, same bytes, on any machine and
 //! with any number of threads.
@@ -53,6 +53,7 @@
 
 mod calendar;
 mod names;
+mod one_bundle;
 mod plan;
 mod rng;
 mod school;
@@ -220,6 +221,16 @@ fn validate(options: &GenerateOptions) -> Result<(), GenerateError> {
 /// do not depend on the number of workers.
 pub fn generate(out: &Path, options: &GenerateOptions) -> Result<GenerateSummary, GenerateError> {
     generate_with(out, options, DEFECT_RATE)
+}
+
+/// Writes every trust into ONE canonical bundle folder `out` (`out/schools.csv`, ...)
+/// with the same rows as [`generate`]'s per-trust bundles, in trust order: one folder
+/// holding a national or local-authority extract (`generate --one-bundle`).
+pub fn generate_one_bundle(
+    out: &Path,
+    options: &GenerateOptions,
+) -> Result<GenerateSummary, GenerateError> {
+    one_bundle::generate_one_bundle(out, options, DEFECT_RATE)
 }
 
 fn generate_with(

@@ -13,6 +13,7 @@ use super::Quarantined;
 use super::known::{Entry, Found, Known};
 use super::pseudonym::Pseudonymiser;
 use super::read::{Cell, ReadFile, Row};
+use super::repeats::{self, Problem, Repeats};
 use crate::contract::{
     Kind, Table, actions, attendees, cases, contracts, discussions, excerpt, schools, sessions,
     staff,
@@ -35,6 +36,14 @@ pub struct CheckedFile {
     pub rows_stored: u64,
 }
 
+/// Some rows of a file after every check.
+#[derive(Debug)]
+pub struct CheckedRows {
+    pub accepted: Vec<StoredRow>,
+    /// Lines whose row was stored (as [`CheckedFile::rows_stored`]).
+    pub rows_stored: u64,
+}
+
 /// Checks the files of one bundle, in table order.
 pub struct BundleCheck<'a, 'k> {
     pub known: Known<'a>,
@@ -42,9 +51,6 @@ pub struct BundleCheck<'a, 'k> {
     /// Ids quarantined in this bundle, with where: so dependent rows can say why.
     quarantined_ids: HashMap<(Table, String), String>,
 }
-
-/// Why a row cannot be stored: the column and the reason.
-type Problem = (&'static str, String);
 
 impl<'a, 'k> BundleCheck<'a, 'k> {
     pub fn new(known: Known<'a>, pseudonyms: &'a mut Pseudonymiser<'k>) -> Self {
@@ -61,18 +67,44 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
         let display = file.source.display_name();
         let flat = file.mapped.as_ref().is_some_and(|m| m.flat);
         let rows = std::mem::take(&mut file.rows);
-        let repeats = repeated_keys(table, &rows, flat);
-        let mut accepted = Vec::with_capacity(rows.len());
-        let mut rows_stored = 0;
+        let repeats = repeats::of_rows(table, &rows, flat);
+        let checked = self.check_rows(table, &display, &repeats, rows, &mut file.quarantined)?;
+        file.quarantined.sort_by_key(|q| q.line);
+        Ok(CheckedFile {
+            file,
+            accepted: checked.accepted,
+            rows_stored: checked.rows_stored,
+        })
+    }
+
+    /// Checks some rows of a file of `table` (named `display`), in the file's order:
+    /// the whole file, or one chunk of a large one after another. `repeats` are the
+    /// file's repeated keys (all of the file's, found before its first row is checked);
+    /// rows that cannot be stored are added to `quarantined`, unsorted.
+    pub fn check_rows(
+        &mut self,
+        table: Table,
+        display: &str,
+        repeats: &Repeats,
+        rows: Vec<Row>,
+        quarantined: &mut Vec<Quarantined>,
+    ) -> anyhow::Result<CheckedRows> {
+        let mut checked = CheckedRows {
+            accepted: Vec::with_capacity(rows.len()),
+            rows_stored: 0,
+        };
         for row in rows {
-            let outcome = match repeats.get(&key_text(table, &row)) {
+            let outcome = match (!repeats.is_empty())
+                .then(|| repeats.get(&repeats::key_text(table, &row)))
+                .flatten()
+            {
                 Some(problem) => Err(problem.clone()),
                 None => self.check_row(table, &row)?,
             };
             match outcome {
                 Ok(stored) => {
-                    rows_stored += 1 + row.repeats.len() as u64;
-                    accepted.push(stored);
+                    checked.rows_stored += 1 + row.repeats.len() as u64;
+                    checked.accepted.push(stored);
                 }
                 Err((column, reason)) => {
                     if let Some(id) = own_id(table, &row) {
@@ -82,9 +114,9 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                     }
                     // A flat export's repeats of the row go with it, each on its line.
                     for line in std::iter::once(row.line).chain(row.repeats.iter().copied()) {
-                        file.quarantined.push(Quarantined {
+                        quarantined.push(Quarantined {
                             table,
-                            file: display.clone(),
+                            file: display.to_string(),
                             line,
                             column: column.to_string(),
                             reason: reason.clone(),
@@ -93,12 +125,7 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                 }
             }
         }
-        file.quarantined.sort_by_key(|q| q.line);
-        Ok(CheckedFile {
-            file,
-            accepted,
-            rows_stored,
-        })
+        Ok(checked)
     }
 
     fn check_row(&mut self, table: Table, row: &Row) -> anyhow::Result<Result<StoredRow, Problem>> {
@@ -394,101 +421,4 @@ fn own_id(table: Table, row: &Row) -> Option<String> {
         _ => return None,
     };
     Some(row.cells[at].text().to_string())
-}
-
-/// The key of a row as one text, to find repeats within a file.
-fn key_text(table: Table, row: &Row) -> String {
-    let parts: Vec<String> = table
-        .key()
-        .iter()
-        .map(|&at| match &row.cells[at] {
-            Cell::Date(date) => date.to_string(),
-            cell => cell.text().to_string(),
-        })
-        .collect();
-    parts.join("\u{1f}")
-}
-
-/// Keys that appear on more than one row, with the problem every such row is
-/// quarantined for. In a flat export identical repeats were already folded, so the rows
-/// left with one key differ, and the problem says in which columns.
-fn repeated_keys(table: Table, rows: &[Row], flat: bool) -> HashMap<String, Problem> {
-    let mut at: HashMap<String, Vec<usize>> = HashMap::with_capacity(rows.len());
-    for (i, row) in rows.iter().enumerate() {
-        at.entry(key_text(table, row)).or_default().push(i);
-    }
-    at.into_iter()
-        .filter(|(_, copies)| copies.len() > 1)
-        .map(|(key, copies)| {
-            let problem = if flat {
-                flat_repeat_problem(table, rows, &copies)
-            } else {
-                let lines: Vec<u64> = copies.iter().map(|&i| rows[i].line).collect();
-                repeat_problem(table, &lines)
-            };
-            (key, problem)
-        })
-        .collect()
-}
-
-fn repeat_problem(table: Table, lines: &[u64]) -> Problem {
-    let columns: Vec<&str> = table
-        .key()
-        .iter()
-        .map(|&at| table.columns()[at].name)
-        .collect();
-    let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
-    (
-        table.columns()[table.key()[0]].name,
-        format!(
-            "repeated id: the same {} appears on lines {} of this file; each must be unique, so none of them is stored",
-            columns.join(" + "),
-            lines.join(", ")
-        ),
-    )
-}
-
-/// The problem of rows of a flat export that share a key but not their other columns.
-fn flat_repeat_problem(table: Table, rows: &[Row], copies: &[usize]) -> Problem {
-    let columns = table.columns();
-    let key: Vec<&str> = table.key().iter().map(|&at| columns[at].name).collect();
-    let differing: Vec<&str> = columns
-        .iter()
-        .enumerate()
-        .filter(|(at, _)| {
-            let first = &rows[copies[0]].cells[*at];
-            copies.iter().any(|&i| rows[i].cells[*at] != *first)
-        })
-        .map(|(_, column)| column.name)
-        .collect();
-    let mut lines: Vec<u64> = copies
-        .iter()
-        .flat_map(|&i| std::iter::once(rows[i].line).chain(rows[i].repeats.iter().copied()))
-        .collect();
-    lines.sort_unstable();
-    let lines: Vec<String> = lines.iter().map(u64::to_string).collect();
-    (
-        columns[table.key()[0]].name,
-        format!(
-            "repeated {what} with different values: lines {} give the same {} but differ in {}; a flat export must repeat a {what}'s columns identically, so none of them is stored",
-            lines.join(", "),
-            key.join(" + "),
-            differing.join(", "),
-            what = singular(table)
-        ),
-    )
-}
-
-/// "session" for sessions: how messages name one row of a table.
-fn singular(table: Table) -> &'static str {
-    match table {
-        Table::Schools => "school",
-        Table::Staff => "staff member",
-        Table::Contracts => "contract",
-        Table::Sessions => "session",
-        Table::Attendees => "attendee",
-        Table::Cases => "case",
-        Table::Discussions => "discussion",
-        Table::Actions => "action",
-    }
 }

@@ -4,7 +4,7 @@
 //! Nothing is lost: every data line of every file ends either in the rows for the store
 //! or in the quarantine with its file, line, column and a reason a person can act on,
 //! and `rows read = rows stored + rows quarantined` per file is checked before anything
-//! is written. Nothing is leaked: case ids become case refs here, and columns outside
+//! is committed. Nothing is leaked: case ids become case refs here, and columns outside
 //! the contract (free text, names) are never read past the header.
 //!
 //! A bundle is either canonical (the eight files of spec 01) or an export in a vendor's
@@ -17,6 +17,7 @@ pub mod known;
 pub mod mapping;
 pub mod pseudonym;
 pub mod read;
+pub mod repeats;
 mod report;
 pub mod values;
 
@@ -33,7 +34,7 @@ pub use report::IngestReport;
 
 pub use crate::contract::Quarantined;
 use crate::contract::Table;
-use crate::store::{Incoming, KeyRecord, LogEntry, Store, StoredRows, WriteSummary};
+use crate::store::{Batch, Incoming, KeyRecord, LogEntry, Store, StoredRows, WriteSummary};
 
 /// Why an ingest could not run at all (as opposed to rows it quarantined).
 #[derive(Debug, thiserror::Error)]
@@ -197,17 +198,26 @@ impl FileOutcome {
     }
 }
 
-/// Reads and checks `bundles` in order, handing `write` the accepted rows of each window
-/// of bundles (one `Incoming` per bundle, in order; every window in order, one at a
-/// time), and returns what became of each file. References may point at rows of the same bundle, of an earlier bundle, or
-/// already in `stored`. The files of a window are read in parallel; the checks run in
-/// bundle order, so the outcome is the same as reading one bundle at a time.
+/// Reads and checks `bundles` in order, handing `write` the accepted rows as batches
+/// (one per bundle, or for a bundle with a large file, one per chunk of it: see
+/// [`Batch`]), all in bundle order, one call at a time, and returns what became of
+/// each file. References may point at rows of the same bundle, of an earlier bundle, or
+/// already in `stored`.
+///
+/// The bundles are taken a window at a time: the files of a window are read in
+/// parallel, and the checks run in bundle order, so the outcome is the same as reading
+/// one bundle at a time. A canonical file of more than a chunk of rows
+/// ([`batching::ingest_chunk`](crate::batching::ingest_chunk)) is not read whole: a
+/// pre-pass finds its repeated ids ([`repeats::in_file`]) while the window is read, then
+/// it is read, checked and handed on a chunk at a time, so memory is bounded within a bundle as well as across
+/// bundles (issue #13). Meanwhile `write` runs on its own thread: while one batch is
+/// merged and written, the next is read and checked.
 pub fn check_bundles(
     bundles: &[Bundle],
     key: &PseudonymKey,
     stored: &mut (dyn Stored + Send),
     today: NaiveDate,
-    mut write: impl FnMut(Vec<Incoming>) -> anyhow::Result<()> + Send,
+    mut write: impl FnMut(Vec<Batch>) -> anyhow::Result<()> + Send,
 ) -> anyhow::Result<Vec<FileOutcome>> {
     let bounds = read::DateBounds::for_ingest_on(today);
     let mut checking = Checking {
@@ -215,34 +225,50 @@ pub fn check_bundles(
         earlier: known::Accepted::default(),
         stored,
         files: Vec::new(),
+        bounds,
+        chunk: crate::batching::ingest_chunk(),
     };
-    // While one window's rows are merged and written, the next window is read and
-    // checked: the two halves share the cores.
-    let mut pending: Option<Vec<Incoming>> = None;
-    // A window of bundles is read and checked at once: enough to keep every core busy
-    // reading, few enough that a national ingest never holds more than two windows'
-    // rows in memory.
-    for window in bundles.chunks(crate::batching::ingest_window()) {
-        let previous = pending.take();
+    // The writer takes one batch at a time: a rendezvous, so that no more than the
+    // batch being written and the one being checked are ever held.
+    let (sender, receiver) = std::sync::mpsc::sync_channel::<Vec<Batch>>(0);
+    let (written, checked) = std::thread::scope(|scope| {
         // The write runs on a plain thread, not on rayon's pool: it calls polars, and a
         // rayon thread waiting on polars' pool would steal our reads meanwhile (see
         // `store::Writing::apply`).
-        let write = &mut write;
-        let (written, checked) = std::thread::scope(|scope| {
-            let writer = scope.spawn(move || previous.map_or(Ok(()), write));
-            let checked = checking.window(window, bounds);
-            let written = match writer.join() {
-                Ok(written) => written,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (written, checked)
+        let writer = scope.spawn(move || -> anyhow::Result<()> {
+            for batches in receiver {
+                write(batches)?;
+            }
+            Ok(())
         });
-        written?;
-        pending = Some(checked?);
-    }
-    if let Some(last) = pending {
-        write(last)?;
-    }
+        let mut send = |batches: Vec<Batch>| -> anyhow::Result<()> {
+            let batches: Vec<Batch> = batches.into_iter().filter(|b| !b.rows.is_empty()).collect();
+            if batches.is_empty() {
+                return Ok(());
+            }
+            // A send fails only when the writer has stopped on an error, which is
+            // reported in place of this one.
+            sender
+                .send(batches)
+                .map_err(|_| anyhow::anyhow!("the store writer stopped"))
+        };
+        // A window of bundles is read and checked at once: enough to keep every core
+        // busy reading, few enough that a national ingest never holds more than two
+        // windows' rows in memory.
+        let window = crate::batching::ingest_window();
+        let checked = bundles
+            .chunks(window)
+            .enumerate()
+            .try_for_each(|(at, bundles)| checking.window(bundles, at * window, &mut send));
+        drop(sender);
+        let written = match writer.join() {
+            Ok(written) => written,
+            Err(panic) => std::panic::resume_unwind(panic),
+        };
+        (written, checked)
+    });
+    written?;
+    checked?;
     Ok(checking.files)
 }
 
@@ -253,22 +279,28 @@ struct Checking<'s, 'k> {
     earlier: known::Accepted,
     stored: &'s mut (dyn Stored + Send),
     files: Vec<FileOutcome>,
+    bounds: read::DateBounds,
+    /// Rows of a canonical file read and checked at a time.
+    chunk: usize,
 }
 
 impl Checking<'_, '_> {
-    /// Reads the bundles of `window` in parallel, then checks them in order; returns the
-    /// accepted rows of each.
+    /// Reads the bundles of `window` (the first being bundle `first` of the ingest) in
+    /// parallel, checks them in order, and sends on the accepted rows of each.
     fn window(
         &mut self,
         window: &[Bundle],
-        bounds: read::DateBounds,
-    ) -> anyhow::Result<Vec<Incoming>> {
-        let read: Vec<Result<Vec<read::ReadFile>, IngestError>> = window
+        first: usize,
+        send: &mut dyn FnMut(Vec<Batch>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<()> {
+        let (bounds, chunk) = (self.bounds, self.chunk);
+        let read: Vec<Result<Vec<BundleFile>, IngestError>> = window
             .par_iter()
-            .map(|bundle| read_bundle(bundle, bounds))
+            .map(|bundle| read_bundle(bundle, bounds, chunk))
             .collect();
         let mut batches = Vec::with_capacity(window.len());
-        for bundle_files in read {
+        for (at, bundle_files) in read.into_iter().enumerate() {
+            let bundle = first + at;
             let known = known::Known {
                 bundle: Default::default(),
                 earlier: &mut self.earlier,
@@ -277,35 +309,160 @@ impl Checking<'_, '_> {
             let mut check = check::BundleCheck::new(known, &mut self.pseudonyms);
             let mut rows = Incoming::new();
             for file in bundle_files? {
-                take(&mut check, file, &mut rows, &mut self.files)?;
+                match file {
+                    BundleFile::Whole(file) => take(&mut check, *file, &mut rows, &mut self.files)?,
+                    BundleFile::Large(table, path, repeats) => {
+                        // What the window holds so far goes first, to keep the order.
+                        batches.push(Batch {
+                            bundle,
+                            rows: std::mem::take(&mut rows),
+                        });
+                        send(std::mem::take(&mut batches))?;
+                        let large = LargeFile {
+                            table,
+                            path: &path,
+                            repeats,
+                            bundle,
+                            bounds,
+                            chunk,
+                        };
+                        self.files.push(large.take(&mut check, send)?);
+                    }
+                }
             }
             check.known.finish();
-            batches.push(rows);
+            batches.push(Batch { bundle, rows });
         }
-        Ok(batches)
+        send(batches)
     }
 }
 
+/// A file of a bundle as the window's parallel read left it.
+enum BundleFile {
+    /// Read whole (a mapped export's table, or a canonical file of at most a chunk).
+    Whole(Box<read::ReadFile>),
+    /// A canonical file of more than a chunk of rows, to be read in chunks, with the
+    /// ids repeated in it (found by the pre-pass while the window is read).
+    Large(Table, PathBuf, repeats::Repeats),
+}
+
 /// Reads every file of `bundle` (a canonical bundle's files, or a mapped export's
-/// tables), each row parsed and checked on its own.
+/// tables), each row parsed and checked on its own; a canonical file of more than
+/// `chunk` rows is left to be read in chunks.
 fn read_bundle(
     bundle: &Bundle,
     bounds: read::DateBounds,
-) -> Result<Vec<read::ReadFile>, IngestError> {
+    chunk: usize,
+) -> Result<Vec<BundleFile>, IngestError> {
     match &bundle.mapping {
+        // The files are read in parallel too: a bundle holding a national extract has
+        // a few large files, whose pre-passes then share the cores.
         None => bundle
             .files
-            .iter()
+            .par_iter()
             .map(|(table, path)| {
                 confine::inside(&bundle.path, path).map_err(|message| IngestError::NotABundle {
                     path: bundle.path.clone(),
                     message,
                 })?;
-                read::read_file(*table, path, bounds)
+                Ok(match read::read_head(*table, path, bounds, chunk)? {
+                    read::Head::Whole(file) => BundleFile::Whole(file),
+                    read::Head::Large => BundleFile::Large(
+                        *table,
+                        path.clone(),
+                        repeats::in_file(*table, path, bounds)?,
+                    ),
+                })
             })
+            // The first error in file order, as when the files are read one by one.
+            .collect::<Vec<_>>()
+            .into_iter()
             .collect(),
-        Some(mapping) => mapping::read_bundle(mapping, &bundle.path, bounds),
+        // A mapped export is read whole: it may need the whole file to find its
+        // encoding or delimiter, or be a workbook (both size-capped by the hardening
+        // checks; see docs/decisions.md).
+        Some(mapping) => Ok(mapping::read_bundle(mapping, &bundle.path, bounds)?
+            .into_iter()
+            .map(|file| BundleFile::Whole(Box::new(file)))
+            .collect()),
     }
+}
+
+/// A large canonical file of bundle `bundle`, read, checked and handed on a chunk at a
+/// time.
+struct LargeFile<'p> {
+    table: Table,
+    path: &'p Path,
+    repeats: repeats::Repeats,
+    bundle: usize,
+    bounds: read::DateBounds,
+    chunk: usize,
+}
+
+impl LargeFile<'_> {
+    /// Reads and checks the file chunk by chunk, sending each chunk's accepted rows on
+    /// before reading the next; returns what it gave.
+    fn take(
+        self,
+        check: &mut check::BundleCheck<'_, '_>,
+        send: &mut dyn FnMut(Vec<Batch>) -> anyhow::Result<()>,
+    ) -> anyhow::Result<FileOutcome> {
+        let (table, repeats) = (self.table, &self.repeats);
+        let mut chunks = read::Chunks::open(table, self.path, self.bounds)?;
+        let display = self.path.display().to_string();
+        let (mut rows_read, mut rows_stored, mut distinct_stored) = (0, 0, 0);
+        let mut quarantined = Vec::new();
+        let mut trusts = BTreeSet::new();
+        while let Some(chunk) = chunks.next_chunk(self.chunk)? {
+            rows_read += chunk.rows_read;
+            quarantined.extend(chunk.quarantined);
+            let checked =
+                check.check_rows(table, &display, repeats, chunk.rows, &mut quarantined)?;
+            rows_stored += checked.rows_stored;
+            distinct_stored += checked.accepted.len() as u64;
+            let mut rows = Incoming::new();
+            for row in checked.accepted {
+                if !trusts.contains(&row.trust_id) {
+                    trusts.insert(row.trust_id.clone());
+                }
+                rows.entry((table, row.trust_id))
+                    .or_default()
+                    .push(row.cells);
+            }
+            send(vec![Batch {
+                bundle: self.bundle,
+                rows,
+            }])?;
+        }
+        let (source, dropped_columns) = chunks.finish()?;
+        quarantined.sort_by_key(|q| q.line);
+        let outcome = FileOutcome {
+            source,
+            rows_read,
+            rows_stored,
+            distinct_stored,
+            quarantined,
+            dropped_columns,
+            mapped: None,
+            trusts,
+        };
+        accounted(&outcome)?;
+        Ok(outcome)
+    }
+}
+
+/// Nothing is lost: the promise is checked, not assumed, for every file before the
+/// ingest commits.
+fn accounted(outcome: &FileOutcome) -> anyhow::Result<()> {
+    anyhow::ensure!(
+        outcome.rows_read == outcome.rows_stored + outcome.quarantined.len() as u64,
+        "{}: internal error: {} rows read but {} stored and {} quarantined",
+        outcome.label(),
+        outcome.rows_read,
+        outcome.rows_stored,
+        outcome.quarantined.len()
+    );
+    Ok(())
 }
 
 /// Checks one file read from a bundle and files its rows and its outcome.
@@ -331,15 +488,7 @@ fn take(
             .map(|r| r.trust_id.clone())
             .collect(),
     };
-    // Nothing is lost: the promise is checked, not assumed.
-    anyhow::ensure!(
-        outcome.rows_read == outcome.rows_stored + outcome.quarantined.len() as u64,
-        "{}: internal error: {} rows read but {} stored and {} quarantined",
-        outcome.label(),
-        outcome.rows_read,
-        outcome.rows_stored,
-        outcome.quarantined.len()
-    );
+    accounted(&outcome)?;
     for row in checked.accepted {
         rows.entry((table, row.trust_id))
             .or_default()

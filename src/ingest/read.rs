@@ -19,7 +19,8 @@ use chrono::NaiveDate;
 
 use super::IngestError;
 use super::mapping::MappedRead;
-use super::mapping::source::{self, SourceSpec};
+use super::mapping::source;
+use super::mapping::stream::CsvStream;
 use super::values;
 pub use crate::contract::Cell;
 use crate::contract::{Column, Kind, Quarantined, Table, excerpt, excerpt_list};
@@ -100,55 +101,205 @@ impl DateBounds {
     }
 }
 
-/// Reads `path` as the canonical file of `table`.
+/// Reads `path` as the canonical file of `table`, whole.
 pub fn read_file(table: Table, path: &Path, bounds: DateBounds) -> Result<ReadFile, IngestError> {
-    read_opened(
-        table,
-        path,
-        source::open(&SourceSpec::canonical(path))?,
-        bounds,
-    )
+    Chunks::open(table, path, bounds)?.read_all()
 }
 
 /// Reads `bytes` as the canonical file of `table` (named `path` in messages): what
-/// [`read_file`] does once the file is read.
+/// [`read_file`] does with the file's bytes.
 pub fn read_bytes(
     table: Table,
     path: &Path,
     bytes: Vec<u8>,
     bounds: DateBounds,
 ) -> Result<ReadFile, IngestError> {
-    let opened = source::open_bytes(&SourceSpec::canonical(path), bytes)?;
-    read_opened(table, path, opened, bounds)
+    Chunks::from_reader(table, path, std::io::Cursor::new(bytes), bounds)?.read_all()
 }
 
-fn read_opened(
+/// What the first look at a canonical file found.
+pub enum Head {
+    /// The file holds at most the rows asked for: here it is, read whole.
+    Whole(Box<ReadFile>),
+    /// The file holds more: it is to be read in chunks.
+    Large,
+}
+
+/// Reads the canonical file `path` of `table` whole when it holds at most `rows` data
+/// lines, else says it is [`Head::Large`] (and keeps nothing of it).
+pub fn read_head(
     table: Table,
     path: &Path,
-    opened: source::Opened,
     bounds: DateBounds,
-) -> Result<ReadFile, IngestError> {
-    let layout = Layout::of(table, &opened.header, path)?;
-    let source = SourceFile {
-        table,
-        path: path.to_owned(),
-        sheet: None,
-        sha256: opened.sha256.clone(),
-        bytes: opened.bytes,
-    };
-    let mut parsed = Parsed::new(table, source.display_name(), bounds);
-    let wanted: Vec<usize> = layout.positions.iter().flatten().copied().collect();
-    opened.records(&wanted, &mut |record| {
-        parsed.push(layout.text_row(record));
-    })?;
-    Ok(ReadFile {
+    rows: usize,
+) -> Result<Head, IngestError> {
+    let mut chunks = Chunks::open(table, path, bounds)?;
+    let first = chunks.next_chunk(rows)?.unwrap_or_default();
+    if chunks.next_chunk(1)?.is_some() {
+        return Ok(Head::Large);
+    }
+    let (source, dropped_columns) = chunks.finish()?;
+    Ok(Head::Whole(Box::new(ReadFile {
         source,
-        rows: parsed.rows,
-        quarantined: parsed.quarantined,
-        rows_read: parsed.rows_read,
-        dropped_columns: layout.dropped,
+        rows: first.rows,
+        quarantined: first.quarantined,
+        rows_read: first.rows_read,
+        dropped_columns,
         mapped: None,
-    })
+    })))
+}
+
+/// Some consecutive data lines of a file: the good rows and the quarantined ones.
+#[derive(Debug, Default)]
+pub struct Chunk {
+    pub rows: Vec<Row>,
+    pub quarantined: Vec<Quarantined>,
+    pub rows_read: u64,
+}
+
+/// A canonical file read a chunk of lines at a time (issue #13): its header is checked
+/// on opening, and each chunk is parsed and checked row by row as [`read_file`] does,
+/// so a file read in chunks gives the same rows, quarantined rows and line numbers as
+/// one read whole, holding only a chunk at a time.
+pub struct Chunks<R: std::io::Read> {
+    stream: CsvStream<R>,
+    layout: Layout,
+    wanted: Vec<usize>,
+    /// The positions of the key's columns, in [`Table::key`] order.
+    key_wanted: Vec<usize>,
+    parsed: Parsed,
+    table: Table,
+    path: PathBuf,
+}
+
+impl Chunks<std::fs::File> {
+    /// Opens the canonical file `path` of `table` and checks its header.
+    pub fn open(table: Table, path: &Path, bounds: DateBounds) -> Result<Self, IngestError> {
+        let file = std::fs::File::open(path).map_err(|source| IngestError::Read {
+            path: path.to_owned(),
+            source,
+        })?;
+        Self::from_reader(table, path, file, bounds)
+    }
+}
+
+impl<R: std::io::Read> Chunks<R> {
+    /// Reads `reader` as the canonical file `path` of `table`.
+    pub fn from_reader(
+        table: Table,
+        path: &Path,
+        reader: R,
+        bounds: DateBounds,
+    ) -> Result<Self, IngestError> {
+        let stream = CsvStream::open(path, reader)?;
+        let layout = Layout::of(table, &stream.header, path)?;
+        let wanted = layout.positions.iter().flatten().copied().collect();
+        let key_wanted = table
+            .key()
+            .iter()
+            .filter_map(|&at| layout.positions[at])
+            .collect();
+        Ok(Chunks {
+            stream,
+            layout,
+            wanted,
+            key_wanted,
+            parsed: Parsed::new(table, path.display().to_string(), bounds),
+            table,
+            path: path.to_owned(),
+        })
+    }
+
+    /// The key cells of the next data line (in [`Table::key`] order), decoding only
+    /// the key's columns: `Some(None)` when the line or a key cell is bad (the line is
+    /// quarantined whatever its key), `None` at the end of the file. A line that parses
+    /// whole has exactly these key cells, as [`key_cells`] finds them.
+    pub fn next_key(&mut self) -> Result<Option<Option<Vec<Cell>>>, IngestError> {
+        let Some(record) = self.stream.next_record(&self.key_wanted)? else {
+            return Ok(None);
+        };
+        if record.fields != Some(self.layout.width) {
+            return Ok(Some(None));
+        }
+        let mut cells = record.cells.into_iter();
+        let key = self
+            .table
+            .key()
+            .iter()
+            .map(|&at| {
+                let column = &self.table.columns()[at];
+                let text = match self.layout.positions[at] {
+                    None => String::new(),
+                    Some(_) => cells.next()?.ok()?,
+                };
+                let text = text.trim();
+                if text.is_empty() {
+                    return (!column.required).then_some(Cell::Null);
+                }
+                parse_cell(column, text, self.parsed.bounds).ok()
+            })
+            .collect();
+        Ok(Some(key))
+    }
+
+    /// The next data line as canonical text, or `None` at the end of the file.
+    pub fn next_text_row(&mut self) -> Result<Option<TextRow>, IngestError> {
+        Ok(self
+            .stream
+            .next_record(&self.wanted)?
+            .map(|record| self.layout.text_row(record)))
+    }
+
+    /// The next at most `rows` data lines, parsed; `None` at the end of the file.
+    pub fn next_chunk(&mut self, rows: usize) -> Result<Option<Chunk>, IngestError> {
+        for _ in 0..rows.max(1) {
+            match self.next_text_row()? {
+                Some(row) => self.parsed.push(row),
+                None => break,
+            }
+        }
+        if self.parsed.rows_read == 0 {
+            return Ok(None);
+        }
+        Ok(Some(Chunk {
+            rows: std::mem::take(&mut self.parsed.rows),
+            quarantined: std::mem::take(&mut self.parsed.quarantined),
+            rows_read: std::mem::take(&mut self.parsed.rows_read),
+        }))
+    }
+
+    /// Reads what is left: the file as the ingest log records it, and the headers the
+    /// contract does not know.
+    pub fn finish(self) -> Result<(SourceFile, Vec<String>), IngestError> {
+        let (sha256, bytes) = self.stream.finish()?;
+        let source = SourceFile {
+            table: self.table,
+            path: self.path,
+            sheet: None,
+            sha256,
+            bytes,
+        };
+        Ok((source, self.layout.dropped))
+    }
+
+    /// Reads every remaining line into one [`ReadFile`].
+    pub fn read_all(mut self) -> Result<ReadFile, IngestError> {
+        let mut all = Chunk::default();
+        while let Some(chunk) = self.next_chunk(usize::MAX)? {
+            all.rows.extend(chunk.rows);
+            all.quarantined.extend(chunk.quarantined);
+            all.rows_read += chunk.rows_read;
+        }
+        let (source, dropped_columns) = self.finish()?;
+        Ok(ReadFile {
+            source,
+            rows: all.rows,
+            quarantined: all.quarantined,
+            rows_read: all.rows_read,
+            dropped_columns,
+            mapped: None,
+        })
+    }
 }
 
 /// Typed rows and quarantined rows, built one text row at a time.
@@ -288,6 +439,25 @@ impl Layout {
             cells: Ok(text),
         }
     }
+}
+
+/// The cells of the key of `row` (in [`Table::key`] order), parsed as
+/// [`parse_text_row`] parses them; `None` when the line or a key cell is bad. A row that
+/// parses whole has exactly these key cells.
+pub fn key_cells(table: Table, row: &TextRow, bounds: DateBounds) -> Option<Vec<Cell>> {
+    let cells = row.cells.as_ref().ok()?;
+    table
+        .key()
+        .iter()
+        .map(|&at| {
+            let column = &table.columns()[at];
+            let text = cells.get(at)?.as_ref().ok()?.trim();
+            if text.is_empty() {
+                return (!column.required).then_some(Cell::Null);
+            }
+            parse_cell(column, text, bounds).ok()
+        })
+        .collect()
 }
 
 /// Parses one row of canonical text; on failure returns the column and the reason.

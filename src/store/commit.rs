@@ -184,6 +184,14 @@ impl Transaction {
         crash_if_asked("staged", self.staged.len());
     }
 
+    /// Takes the staged file at `relative` out of the transaction again (its content
+    /// turned out to be the store's own): the store's file stays as it is.
+    pub fn forget(&mut self, relative: &Path) -> Result<(), StoreError> {
+        self.staged.retain(|staged| staged != relative);
+        let path = Self::staged_path(&self.root, &self.id, relative);
+        std::fs::remove_file(&path).map_err(|e| StoreError::io(&path, e))
+    }
+
     /// Stages the file that will be at `relative` once the transaction commits.
     pub fn stage_bytes(&mut self, relative: &Path, bytes: &[u8]) -> Result<(), StoreError> {
         self.write_staged(relative, bytes)?;

@@ -99,12 +99,61 @@ pub fn merge(
     incoming: DataFrame,
 ) -> PolarsResult<DataFrame> {
     let keys = key_names(table);
-    let incoming = incoming.unique_stable(Some(&keys), UniqueKeepStrategy::Last, None)?;
     let replaced_by: Vec<String> = if table.replaced_per_session() {
         vec![keys[0].clone()]
     } else {
         keys.clone()
     };
+    merge_replacing(table, existing, incoming, &replaced_by)
+}
+
+/// Merges a later part of one bundle's rows (a large file is handed on in chunks, issue
+/// #13) into what the earlier parts left, so that the parts give what [`merge`] gives
+/// for the bundle's rows at once: rows replace rows of the same key, and for attendees
+/// and discussions a session replaces the stored rows only the first time the bundle
+/// brings it (`new_sessions`: the sessions of `incoming` that no earlier part brought),
+/// so the bundle's own rows of a session stay, whichever part they came in.
+pub fn merge_part(
+    table: Table,
+    existing: Option<DataFrame>,
+    incoming: DataFrame,
+    new_sessions: &[&str],
+) -> PolarsResult<DataFrame> {
+    let keys = key_names(table);
+    let existing = match existing {
+        Some(existing) if table.replaced_per_session() && !new_sessions.is_empty() => {
+            let session = keys[0].as_str();
+            let replaced = DataFrame::new(
+                new_sessions.len(),
+                vec![Column::new(session.into(), new_sessions)],
+            )?;
+            Some(
+                existing
+                    .lazy()
+                    .join(
+                        replaced.lazy(),
+                        [col(session)],
+                        [col(session)],
+                        JoinArgs::new(JoinType::Anti),
+                    )
+                    .collect()?,
+            )
+        }
+        existing => existing,
+    };
+    merge_replacing(table, existing, incoming, &keys)
+}
+
+/// Merges `incoming` into `existing`, dropping the existing rows that share the
+/// `replaced_by` columns with an incoming row.
+fn merge_replacing(
+    table: Table,
+    existing: Option<DataFrame>,
+    incoming: DataFrame,
+    replaced_by: &[String],
+) -> PolarsResult<DataFrame> {
+    let keys = key_names(table);
+    let incoming = incoming.unique_stable(Some(&keys), UniqueKeepStrategy::Last, None)?;
     let kept = match existing {
         None => None,
         Some(existing) => {

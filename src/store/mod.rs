@@ -22,7 +22,7 @@ pub mod lock;
 mod log;
 mod lookup;
 
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
@@ -90,6 +90,27 @@ pub type Incoming = BTreeMap<Partition, Vec<Vec<Cell>>>;
 
 /// One partition: a table of one trust.
 pub type Partition = (Table, String);
+
+/// Rows for the store from one bundle, or from a part of one: a large file is handed on
+/// in chunks (issue #13), its parts one after another with the same `bundle`, and they
+/// merge as the bundle's rows at once would.
+#[derive(Debug, Default)]
+pub struct Batch {
+    /// The bundle's place among the bundles of the ingest (command-line order).
+    pub bundle: usize,
+    pub rows: Incoming,
+}
+
+/// Rows of one partition from one bundle (or part of one), with the bundle's place.
+type BundleRows = (usize, Vec<Vec<Cell>>);
+
+/// The bundle that last brought rows to a partition, and for attendees and discussions
+/// the sessions it brought, so a later part of the same bundle merges as a part.
+#[derive(Debug)]
+struct LastBundle {
+    bundle: usize,
+    sessions: HashSet<String>,
+}
 
 /// What a write changed.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
@@ -285,6 +306,8 @@ impl Store {
             txn: Transaction::begin(&self.root),
             touched: BTreeSet::new(),
             staged: BTreeSet::new(),
+            last_bundle: BTreeMap::new(),
+            parted: BTreeSet::new(),
             key: None,
         }
     }
@@ -336,6 +359,11 @@ pub struct Writing<'s> {
     touched: BTreeSet<Partition>,
     /// Partitions whose merged content differs from the store's, and is staged.
     staged: BTreeSet<Partition>,
+    /// The bundle that last brought rows to each partition, while its parts may follow.
+    last_bundle: BTreeMap<Partition, LastBundle>,
+    /// Partitions that a later part of a bundle merged into: staged after an earlier
+    /// part, their content may have come back to the store's own by the end.
+    parted: BTreeSet<Partition>,
     /// The key to record, when the store has no record yet.
     key: Option<KeyRecord>,
 }
@@ -356,34 +384,73 @@ impl Writing<'_> {
         Ok(())
     }
 
-    /// Merges the rows of a batch of bundles (in the order the bundles were given, each
-    /// as `Incoming`) into the partitions they touch. Each bundle's rows replace rows of
-    /// the same key as if the bundles were ingested one after another. Partitions are
-    /// merged and encoded in parallel; each is staged only when its content changes.
-    pub fn apply(&mut self, bundles: Vec<Incoming>) -> Result<(), StoreError> {
-        let mut by_partition: BTreeMap<Partition, Vec<Vec<Vec<Cell>>>> = BTreeMap::new();
-        for incoming in bundles {
-            for (partition, rows) in incoming {
-                by_partition.entry(partition).or_default().push(rows);
+    /// Merges batches of rows (in the order the bundles were given; the parts of one
+    /// bundle one after another) into the partitions they touch. Each bundle's rows
+    /// replace rows of the same key as if the bundles were ingested one after another,
+    /// and the parts of a bundle merge as its rows at once would. Partitions are merged
+    /// and encoded in parallel; each is staged only when its content changes.
+    pub fn apply(&mut self, batches: Vec<Batch>) -> Result<(), StoreError> {
+        // Bundles come in order: one before the first of these has no parts to come.
+        if let Some(first) = batches.first().map(|b| b.bundle) {
+            self.last_bundle.retain(|_, last| last.bundle >= first);
+        }
+        let mut by_partition: BTreeMap<Partition, Vec<BundleRows>> = BTreeMap::new();
+        for batch in batches {
+            for (partition, rows) in batch.rows {
+                by_partition
+                    .entry(partition)
+                    .or_default()
+                    .push((batch.bundle, rows));
             }
         }
+        let work: Vec<_> = by_partition
+            .into_iter()
+            .map(|(partition, batches)| {
+                let last = self.last_bundle.remove(&partition);
+                (partition, batches, last)
+            })
+            .collect();
         let staged = &self.staged;
         let (store, txn) = (self.store, &self.txn);
-        let outcomes = on_plain_threads(
-            by_partition.into_iter().collect(),
-            |(partition, batches)| {
-                let outcome = merge_partition(store, txn, &partition, staged, batches);
-                (partition, outcome)
-            },
-        );
+        let outcomes = on_plain_threads(work, |(partition, batches, last)| {
+            let outcome = merge_partition(store, txn, &partition, staged, batches, last);
+            (partition, outcome)
+        });
         for (partition, outcome) in outcomes {
-            if let Merged::Staged = outcome?
+            let (merged, last, parted) = outcome?;
+            if parted {
+                self.parted.insert(partition.clone());
+            }
+            if let Merged::Staged = merged
                 && self.staged.insert(partition.clone())
             {
                 self.txn
                     .record(&Store::partition_file(partition.0, &partition.1));
             }
+            self.last_bundle.insert(partition.clone(), last);
             self.touched.insert(partition);
+        }
+        Ok(())
+    }
+
+    /// A bundle's parts each merge on their own, so a partition can differ from the
+    /// store's after one part and be the same again after the last (a session's
+    /// attendees split across two chunks of a re-ingested file): such a partition is not
+    /// rewritten, as it would not be had the bundle's rows merged at once.
+    fn unstage_unchanged(&mut self) -> Result<(), StoreError> {
+        for partition in std::mem::take(&mut self.parted) {
+            if !self.staged.contains(&partition) {
+                continue;
+            }
+            let Some(stored) = self.store.read_partition(partition.0, &partition.1)? else {
+                continue;
+            };
+            let relative = Store::partition_file(partition.0, &partition.1);
+            let staged = Store::read_parquet(&self.txn.staged_file(&relative))?;
+            if stored.equals_missing(&staged) {
+                self.txn.forget(&relative)?;
+                self.staged.remove(&partition);
+            }
         }
         Ok(())
     }
@@ -394,6 +461,7 @@ impl Writing<'_> {
         quarantine: &BTreeMap<String, Vec<Quarantined>>,
         log: &[LogEntry],
     ) -> Result<WriteSummary, StoreError> {
+        self.unstage_unchanged()?;
         for (sha256, rows) in quarantine {
             let relative = PathBuf::from("quarantine").join(format!("{}.csv", &sha256[..16]));
             self.txn
@@ -464,15 +532,17 @@ fn on_plain_threads<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Syn
     results.into_iter().map(|(_, result)| result).collect()
 }
 
-/// Merges `batches` (one per bundle, in order) into what `partition` holds so far (its
-/// staged copy, else the store's file) and stages the result when it differs.
+/// Merges `batches` (each with its bundle's place, in order) into what `partition`
+/// holds so far (its staged copy, else the store's file) and stages the result when it
+/// differs. `last` is the bundle that last brought it rows, whose parts may continue.
 fn merge_partition(
     store: &Store,
     txn: &Transaction,
     partition: &Partition,
     staged: &BTreeSet<Partition>,
-    batches: Vec<Vec<Vec<Cell>>>,
-) -> Result<Merged, StoreError> {
+    batches: Vec<BundleRows>,
+    mut last: Option<LastBundle>,
+) -> Result<(Merged, LastBundle, bool), StoreError> {
     let (table, trust_id) = (partition.0, partition.1.as_str());
     let relative = Store::partition_file(table, trust_id);
     let path = store.root.join(&relative);
@@ -487,13 +557,41 @@ fn merge_partition(
         store.read_partition(table, trust_id)?
     };
     let mut merged = base.clone();
-    for rows in batches {
+    let mut parted = false;
+    for (bundle, rows) in batches {
         let fresh = frame::rows_to_frame(table, &rows).map_err(parquet_error)?;
-        merged = Some(frame::merge(table, merged, fresh).map_err(parquet_error)?);
+        let sessions = rows
+            .iter()
+            .filter(|_| table.replaced_per_session())
+            .map(|row| row[table.key()[0]].text());
+        merged = Some(
+            match &mut last {
+                Some(last) if last.bundle == bundle => {
+                    parted = true;
+                    let mut new_sessions = Vec::new();
+                    for session in sessions {
+                        if !last.sessions.contains(session) {
+                            last.sessions.insert(session.to_string());
+                            new_sessions.push(session);
+                        }
+                    }
+                    frame::merge_part(table, merged, fresh, &new_sessions)
+                }
+                _ => {
+                    last = Some(LastBundle {
+                        bundle,
+                        sessions: sessions.map(str::to_string).collect(),
+                    });
+                    frame::merge(table, merged, fresh)
+                }
+            }
+            .map_err(parquet_error)?,
+        );
     }
+    let last = last.expect("a partition that received rows has a last bundle");
     let mut merged = merged.expect("a partition that received rows has rows");
     if !already_staged && base.is_some_and(|old| old.equals_missing(&merged)) {
-        return Ok(Merged::Unchanged);
+        return Ok((Merged::Unchanged, last, parted));
     }
     let mut bytes = Vec::new();
     ParquetWriter::new(&mut bytes)
@@ -504,5 +602,5 @@ fn merge_partition(
         .finish(&mut merged)
         .map_err(parquet_error)?;
     txn.write_staged(&relative, &bytes)?;
-    Ok(Merged::Staged)
+    Ok((Merged::Staged, last, parted))
 }

@@ -21,6 +21,7 @@ pub mod flat;
 pub mod model;
 pub mod rules;
 pub mod source;
+pub mod stream;
 pub mod workbook;
 
 use std::path::{Path, PathBuf};

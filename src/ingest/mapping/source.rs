@@ -415,7 +415,7 @@ fn is_blank(cell: &Data) -> bool {
 
 /// Refuses a header wider than [`MAX_COLUMNS`] or with a name longer than
 /// [`MAX_CELL_CHARS`]; `line` is the header's line (or sheet row).
-fn check_header(path: &Path, header: &[String], line: u64) -> Result<(), IngestError> {
+pub(crate) fn check_header(path: &Path, header: &[String], line: u64) -> Result<(), IngestError> {
     let fail = |message: String| IngestError::Csv {
         path: path.to_owned(),
         line,
@@ -442,7 +442,7 @@ fn check_header(path: &Path, header: &[String], line: u64) -> Result<(), IngestE
 }
 
 /// A cell's text, or [`BadCell::TooLong`] past [`MAX_CELL_CHARS`] characters.
-fn bounded(text: &str) -> Result<String, BadCell> {
+pub(crate) fn bounded(text: &str) -> Result<String, BadCell> {
     if text.len() > MAX_CELL_CHARS {
         let chars = text.chars().count();
         if chars > MAX_CELL_CHARS {
