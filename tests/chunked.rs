@@ -11,6 +11,8 @@ use std::path::{Path, PathBuf};
 
 use crate::util::{TEST_KEY, Workdir, parquet_files, quarantine, snapshot};
 
+use polars::prelude::{ParquetReader, SerReader};
+
 /// Chunk sizes every comparison runs with: one row, a few rows, and the default (which
 /// reads every file here whole).
 const CHUNKS: [&str; 3] = ["1", "7", "65536"];
@@ -250,22 +252,15 @@ fn a_sessions_attendees_split_across_chunks_replace_the_stored_ones_once() {
             .join(store)
             .join("attendees/trust_id=TR001/part-0.parquet");
         let file = fs::File::open(path).unwrap();
-        let reader = parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder::try_new(file)
-            .unwrap()
-            .build()
-            .unwrap();
-        let mut rows = Vec::new();
-        for batch in reader {
-            let batch = batch.unwrap();
-            let column = |name: &str| -> Vec<String> {
-                let array = batch.column(batch.schema().index_of(name).unwrap()).clone();
-                (0..array.len())
-                    .map(|i| arrow::util::display::array_value_to_string(&array, i).unwrap())
-                    .collect()
-            };
-            rows.extend(column("session_id").into_iter().zip(column("staff_id")));
-        }
-        rows
+        let frame = ParquetReader::new(file).finish().unwrap();
+        let column = |name: &str| -> Vec<String> {
+            let texts = frame.column(name).unwrap().str().unwrap().clone();
+            texts.into_iter().map(|t| t.unwrap().to_string()).collect()
+        };
+        column("session_id")
+            .into_iter()
+            .zip(column("staff_id"))
+            .collect()
     };
     let pair = |s: &str, p: &str| (s.to_string(), p.to_string());
     let expected = vec![pair("S1", "DDSL1"), pair("S2", "DDSL1"), pair("S2", "HT1")];

@@ -346,10 +346,10 @@ fn assert_self_contained_and_valid(path: &Path) -> String {
     assert!(html.starts_with("<!DOCTYPE html>"), "{}", path.display());
     let dom = parse_html(&html);
     assert!(
-        dom.errors.is_empty(),
+        dom.errors.borrow().is_empty(),
         "{} is not valid HTML: {:?}",
         path.display(),
-        dom.errors
+        dom.errors.borrow()
     );
     assert!(!has_element(&dom.document, "script"));
     html
