@@ -9,9 +9,9 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::{TEST_KEY, Workdir, parquet_files, quarantine, snapshot};
-
 use polars::prelude::{ParquetReader, SerReader};
+
+use crate::util::{TEST_KEY, Workdir, parquet_files, quarantine, snapshot};
 
 /// Chunk sizes every comparison runs with: one row, a few rows, and the default (which
 /// reads every file here whole).
@@ -254,8 +254,8 @@ fn a_sessions_attendees_split_across_chunks_replace_the_stored_ones_once() {
         let file = fs::File::open(path).unwrap();
         let frame = ParquetReader::new(file).finish().unwrap();
         let column = |name: &str| -> Vec<String> {
-            let texts = frame.column(name).unwrap().str().unwrap().clone();
-            texts.into_iter().map(|t| t.unwrap().to_string()).collect()
+            let texts = frame.column(name).unwrap().str().unwrap();
+            texts.iter().map(|t| t.unwrap().to_string()).collect()
         };
         column("session_id")
             .into_iter()

@@ -16,8 +16,8 @@ fn read_independently(path: &Path) -> (Vec<(String, String)>, usize) {
 import duckdb, json, sys
 path = sys.argv[1]
 con = duckdb.connect()
-schema = con.execute("describe select * from read_parquet(?)", [path]).fetchall()
-rows = con.execute("select count(*) from read_parquet(?)", [path]).fetchone()[0]
+schema = con.execute("describe select * from read_parquet(?, hive_partitioning = false)", [path]).fetchall()
+rows = con.execute("select count(*) from read_parquet(?, hive_partitioning = false)", [path]).fetchone()[0]
 print(json.dumps({"schema": [[c, t] for c, t, *_ in schema], "rows": rows}))
 "#;
     let output = Command::new("python3")
