@@ -79,7 +79,10 @@ def main() -> int:
     started = time.perf_counter()
     took: dict[str, float] = {}
     for table, select in TRUST_OF.items():
-        files = sorted(glob.glob(str(args.data / "*" / f"{table}.csv")))
+        # A folder of bundle folders, or one bundle folder itself (`--one-bundle`).
+        files = sorted(glob.glob(str(args.data / "*" / f"{table}.csv"))) or sorted(
+            glob.glob(str(args.data / f"{table}.csv"))
+        )
         if not files:
             continue
         at = time.perf_counter()
