@@ -143,19 +143,7 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
     fs::create_dir_all(dir).expect("make the benchmark folder");
     let data = dir.join("data");
     let store = dir.join("store");
-    let generate = run(&[
-        "generate",
-        "--out",
-        path(&data),
-        "--trusts",
-        &size.trusts.to_string(),
-        "--schools",
-        &size.schools.to_string(),
-        "--years",
-        &size.years.to_string(),
-        "--today",
-        AS_OF,
-    ]);
+    let generate = generate(size, &data, &[]);
     let policy = write_policy(dir, size.years);
     let (input_rows, input_bytes) = count_input(&data);
     let ingest = run(&["ingest", "--store", path(&store), path(&data)]);
@@ -237,20 +225,7 @@ fn bench(size: &Size, dir: &Path) -> Outcome {
 /// every trust, then ingested into an empty store, and copied by DuckDB.
 fn one_folder(size: &Size, dir: &Path) -> (Cost, Cost) {
     let data = dir.join("data-one-folder");
-    run(&[
-        "generate",
-        "--out",
-        path(&data),
-        "--trusts",
-        &size.trusts.to_string(),
-        "--schools",
-        &size.schools.to_string(),
-        "--years",
-        &size.years.to_string(),
-        "--today",
-        AS_OF,
-        "--one-bundle",
-    ]);
+    generate(size, &data, &["--one-bundle"]);
     let ingest = run(&[
         "ingest",
         "--store",
@@ -259,6 +234,30 @@ fn one_folder(size: &Size, dir: &Path) -> (Cost, Cost) {
     ]);
     let floor = duckdb_copy(&data, &dir.join("duckdb-copy-one-folder"));
     (ingest, floor)
+}
+
+/// `oversight generate` of `size`'s data into `data`, with `extra` options.
+fn generate(size: &Size, data: &Path, extra: &[&str]) -> Cost {
+    let (trusts, schools, years) = (
+        size.trusts.to_string(),
+        size.schools.to_string(),
+        size.years.to_string(),
+    );
+    let mut args = vec![
+        "generate",
+        "--out",
+        path(data),
+        "--trusts",
+        &trusts,
+        "--schools",
+        &schools,
+        "--years",
+        &years,
+        "--today",
+        AS_OF,
+    ];
+    args.extend_from_slice(extra);
+    run(&args)
 }
 
 /// DuckDB's copy of the bundles under `data` to Parquet partitioned by trust, in `out`.
