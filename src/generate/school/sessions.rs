@@ -213,16 +213,9 @@ impl School<'_> {
         Small::id("SV", self.urn, self.sessions)
     }
 
-    fn attendees(&mut self, sid: &Small, attendees: &[usize]) -> Result<(), GenerateError> {
-        for &a in attendees {
-            let id = self.staff_id(a);
-            self.out
-                .row(Table::Attendees, [sid.as_bytes(), id.as_bytes()])?;
-        }
-        Ok(())
-    }
-
-    fn not_held(&mut self, m: Meeting, status: SessionStatus) -> Result<(), GenerateError> {
+    /// Writes one sessions row and its attendees, numbering the session: the meeting's
+    /// own fields, then what was recorded of it (`record`).
+    fn session_row(&mut self, m: &Meeting, record: SessionRecord) -> Result<Small, GenerateError> {
         let sid = self.next_session_id();
         let supervisor = self.staff_id(m.supervisor);
         self.out.row(
@@ -234,15 +227,33 @@ impl School<'_> {
                 supervisor.as_bytes(),
                 m.kind.as_str().as_bytes(),
                 boolean(m.planned),
-                status.as_str().as_bytes(),
-                b"",
-                b"",
-                b"false",
-                b"false",
-                b"",
+                record.status.as_str().as_bytes(),
+                record.duration,
+                record.recorded,
+                boolean(record.signed_supervisor),
+                boolean(record.signed_supervisee),
+                record.functions,
             ],
         )?;
-        self.attendees(&sid, m.attendees)
+        for &a in m.attendees {
+            let id = self.staff_id(a);
+            self.out
+                .row(Table::Attendees, [sid.as_bytes(), id.as_bytes()])?;
+        }
+        Ok(sid)
+    }
+
+    /// A cancelled or missed session: nothing recorded, nothing signed.
+    fn not_held(&mut self, m: Meeting, status: SessionStatus) -> Result<(), GenerateError> {
+        let record = SessionRecord {
+            status,
+            duration: b"",
+            recorded: b"",
+            signed_supervisor: false,
+            signed_supervisee: false,
+            functions: b"",
+        };
+        self.session_row(&m, record).map(drop)
     }
 
     /// Chooses the cases a held session discusses into `self.picked`: the attendees'
@@ -285,7 +296,6 @@ impl School<'_> {
     fn held(&mut self, m: Meeting) -> Result<(), GenerateError> {
         let ctx = self.ctx;
         let q = self.quality;
-        let sid = self.next_session_id();
         self.pick_cases(&m);
         let discussed = std::mem::take(&mut self.picked);
 
@@ -317,25 +327,15 @@ impl School<'_> {
         let signed_supervisor = self.rng.chance(0.92 + 0.07 * q);
         let signed_supervisee = self.rng.chance(0.85 + 0.13 * q);
         let functions = self.functions();
-        let supervisor = self.staff_id(m.supervisor);
-        self.out.row(
-            Table::Sessions,
-            [
-                sid.as_bytes(),
-                self.urn_text.as_bytes(),
-                &date(m.date),
-                supervisor.as_bytes(),
-                m.kind.as_str().as_bytes(),
-                boolean(m.planned),
-                SessionStatus::Held.as_str().as_bytes(),
-                duration.as_bytes(),
-                opt(&recorded),
-                boolean(signed_supervisor),
-                boolean(signed_supervisee),
-                functions.as_bytes(),
-            ],
-        )?;
-        self.attendees(&sid, m.attendees)?;
+        let record = SessionRecord {
+            status: SessionStatus::Held,
+            duration: duration.as_bytes(),
+            recorded: opt(&recorded),
+            signed_supervisor,
+            signed_supervisee,
+            functions: functions.as_bytes(),
+        };
+        let sid = self.session_row(&m, record)?;
 
         for &c in &discussed {
             let case = self.cases[c];
@@ -473,4 +473,14 @@ fn function_sets() -> &'static [String] {
             })
             .collect()
     })
+}
+
+/// What a sessions row records of a meeting beyond its date, people, kind and planning.
+struct SessionRecord<'a> {
+    status: SessionStatus,
+    duration: &'a [u8],
+    recorded: &'a [u8],
+    signed_supervisor: bool,
+    signed_supervisee: bool,
+    functions: &'a [u8],
 }
