@@ -3,7 +3,7 @@
 //! quarantined). An abort would end the run: its last line is the proof there was none.
 //!
 //! ```sh
-//! cargo run --example fuzz -- --cases 1000000 [--seed 11] [--threads 2]
+//! cargo run --features campaigns --example fuzz -- --cases 1000000 [--seed 11] [--threads 2]
 //! ```
 //!
 //! Built with the dev profile (debug assertions and overflow checks on), never release.

@@ -2,7 +2,7 @@
 //! check after each that the store reads exactly as before or exactly as after.
 //!
 //! ```sh
-//! cargo build && cargo run --example kill -- --kills 200 [--seed 11]
+//! cargo build && cargo run --features campaigns --example kill -- --kills 200 [--seed 11]
 //! ```
 //!
 //! It kills the debug binary beside it (`target/debug/oversight`: build it first). The

@@ -1,6 +1,6 @@
 //! Every reader on generated hostile input (issue #11, item 8): no panic, and every line
 //! read is stored or quarantined. A few thousand cases here; the campaign of a million
-//! or more is `cargo run --example fuzz` (RELIABILITY.md).
+//! or more is `cargo run --features campaigns --example fuzz` (RELIABILITY.md).
 
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
 

@@ -1,7 +1,8 @@
 //! The kill campaign of issue #11 (item 8): a real ingest (the binary) killed with
 //! SIGKILL at random moments, and the store checked after each kill: once opened again
 //! it must read exactly as before the ingest or exactly as after a clean one. Shared by
-//! the CI test (`tests/store.rs`, 20 kills) and `cargo run --example kill` (200 or more).
+//! the CI test (`tests/store.rs`, 20 kills) and `cargo run --features campaigns --example
+//! kill` (200 or more).
 //!
 //! "Reads as" compares every Parquet file byte for byte, the quarantine files and the
 //! key record, and the ingest log without its `ingested_at` column (the one thing that

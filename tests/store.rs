@@ -229,7 +229,7 @@ fn an_ingest_killed_after_its_commit_point_is_finished_on_next_open() {
 fn ingests_killed_at_random_moments_leave_the_store_as_before_or_as_after() {
     // Issue #11 item 8: SIGKILL a real ingest at random points; after each, the store
     // reads exactly as before or exactly as after. 20 kills here; 200 or more in the
-    // documented campaign (`cargo run --example kill`, RELIABILITY.md).
+    // documented campaign (`cargo run --features campaigns --example kill`, RELIABILITY.md).
     let figures =
         crate::kill::campaign(std::path::Path::new(env!("CARGO_BIN_EXE_oversight")), 20, 7);
     assert_eq!(figures.kills, 20);

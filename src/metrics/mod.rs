@@ -139,6 +139,19 @@ impl Metrics {
     }
 }
 
+/// Gives polars' query planner room to recurse on any thread, in any build.
+///
+/// The planner walks a query's tree by recursion and moves to a fresh stack (the
+/// `recursive` crate) when less than a red zone is left at one of its checkpoints. The
+/// default red zone, 128 KiB, assumes optimised frames: unoptimised (the test build),
+/// the calls below one checkpoint need more than that, and a query's joins overflowed a
+/// 2 MiB thread. A 1 MiB red zone and 8 MiB fresh stacks hold in every build; an
+/// optimised planner rarely reaches the red zone at all.
+pub fn planner_stack() {
+    recursive::set_minimum_stack_size(1 << 20);
+    recursive::set_stack_allocation_size(8 << 20);
+}
+
 /// Runs every query over the rows of the run's trusts, for its as-of date and year.
 pub fn compute(run: &ReportRun) -> Result<Metrics, MetricsError> {
     let every: Vec<&'static Query> = QUERIES.iter().collect();
@@ -160,6 +173,7 @@ fn compute_for(
     trusts: &[String],
     queries: &[&'static Query],
 ) -> Result<Metrics, MetricsError> {
+    planner_stack();
     let mut parts: BTreeMap<&'static str, Vec<DataFrame>> = BTreeMap::new();
     let mut timings: Vec<(&'static str, Duration)> =
         queries.iter().map(|q| (q.name, Duration::ZERO)).collect();
