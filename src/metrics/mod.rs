@@ -147,7 +147,7 @@ impl Metrics {
 /// the calls below one checkpoint need more than that, and a query's joins overflowed a
 /// 2 MiB thread. A 1 MiB red zone and 8 MiB fresh stacks hold in every build; an
 /// optimised planner rarely reaches the red zone at all.
-pub fn planner_stack() {
+fn planner_stack() {
     recursive::set_minimum_stack_size(1 << 20);
     recursive::set_stack_allocation_size(8 << 20);
 }
