@@ -41,6 +41,54 @@ pub enum Command {
     Report(ReportArgs),
     /// Write synthetic canonical bundles (for benchmarks and large test data).
     Generate(GenerateArgs),
+    /// Look after a store: its versions, a check of every file, retention.
+    #[command(subcommand)]
+    Store(StoreCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum StoreCommand {
+    /// List the store's versions: when, which bundle files, rows added, updated and
+    /// removed, schools moved.
+    History(StoreDir),
+    /// Check every committed file (size and SHA-256) and every Delta log entry, and list
+    /// files no version lists. Exits 1 when a committed file is damaged.
+    Check(StoreDir),
+    /// Delete files that no version committed within --keep needs (nor the newest), and
+    /// leftovers of killed writers.
+    Vacuum(VacuumArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct StoreDir {
+    /// The store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct VacuumArgs {
+    /// The store folder.
+    #[arg(long, value_name = "DIR")]
+    pub store: PathBuf,
+    /// How long versions stay reportable: 90d, 26w, 7y. Files that only older versions
+    /// need are deleted (the trust's retention schedule says how long).
+    #[arg(long, value_name = "DURATION", value_parser = crate::store::maintain::parse_keep)]
+    pub keep: std::time::Duration,
+}
+
+/// `FROM..TO`, two dates.
+fn parse_window(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+    let (from, to) = text.split_once("..").ok_or_else(|| {
+        format!("{text:?}: give the window as FROM..TO, e.g. 2025-09-01..2025-12-19")
+    })?;
+    let date =
+        |d: &str| crate::ingest::values::parse_date(d.trim()).map_err(|e| format!("{d:?}: {e}"));
+    let (from, to) = (date(from)?, date(to)?);
+    if from > to {
+        return Err(format!("{text:?}: the window ends before it starts"));
+    }
+    Ok((from, to))
 }
 
 #[derive(Debug, Args)]
@@ -58,6 +106,14 @@ pub struct IngestArgs {
     /// Exit with status 3 when any row was quarantined.
     #[arg(long)]
     pub strict: bool,
+    /// The bundles export only these dates (FROM..TO, both included): only rows of their
+    /// schools dated inside the window are replaced; rows outside it are kept. Default:
+    /// each bundle is a full export of its schools, and rows it no longer has are removed.
+    #[arg(long, value_name = "FROM..TO", value_parser = parse_window, conflicts_with = "append")]
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// Add and update rows, never remove any (for deliberately partial exports).
+    #[arg(long)]
+    pub append: bool,
     /// Bundle folders (or folders of bundles, like `generate`'s output).
     #[arg(required = true, value_name = "BUNDLE")]
     pub bundles: Vec<PathBuf>,
@@ -133,6 +189,13 @@ pub struct ReportArgs {
     /// OVERSIGHT_KEY is not set); the store refuses another key.
     #[arg(long, value_name = "FILE")]
     pub key_file: Option<PathBuf>,
+    /// Report on store version N (`oversight store history` lists them), to rebuild a
+    /// past report. Default: the newest.
+    #[arg(long, value_name = "N", conflicts_with = "store_as_of")]
+    pub store_version: Option<u64>,
+    /// Report on the store version that was current at the end of DATE (UTC).
+    #[arg(long, value_name = "DATE")]
+    pub store_as_of: Option<chrono::NaiveDate>,
     /// Instead of a report, write the queries' inputs besides the store into DIR, for
     /// running queries/ on another engine (README, "Running the queries on another
     /// engine"): the policy tables for every school of the trusts in scope and

@@ -13,7 +13,7 @@ use chrono::NaiveDate;
 
 use crate::metrics::ReportParams;
 use crate::policy::{AcademicYear, Policy};
-use crate::store::Store;
+use crate::store::{Store, VersionChoice};
 
 /// What a report draws besides its CSV files and manifest.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -61,6 +61,8 @@ pub struct ReportRequest<'a> {
     /// The key file given with `--key-file`, if any: the store's key fingerprint must
     /// match the key in use (issue #11).
     pub key_file: Option<&'a Path>,
+    /// Which store version to report on.
+    pub version: VersionChoice,
 }
 
 impl ReportRun {
@@ -68,7 +70,7 @@ impl ReportRun {
     /// than the one it was made with), loads the policy and resolves the report year
     /// and the trusts.
     pub fn resolve(request: ReportRequest) -> anyhow::Result<ReportRun> {
-        let store = Store::open_to_read(request.store)?;
+        let mut store = Store::open_to_read(request.store, request.version)?;
         crate::cmd::check_report_key(&store, request.key_file)?;
         let policy = Policy::load(request.policy)?;
         let policy_source = PolicySource {
@@ -78,6 +80,8 @@ impl ReportRun {
         let params = ReportParams::resolve(&policy, request.as_of, request.year)
             .with_context(|| format!("the report year of {}", request.as_of))?;
         let trusts = store.trusts_in_scope(request.trusts)?;
+        // Every file the report will read, checked against its commit first.
+        store.verify_trusts(&trusts)?;
         Ok(ReportRun {
             store,
             policy,

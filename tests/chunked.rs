@@ -11,7 +11,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::{ParquetReader, SerReader};
 
-use crate::util::{TEST_KEY, Workdir, parquet_files, quarantine, snapshot};
+use crate::util::{TEST_KEY, Workdir, ingest_log, parquet_files, quarantine, snapshot};
 
 /// Chunk sizes every comparison runs with: one row, a few rows, and the default (which
 /// reads every file here whole).
@@ -23,26 +23,6 @@ fn ingest(work: &Workdir, store: &str, bundles: &[&Path], env: &[(&str, &str)]) 
     let mut env = env.to_vec();
     env.push(("OVERSIGHT_KEY", TEST_KEY));
     work.run_with(&args, &env).ok();
-}
-
-/// The ingest log without its `ingested_at` column (the time of the run): file, table,
-/// SHA-256, bytes, rows read, stored and quarantined, trusts.
-fn log_rows(store: &Path) -> Vec<Vec<String>> {
-    let text = fs::read(store.join("ingest-log.csv")).unwrap();
-    let mut reader = csv::Reader::from_reader(text.as_slice());
-    let header: Vec<String> = reader.headers().unwrap().iter().map(String::from).collect();
-    let at = header.iter().position(|h| h == "ingested_at").unwrap();
-    reader
-        .records()
-        .map(|r| {
-            r.unwrap()
-                .iter()
-                .enumerate()
-                .filter(|(i, _)| *i != at)
-                .map(|(_, cell)| cell.to_string())
-                .collect()
-        })
-        .collect()
 }
 
 /// Files by relative path, with their bytes.
@@ -57,12 +37,12 @@ fn outcome(store: &Path) -> (Files, Files, Vec<Vec<String>>) {
     } else {
         BTreeMap::new()
     };
-    (parquet_files(store), quarantine, log_rows(store))
+    (parquet_files(store), quarantine, ingest_log(store))
 }
 
 /// Every file's rows read equal its rows stored plus quarantined, in the log.
 fn assert_accounted(store: &Path) {
-    for row in log_rows(store) {
+    for row in ingest_log(store) {
         // file, table, sha256, bytes, rows_read, rows_stored, rows_quarantined, trusts
         let n = |i: usize| row[i].parse::<u64>().unwrap();
         assert_eq!(n(4), n(5) + n(6), "{row:?}");
@@ -247,10 +227,7 @@ fn a_sessions_attendees_split_across_chunks_replace_the_stored_ones_once() {
         stores.push((parquet_files(&work.path().join(&store)), store, both));
     }
     let attendees = |store: &str| -> Vec<(String, String)> {
-        let path = work
-            .path()
-            .join(store)
-            .join("attendees/trust_id=TR001/part-0.parquet");
+        let path = crate::util::partition_file(&work.path().join(store), "attendees", "TR001");
         let file = fs::File::open(path).unwrap();
         let frame = ParquetReader::new(file).finish().unwrap();
         let column = |name: &str| -> Vec<String> {
@@ -290,7 +267,7 @@ fn reingesting_a_file_read_in_chunks_rewrites_no_partition() {
     assert!(
         second
             .stdout()
-            .contains("0 partitions written, 8 already up to date"),
+            .contains("nothing changed (8 partitions already up to date)"),
         "{}",
         second.stdout()
     );

@@ -20,7 +20,7 @@ use std::process::Command;
 use oversight::context::{Draw, PolicySource, ReportRun};
 use oversight::metrics::{self, Layer, QUERIES, ReportParams};
 use oversight::policy::{AcademicYear, Policy};
-use oversight::store::Store;
+use oversight::store::{Store, VersionChoice};
 use polars::prelude::*;
 
 use crate::util::Workdir;
@@ -134,7 +134,8 @@ impl Case<'_> {
     /// The run `report` would resolve (the store's key is not checked: the binary did
     /// that when it exported).
     fn run(&self, work: &Workdir) -> ReportRun {
-        let store = Store::open_to_read(&work.path().join(self.store)).unwrap();
+        let store =
+            Store::open_to_read(&work.path().join(self.store), VersionChoice::Newest).unwrap();
         let policy = Policy::load(self.policy).unwrap();
         let year: Option<AcademicYear> = self.year.map(|y| y.parse().unwrap());
         let params = ReportParams::resolve(&policy, self.as_of.parse().unwrap(), year).unwrap();
@@ -394,11 +395,11 @@ fn export_inputs_writes_the_trusts_policy_tables_report_params_and_the_query_ord
     assert!(!work.path().join("out").exists());
 
     // A row of the policy tables for each stored school of TR002 (Harbour), and only those.
-    let harbour = read_parquet(
-        &work
-            .path()
-            .join("store/schools/trust_id=TR002/part-0.parquet"),
-    );
+    let harbour = read_parquet(&crate::util::partition_file(
+        &work.path().join("store"),
+        "schools",
+        "TR002",
+    ));
     let mut harbour_urns = texts(&harbour, "school_urn");
     harbour_urns.sort();
     assert_eq!(harbour_urns.len(), 2, "{harbour_urns:?}");

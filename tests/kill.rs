@@ -4,10 +4,11 @@
 //! the CI test (`tests/store.rs`, 20 kills) and `cargo run --features campaigns --example
 //! kill` (200 or more).
 //!
-//! "Reads as" compares every Parquet file byte for byte, the quarantine files and the
-//! key record, and the ingest log without its `ingested_at` column (the one thing that
-//! differs between two clean runs). No staging folder or journal may be left once the
-//! store is opened.
+//! "Reads as" compares the newest version's number and every file it lists byte for byte
+//! (by partition: file names carry the writer's id), and the quarantine files; and the
+//! store must check sound once opened (every committed file as committed, every Delta
+//! log entry written). A killed writer's staging folder and stray files may be left:
+//! no report reads them, and `store vacuum` removes them.
 
 #![allow(dead_code)]
 
@@ -39,50 +40,42 @@ pub struct Figures {
 /// The store's content as a reader sees it.
 type Content = BTreeMap<PathBuf, Vec<u8>>;
 
+/// What a report of the store reads: its newest version's number, each partition's
+/// committed file (by partition: file names carry the writer's id), and the quarantine.
+/// The store must also be sound: every file its versions list as committed, every
+/// Delta log entry written.
 fn content(store: &Path) -> Result<Content, String> {
+    use oversight::store::{Store, StoreError, VersionChoice, maintain};
+    let check = maintain::check(store).map_err(|e| e.to_string())?;
+    if !check.is_sound() || !check.delta_missing.is_empty() {
+        return Err(format!(
+            "not sound after opening: damaged {:?}, Delta entries missing {:?}",
+            check.damaged, check.delta_missing
+        ));
+    }
     let mut files = Content::new();
-    let mut stack = vec![store.to_path_buf()];
-    while let Some(folder) = stack.pop() {
-        for entry in fs::read_dir(&folder).map_err(|e| e.to_string())? {
-            let path = entry.map_err(|e| e.to_string())?.path();
-            let relative = path
-                .strip_prefix(store)
-                .map_err(|e| e.to_string())?
-                .to_path_buf();
-            let name = relative.to_string_lossy().into_owned();
-            if name.starts_with("_staging") || name.starts_with("_journal") {
-                // The (empty) folders stay; anything in them is a transaction left behind.
-                let left = fs::read_dir(&path).map_err(|e| e.to_string())?.count();
-                if left > 0 {
-                    return Err(format!("{name} left behind after opening the store"));
-                }
-                continue;
-            }
-            if path.is_dir() {
-                stack.push(path);
-            } else if name != ".lock" {
-                let mut bytes = fs::read(&path).map_err(|e| e.to_string())?;
-                if name == "ingest-log.csv" {
-                    bytes = without_first_column(&bytes);
-                }
-                files.insert(relative, bytes);
+    files.insert(
+        PathBuf::from("version"),
+        check.head.to_string().into_bytes(),
+    );
+    match Store::open_to_read(store, VersionChoice::Newest) {
+        Ok(opened) => {
+            for ((table, trust), file) in &opened.snapshot().files {
+                let bytes = fs::read(store.join(file.relative())).map_err(|e| e.to_string())?;
+                files.insert(Path::new(table.name()).join(trust), bytes);
             }
         }
+        Err(StoreError::Empty { .. }) => {}
+        Err(e) => return Err(e.to_string()),
+    }
+    // The quarantine files the versions name (an ingest killed before its commit may
+    // have left its own, which no version names).
+    let history = maintain::history(store).map_err(|e| e.to_string())?;
+    for name in history.commits.iter().flat_map(|c| c.quarantine.iter()) {
+        let bytes = fs::read(store.join(name)).map_err(|e| format!("{name}: {e}"))?;
+        files.insert(PathBuf::from(name), bytes);
     }
     Ok(files)
-}
-
-fn without_first_column(log: &[u8]) -> Vec<u8> {
-    String::from_utf8_lossy(log)
-        .lines()
-        .map(|line| {
-            line.split_once(',')
-                .map_or("", |(_, rest)| rest)
-                .to_string()
-                + "\n"
-        })
-        .collect::<String>()
-        .into_bytes()
 }
 
 fn copy_tree(from: &Path, to: &Path) {

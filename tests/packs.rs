@@ -784,7 +784,8 @@ fn every_number_in_a_pack_is_a_cell_of_its_governors_files() {
 #[test]
 fn a_school_under_two_trusts_has_a_pack_and_charts_under_each() {
     // Spec 03: "schools/<trust>/<urn>/evidence.html ... under the trust, since a school
-    // that moves trust has a history in each"; issue #10 item 4.
+    // that moves trust has a history in each"; issue #10 item 4. Spec 01 (added): the
+    // school moves, and "reports of earlier versions still show it where it was".
     // Two exports, one from each trust, each naming school 100001 and its DSL.
     let work = Workdir::new();
     for (trust, name, school) in [
@@ -805,29 +806,52 @@ fn a_school_under_two_trusts_has_a_pack_and_charts_under_each() {
             "staff_id,school_urn,display_name,role,started_on,left_on,supervisor_trained_on\nD1,100001,Dee One,DSL,2020-09-01,,2025-01-01\n",
         )
         .unwrap();
-        work.run(&["ingest", "--store", "store", bundle.to_str().unwrap()])
-            .ok();
+        let ingest = work.run(&["ingest", "--store", "store", bundle.to_str().unwrap()]);
+        ingest.ok();
+        if trust == "TR2" {
+            // Spec 01, "A school that changes trust": one line per school moved (its name
+            // quoted, as every value from an export is in a message).
+            assert!(
+                ingest
+                    .stdout()
+                    .contains("100001 \"Moved Academy\": moved from TR1 to TR2"),
+                "{}",
+                ingest.stdout()
+            );
+        }
     }
+    // The school lives under one trust in each store version: version 1 reports it
+    // under TR1, version 2 (after the transfer) under TR2 only.
     let policy = sample_data().join("policy.toml");
-    work.run(&crate::sample_report::report_args(
-        policy.to_str().unwrap(),
-        "out",
-    ))
-    .ok();
-    let out = work.path().join("out");
-    let manifest: serde_json::Value =
-        serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
-    let files: Vec<&str> = manifest["outputs"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|o| o["file"].as_str().unwrap())
-        .collect();
-    let mut seen = std::collections::BTreeSet::new();
-    for file in &files {
-        assert!(seen.insert(*file), "manifest.json lists {file} twice");
-    }
-    for (trust, name) in [("TR1", "Trust One"), ("TR2", "Second Trust")] {
+    for (version, trust, name) in [("1", "TR1", "Trust One"), ("2", "TR2", "Second Trust")] {
+        let out_name = format!("out-{version}");
+        let mut args = crate::sample_report::report_args(policy.to_str().unwrap(), &out_name);
+        args.extend(["--store-version", version]);
+        work.run(&args).ok();
+        let out = work.path().join(&out_name);
+        let manifest: serde_json::Value =
+            serde_json::from_slice(&fs::read(out.join("manifest.json")).unwrap()).unwrap();
+        assert_eq!(
+            manifest["store"]["version"],
+            version.parse::<u64>().unwrap()
+        );
+        let files: Vec<&str> = manifest["outputs"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|o| o["file"].as_str().unwrap())
+            .collect();
+        let mut seen = std::collections::BTreeSet::new();
+        for file in &files {
+            assert!(seen.insert(*file), "manifest.json lists {file} twice");
+        }
+        let other = if trust == "TR1" { "TR2" } else { "TR1" };
+        assert!(
+            !files
+                .iter()
+                .any(|f| f.starts_with(&format!("schools/{other}/"))),
+            "version {version}: the school is under {trust} only: {files:?}"
+        );
         let pack = format!("schools/{trust}/100001/evidence.html");
         assert!(files.contains(&pack.as_str()), "{pack} in the manifest");
         let text = document_text(&assert_self_contained_and_valid(&out.join(&pack)));

@@ -1,5 +1,5 @@
-//! The store as other tools see it (spec 03, "Store"): Hive-partitioned Parquet that an
-//! independent reader (DuckDB) opens, and all-or-nothing ingests.
+//! The store as other tools see it (spec 03, "Store"): Delta tables whose Parquet files
+//! an independent reader (DuckDB) opens, and all-or-nothing ingests.
 
 use std::fs;
 use std::path::Path;
@@ -66,10 +66,11 @@ fn the_store_is_read_back_by_duckdb() {
         ("actions", 2),
     ];
     for (table, rows) in expected_rows {
-        let path = store
-            .join(table)
-            .join("trust_id=TR001")
-            .join("part-0.parquet");
+        let path = crate::util::partition_file(&store, table, "TR001");
+        assert!(
+            path.parent().unwrap().ends_with("trust_id=TR001"),
+            "{table}: Hive-partitioned by trust"
+        );
         let (schema, count) = read_independently(&path);
         assert_eq!(count, rows, "{table}");
         assert!(
@@ -117,20 +118,23 @@ fn the_store_is_read_back_by_duckdb() {
 fn a_store_of_several_trusts_has_one_partition_per_trust() {
     let work = Workdir::new();
     work.bundle("one", &[]);
+    // The same export for another trust's school (a school lives under one trust).
     let two = work.bundle("two", &[]);
-    let schools = fs::read_to_string(two.join("schools.csv"))
-        .unwrap()
-        .replace("TR001", "TR002");
-    fs::write(two.join("schools.csv"), schools).unwrap();
+    for entry in fs::read_dir(&two).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(
+            &path,
+            text.replace("TR001", "TR002").replace("100001", "200001"),
+        )
+        .unwrap();
+    }
     work.run(&["ingest", "--store", "store", "one", "two"]).ok();
+    let files = parquet_files(&work.path().join("store"));
     for table in ["schools", "sessions", "attendees", "discussions"] {
         for trust in ["TR001", "TR002"] {
-            let path = work
-                .path()
-                .join("store")
-                .join(table)
-                .join(format!("trust_id={trust}/part-0.parquet"));
-            assert!(path.is_file(), "{}", path.display());
+            let partition = Path::new(table).join(format!("trust_id={trust}"));
+            assert!(files.contains_key(&partition), "{}", partition.display());
         }
     }
 }
@@ -179,50 +183,63 @@ fn crash_during_second_ingest(
 }
 
 #[test]
-fn an_ingest_killed_half_way_leaves_the_store_exactly_as_before() {
-    // Spec 03: "An ingest that fails or is killed leaves the store as it was before it
-    // started." Killed after staging two of its three changed partitions: no data file
-    // has changed, and the next command clears the leftovers.
-    let (work, before) = crash_during_second_ingest("staged-2");
-    let store = work.path().join("store");
-    assert_eq!(
-        parquet_files(&store)
-            .into_iter()
-            .filter(|(p, _)| !p.starts_with("_staging"))
-            .collect::<std::collections::BTreeMap<_, _>>(),
-        before
-    );
-    let reopened = oversight::store::Store::open(&store).unwrap();
-    assert!(
-        !reopened.root().join("_staging").exists(),
-        "abandoned staging removed"
-    );
-    assert_eq!(parquet_files(&store), before);
+fn an_ingest_killed_before_its_commit_leaves_the_store_exactly_as_before() {
+    // Spec 03: "An ingest that fails or is killed leaves the store at the version it
+    // started from." Killed after staging two of its changed partitions, and killed
+    // with its data files placed but before the commit: the store reads as before, and
+    // the next ingest neither reads nor deletes what the killed one left.
+    for point in ["staged-2", "placed"] {
+        let (work, before) = crash_during_second_ingest(point);
+        let store = work.path().join("store");
+        assert_eq!(parquet_files(&store), before, "{point}");
+        let check = oversight::store::maintain::check(&store).unwrap();
+        assert!(check.is_sound(), "{point}: {:?}", check.damaged);
+        assert_eq!(check.head, 1, "{point}: no version committed");
+        assert!(
+            !check.strays.is_empty(),
+            "{point}: the killed writer's files are strays"
+        );
+    }
 }
 
 #[test]
 fn an_ingest_killed_after_its_commit_point_is_finished_on_next_open() {
-    // Killed after two of the renames: the journal says the ingest committed, so the
-    // next opening of the store completes it, giving exactly what a clean ingest gives.
-    let (work, _) = crash_during_second_ingest("applied-2");
-    let store = work.path().join("store");
-    oversight::store::Store::open(&store).unwrap();
-    let recovered = parquet_files(&store);
+    // Killed just after creating its version file, and after one of its Delta log
+    // entries: the version is committed, reports read it at once, and the next writer
+    // writes the missing Delta entries, giving exactly what a clean ingest gives.
+    for point in ["commit", "projected-1"] {
+        let (work, _) = crash_during_second_ingest(point);
+        let store = work.path().join("store");
+        let check = oversight::store::maintain::check(&store).unwrap();
+        assert_eq!(check.head, 2, "{point}");
+        assert!(!check.delta_missing.is_empty(), "{point}");
+        oversight::store::Store::open(&store).unwrap();
+        let check = oversight::store::maintain::check(&store).unwrap();
+        assert!(
+            check.is_sound() && check.delta_missing.is_empty(),
+            "{point}: {check:?}"
+        );
+        let recovered = parquet_files(&store);
 
-    let clean = Workdir::new();
-    clean.bundle("first", &[]);
-    fs::create_dir_all(clean.path().join("second")).unwrap();
-    for entry in fs::read_dir(work.path().join("second")).unwrap() {
-        let path = entry.unwrap().path();
-        fs::copy(
-            &path,
-            clean.path().join("second").join(path.file_name().unwrap()),
-        )
-        .unwrap();
+        let clean = Workdir::new();
+        clean.bundle("first", &[]);
+        fs::create_dir_all(clean.path().join("second")).unwrap();
+        for entry in fs::read_dir(work.path().join("second")).unwrap() {
+            let path = entry.unwrap().path();
+            fs::copy(
+                &path,
+                clean.path().join("second").join(path.file_name().unwrap()),
+            )
+            .unwrap();
+        }
+        clean.run(&["ingest", "--store", "store", "first"]).ok();
+        clean.run(&["ingest", "--store", "store", "second"]).ok();
+        assert_eq!(
+            recovered,
+            parquet_files(&clean.path().join("store")),
+            "{point}"
+        );
     }
-    clean.run(&["ingest", "--store", "store", "first"]).ok();
-    clean.run(&["ingest", "--store", "store", "second"]).ok();
-    assert_eq!(recovered, parquet_files(&clean.path().join("store")));
 }
 
 #[test]

@@ -177,12 +177,61 @@ pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     files
 }
 
-/// The Parquet files of a store, by relative path.
+/// The data files of a store's newest version, each by its partition
+/// (`sessions/trust_id=TR001`): what a report reads. File names carry the writer's id, so
+/// two stores of the same content are compared by partition, not by name. Empty for a
+/// store with no version.
 pub fn parquet_files(store: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
-    snapshot(store)
-        .into_iter()
-        .filter(|(path, _)| path.extension().is_some_and(|e| e == "parquet"))
+    use oversight::store::{Store, StoreError, VersionChoice};
+    let store = match Store::open_to_read(store, VersionChoice::Newest) {
+        Ok(store) => store,
+        Err(StoreError::Empty { .. } | StoreError::Missing { .. }) => return BTreeMap::new(),
+        Err(e) => panic!("{e}"),
+    };
+    store
+        .snapshot()
+        .files
+        .iter()
+        .map(|((table, trust), file)| {
+            let bytes = fs::read(store.root().join(file.relative())).unwrap();
+            (
+                Path::new(table.name()).join(format!("trust_id={trust}")),
+                bytes,
+            )
+        })
         .collect()
+}
+
+/// The bundle files every version of a store read, oldest first: file, table, SHA-256,
+/// bytes, rows read, stored and quarantined, and its trusts (`;`-separated).
+pub fn ingest_log(store: &Path) -> Vec<Vec<String>> {
+    let history = oversight::store::maintain::history(store).unwrap();
+    history
+        .commits
+        .iter()
+        .flat_map(|c| c.inputs.iter())
+        .map(|i| {
+            vec![
+                i.file.clone(),
+                i.table.clone(),
+                i.sha256.clone(),
+                i.bytes.to_string(),
+                i.rows_read.to_string(),
+                i.rows_stored.to_string(),
+                i.rows_quarantined.to_string(),
+                i.trust_ids.join(";"),
+            ]
+        })
+        .collect()
+}
+
+/// The committed data file of one partition of a store's newest version.
+pub fn partition_file(store: &Path, table: &str, trust: &str) -> PathBuf {
+    use oversight::store::{Store, VersionChoice};
+    let opened = Store::open_to_read(store, VersionChoice::Newest).unwrap();
+    let table = oversight::contract::Table::from_name(table).unwrap();
+    let file = &opened.snapshot().files[&(table, trust.to_string())];
+    store.join(file.relative())
 }
 
 /// The quarantine rows of a store as `(file name, line, column, reason)`.

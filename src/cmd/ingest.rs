@@ -1,7 +1,10 @@
-//! `oversight ingest --store DIR [--mapping FILE] [--key-file FILE] [--strict] BUNDLE...`
+//! `oversight ingest --store DIR [--mapping FILE] [--key-file FILE] [--strict]
+//! [--window FROM..TO | --append] BUNDLE...`
 //!
 //! Reads export bundles into the store: every row validated, case ids pseudonymised,
-//! rows upserted by `(trust_id, id)`, all in one transaction. Prints the ingest report.
+//! rows upserted by `(trust_id, id)`, and rows of a bundle's schools that it no longer
+//! has removed (unless `--window` or `--append` says otherwise), all as one new store
+//! version. Prints the ingest report.
 //! With `--mapping`, every BUNDLE is an export folder read through that mapping file;
 //! without it, a folder holding a `mapping.toml` is read through that one. With
 //! `--strict`, exits 3 when any row was quarantined.
@@ -13,13 +16,19 @@ use anyhow::Context;
 use super::{EXIT_QUARANTINED, examples, spinner, today};
 use crate::cli::{IngestArgs, Output};
 use crate::ingest::{self, Bundle, Mapping, PseudonymKey};
+use crate::store::IngestMode;
 
 pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
     let bundles = find_bundles_with(&args.bundles, args.mapping.as_deref())?;
     let key = PseudonymKey::resolve(args.key_file.as_deref())?;
     super::warn_about_key(&key);
     let progress = spinner(output, &format!("ingesting {} bundles", bundles.len()));
-    let report = ingest::ingest(&args.store, &bundles, &key, today()).with_context(|| {
+    let mode = match (args.window, args.append) {
+        (Some((from, to)), _) => IngestMode::Window { from, to },
+        (None, true) => IngestMode::Append,
+        (None, false) => IngestMode::Full,
+    };
+    let report = ingest::ingest(&args.store, &bundles, &key, today(), mode).with_context(|| {
         format!(
             "ingest into {} failed; the store is as it was",
             args.store.display()

@@ -17,6 +17,7 @@ use crate::metrics;
 use crate::report::published::cell::Text;
 use crate::report::published::{Published, Summary};
 use crate::report::{self, Written};
+use crate::store::VersionChoice;
 
 pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
     // clap asks for exactly one of --out and --export-inputs.
@@ -38,6 +39,11 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
             Draw::Everything
         },
         key_file: args.key_file.as_deref(),
+        version: match (args.store_version, args.store_as_of) {
+            (Some(version), _) => VersionChoice::Version(version),
+            (None, Some(date)) => VersionChoice::AsOf(date),
+            (None, None) => VersionChoice::Newest,
+        },
     })?;
     if export {
         return export_inputs(&run, output);

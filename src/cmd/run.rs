@@ -15,6 +15,7 @@ use super::{examples, ingest::find_bundles, spinner, today};
 use crate::cli::Output;
 use crate::context::{Draw, ReportRequest, ReportRun};
 use crate::ingest::{self, PseudonymKey};
+use crate::store::{IngestMode, VersionChoice};
 
 /// Where `run` writes.
 pub const OUT_DIR: &str = "out";
@@ -30,7 +31,7 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
     let bundles = find_bundles(&[sample.join("bundles")])?;
     let key = PseudonymKey::resolve(None)?;
     let progress = spinner(output, "ingesting sample-data");
-    let ingested = ingest::ingest(&store, &bundles, &key, today())?;
+    let ingested = ingest::ingest(&store, &bundles, &key, today(), IngestMode::Full)?;
     progress.finish_and_clear();
     if !output.quiet {
         print!("{}", ingested.display(examples(output)));
@@ -45,6 +46,7 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         trusts: &[],
         draw: Draw::Everything,
         key_file: None,
+        version: VersionChoice::Newest,
     })?;
     let report = make_report(&run, output)?;
     if !output.quiet {

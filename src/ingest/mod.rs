@@ -34,7 +34,11 @@ pub use report::IngestReport;
 
 pub use crate::contract::Quarantined;
 use crate::contract::Table;
-use crate::store::{Batch, Incoming, KeyRecord, LogEntry, Store, StoredRows, WriteSummary};
+use crate::contract::{Cell, schools};
+use crate::store::{
+    Batch, BundleExport, HeldSchool, Incoming, IngestMode, InputFile, KeyRecord, Store, StoreError,
+    StoredRows, WriteSummary,
+};
 
 /// Why an ingest could not run at all (as opposed to rows it quarantined).
 #[derive(Debug, thiserror::Error)]
@@ -218,13 +222,14 @@ pub fn check_bundles(
     stored: &mut (dyn Stored + Send),
     today: NaiveDate,
     mut write: impl FnMut(Vec<Batch>) -> anyhow::Result<()> + Send,
-) -> anyhow::Result<Vec<FileOutcome>> {
+) -> anyhow::Result<(Vec<FileOutcome>, Vec<BundleExport>)> {
     let bounds = read::DateBounds::for_ingest_on(today);
     let mut checking = Checking {
         pseudonyms: pseudonym::Pseudonymiser::new(key),
         earlier: known::Accepted::default(),
         stored,
         files: Vec::new(),
+        exports: Vec::new(),
         bounds,
         chunk: crate::batching::ingest_chunk(),
     };
@@ -269,7 +274,7 @@ pub fn check_bundles(
     });
     written?;
     checked?;
-    Ok(checking.files)
+    Ok((checking.files, checking.exports))
 }
 
 /// The state of the checks across bundles.
@@ -279,6 +284,8 @@ struct Checking<'s, 'k> {
     earlier: known::Accepted,
     stored: &'s mut (dyn Stored + Send),
     files: Vec<FileOutcome>,
+    /// Per bundle, the schools it holds and the ids whose newer copy it quarantined.
+    exports: Vec<BundleExport>,
     bounds: read::DateBounds,
     /// Rows of a canonical file read and checked at a time.
     chunk: usize,
@@ -308,9 +315,19 @@ impl Checking<'_, '_> {
             };
             let mut check = check::BundleCheck::new(known, &mut self.pseudonyms);
             let mut rows = Incoming::new();
+            let mut export = BundleExport {
+                bundle,
+                ..Default::default()
+            };
             for file in bundle_files? {
                 match file {
-                    BundleFile::Whole(file) => take(&mut check, *file, &mut rows, &mut self.files)?,
+                    BundleFile::Whole(file) => take(
+                        &mut check,
+                        *file,
+                        &mut rows,
+                        &mut self.files,
+                        &mut export.schools,
+                    )?,
                     BundleFile::Large(table, path, repeats) => {
                         // What the window holds so far goes first, to keep the order.
                         batches.push(Batch {
@@ -326,10 +343,13 @@ impl Checking<'_, '_> {
                             bounds,
                             chunk,
                         };
-                        self.files.push(large.take(&mut check, send)?);
+                        self.files
+                            .push(large.take(&mut check, send, &mut export.schools)?);
                     }
                 }
             }
+            export.kept_ids = check.take_kept();
+            self.exports.push(export);
             check.known.finish();
             batches.push(Batch { bundle, rows });
         }
@@ -406,6 +426,7 @@ impl LargeFile<'_> {
         self,
         check: &mut check::BundleCheck<'_, '_>,
         send: &mut dyn FnMut(Vec<Batch>) -> anyhow::Result<()>,
+        held: &mut Vec<HeldSchool>,
     ) -> anyhow::Result<FileOutcome> {
         let (table, repeats) = (self.table, &self.repeats);
         let mut chunks = read::Chunks::open(table, self.path, self.bounds)?;
@@ -422,6 +443,9 @@ impl LargeFile<'_> {
             distinct_stored += checked.accepted.len() as u64;
             let mut rows = Incoming::new();
             for row in checked.accepted {
+                if table == Table::Schools {
+                    held.push(held_school(&row.trust_id, &row.cells));
+                }
                 if !trusts.contains(&row.trust_id) {
                     trusts.insert(row.trust_id.clone());
                 }
@@ -471,6 +495,7 @@ fn take(
     file: read::ReadFile,
     rows: &mut Incoming,
     files: &mut Vec<FileOutcome>,
+    held: &mut Vec<HeldSchool>,
 ) -> anyhow::Result<()> {
     let table = file.source.table;
     let checked = check.check(file)?;
@@ -490,6 +515,9 @@ fn take(
     };
     accounted(&outcome)?;
     for row in checked.accepted {
+        if table == Table::Schools {
+            held.push(held_school(&row.trust_id, &row.cells));
+        }
         rows.entry((table, row.trust_id))
             .or_default()
             .push(row.cells);
@@ -498,12 +526,49 @@ fn take(
     Ok(())
 }
 
-/// Ingests `bundles` into the store at `store_dir`: check, then write in one transaction.
+/// The school a `schools` row of a bundle holds.
+fn held_school(trust_id: &str, cells: &[Cell]) -> HeldSchool {
+    HeldSchool {
+        urn: cells[schools::SCHOOL_URN].text().to_string(),
+        trust_id: trust_id.to_string(),
+        name: cells[schools::SCHOOL_NAME].text().to_string(),
+    }
+}
+
+/// How many times an ingest is tried when other writers keep committing first.
+const ATTEMPTS: usize = 5;
+
+/// Ingests `bundles` into the store at `store_dir` as one new store version, treating
+/// rows the bundles no longer have as `mode` says. When another writer commits a
+/// version meanwhile (the lock file was deleted, or the store is on a drive where locks
+/// do not hold), the ingest starts again on the new version, up to five times.
 pub fn ingest(
     store_dir: &Path,
     bundles: &[Bundle],
     key: &PseudonymKey,
     today: NaiveDate,
+    mode: IngestMode,
+) -> anyhow::Result<IngestReport> {
+    let mut attempt = 1;
+    loop {
+        match ingest_once(store_dir, bundles, key, today, mode) {
+            Err(e)
+                if attempt < ATTEMPTS
+                    && matches!(e.downcast_ref(), Some(StoreError::Conflict { .. })) =>
+            {
+                attempt += 1;
+            }
+            other => return other,
+        }
+    }
+}
+
+fn ingest_once(
+    store_dir: &Path,
+    bundles: &[Bundle],
+    key: &PseudonymKey,
+    today: NaiveDate,
+    mode: IngestMode,
 ) -> anyhow::Result<IngestReport> {
     let store = Store::open(store_dir)?;
     let key_record = KeyRecord {
@@ -511,19 +576,17 @@ pub fn ingest(
         key_from: key.source.origin(),
     };
     store.check_key(&key_record.fingerprint, &key_record.key_from)?;
-    let mut writing = store.begin_write();
-    writing.remember_key(key_record)?;
-    let files = {
+    let mut writing = store.begin_write(mode)?;
+    writing.remember_key(key_record);
+    let (files, exports) = {
         let mut stored = StoredRows::new(&store);
         check_bundles(bundles, key, &mut stored, today, |batches| {
             Ok(writing.apply(batches)?)
         })?
     };
-    let ingested_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let log: Vec<LogEntry> = files
+    let inputs: Vec<InputFile> = files
         .iter()
-        .map(|f| LogEntry {
-            ingested_at: ingested_at.clone(),
+        .map(|f| InputFile {
             file: f.source.display_name(),
             table: f.source.table.name().to_string(),
             sha256: f.source.sha256.clone(),
@@ -531,7 +594,7 @@ pub fn ingest(
             rows_read: f.rows_read,
             rows_stored: f.rows_stored,
             rows_quarantined: f.quarantined.len() as u64,
-            trust_ids: f.trusts.iter().cloned().collect::<Vec<_>>().join(";"),
+            trust_ids: f.trusts.iter().cloned().collect(),
         })
         .collect();
     // One quarantine file per source file. A flat export feeds several tables, so its
@@ -548,12 +611,13 @@ pub fn ingest(
         .into_iter()
         .map(|(sha256, tables)| (sha256, tables.into_values().flatten().collect()))
         .collect();
-    let written: WriteSummary = writing.finish(&quarantine, &log)?;
+    let written: WriteSummary = writing.finish(&exports, &quarantine, inputs)?;
     Ok(IngestReport {
         files,
         key_source: key.source.clone(),
         store: Some(store_dir.to_owned()),
         written: Some(written),
+        mode,
     })
 }
 
@@ -563,11 +627,12 @@ pub fn validate(
     key: &PseudonymKey,
     today: NaiveDate,
 ) -> anyhow::Result<IngestReport> {
-    let files = check_bundles(bundles, key, &mut NothingStored, today, |_| Ok(()))?;
+    let (files, _) = check_bundles(bundles, key, &mut NothingStored, today, |_| Ok(()))?;
     Ok(IngestReport {
         files,
         key_source: key.source.clone(),
         store: None,
         written: None,
+        mode: IngestMode::Full,
     })
 }

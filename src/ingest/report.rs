@@ -9,7 +9,7 @@ use std::path::PathBuf;
 
 use super::{FileOutcome, KeySource, Quarantined};
 use crate::contract::excerpt;
-use crate::store::WriteSummary;
+use crate::store::{IngestMode, WriteSummary};
 
 /// What an ingest (or a dry run) did, ready to print.
 #[derive(Debug, Clone)]
@@ -19,6 +19,8 @@ pub struct IngestReport {
     /// The store written, or `None` for a dry run.
     pub store: Option<PathBuf>,
     pub written: Option<WriteSummary>,
+    /// How rows the bundles no longer have were treated.
+    pub mode: IngestMode,
 }
 
 impl IngestReport {
@@ -170,11 +172,7 @@ impl fmt::Display for ReportDisplay<'_> {
             }
         }
         if let Some(written) = &r.written {
-            writeln!(
-                f,
-                "Store: {} partitions written, {} already up to date.",
-                written.partitions_written, written.partitions_unchanged
-            )?;
+            write_changes(f, written, r.mode)?;
         }
         let quarantined: Vec<_> = r
             .files
@@ -348,6 +346,52 @@ fn reason_kind(reason: &str) -> String {
         }
     }
     kind.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// What the ingest changed in the store: the version it committed, rows added, updated,
+/// removed and kept per table, and schools moved between trusts.
+fn write_changes(
+    f: &mut fmt::Formatter<'_>,
+    written: &WriteSummary,
+    mode: IngestMode,
+) -> fmt::Result {
+    let Some(version) = written.version else {
+        return writeln!(
+            f,
+            "Store: nothing changed ({} partitions already up to date); no new version.",
+            written.partitions_unchanged
+        );
+    };
+    writeln!(
+        f,
+        "Store: version {version} committed ({mode}): {} partitions written, {} already up to date.",
+        written.partitions_written, written.partitions_unchanged
+    )?;
+    for (table, counts) in &written.rows {
+        if counts.added + counts.updated + counts.removed + counts.kept == 0 {
+            continue;
+        }
+        write!(
+            f,
+            "  {table}: {} added, {} updated, {} removed",
+            counts.added, counts.updated, counts.removed
+        )?;
+        if counts.kept > 0 {
+            write!(f, ", {} kept: newer copy quarantined", counts.kept)?;
+        }
+        writeln!(f)?;
+    }
+    for moved in &written.moved {
+        writeln!(
+            f,
+            "  {} {}: moved from {} to {}",
+            moved.school_urn,
+            excerpt(&moved.school_name),
+            moved.from,
+            moved.to
+        )?;
+    }
+    Ok(())
 }
 
 #[cfg(test)]

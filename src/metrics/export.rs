@@ -44,12 +44,15 @@ struct Manifest {
     oversight_version: &'static str,
     /// The store the inputs were resolved from, as an absolute path where it resolves.
     store: String,
+    /// The store version they were resolved at: its tables are the files listed below.
+    store_version: u64,
     as_of: String,
     report_year: String,
     /// The trusts of the run, sorted: the store tables are read for these only.
     trusts: Vec<String>,
-    /// The store's tables: `<store>/<name>/trust_id=<id>/part-0.parquet`, `trust_id`
-    /// from the folder name (text, never a number), then the stored columns.
+    /// The store's tables at that version: each the files listed (relative to the
+    /// store, `<name>/trust_id=<id>/<file>.parquet`; a version reads exactly these),
+    /// `trust_id` from the folder name (text, never a number), then the stored columns.
     store_tables: Vec<Described>,
     /// The tables written here, each as `<name>.parquet`.
     tables: Vec<Described>,
@@ -64,6 +67,9 @@ struct Described {
     /// Rows written (the exported tables only).
     #[serde(skip_serializing_if = "Option::is_none")]
     rows: Option<usize>,
+    /// A store table's files at the version, for the run's trusts.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    files: Option<Vec<String>>,
     /// Its columns as SQL column definitions (`trust_id VARCHAR, held_on DATE, ...`),
     /// ready for a `CREATE TABLE` in DuckDB, Spark or DataFusion.
     columns: String,
@@ -101,6 +107,7 @@ pub fn export_inputs(run: &ReportRun, dir: &Path) -> Result<Vec<PathBuf>, Export
         tables.push(Described {
             name,
             rows: Some(frame.height()),
+            files: None,
             columns: columns(frame.schema()),
         });
         written.push(path);
@@ -112,9 +119,18 @@ pub fn export_inputs(run: &ReportRun, dir: &Path) -> Result<Vec<PathBuf>, Export
             schema
                 .insert_at_index(0, "trust_id".into(), DataType::String)
                 .expect("index 0 exists");
+            let files = run
+                .store
+                .snapshot()
+                .files
+                .iter()
+                .filter(|((t, trust), _)| *t == table && run.trusts.contains(trust))
+                .map(|(_, file)| file.relative().to_string_lossy().into_owned())
+                .collect();
             Described {
                 name: table.name(),
                 rows: None,
+                files: Some(files),
                 columns: columns(&schema),
             }
         })
@@ -126,6 +142,7 @@ pub fn export_inputs(run: &ReportRun, dir: &Path) -> Result<Vec<PathBuf>, Export
             .unwrap_or_else(|_| store.to_path_buf())
             .display()
             .to_string(),
+        store_version: run.store.version(),
         as_of: run.params.as_of.to_string(),
         report_year: run.params.report_year.to_string(),
         trusts: run.trusts.clone(),

@@ -1,18 +1,18 @@
 //! `manifest.json`: what a report was made from (spec 03): the tool version, the as-of
-//! date and report year, the policy file's SHA-256 and the resolved policy, each input
-//! file's SHA-256 and row counts (from the store's ingest log), what disclosure control
+//! date and report year, the store version read, the policy file's SHA-256 and the
+//! resolved policy, each input file's SHA-256 and row counts (from the store's log, up
+//! to that version), what disclosure control
 //! suppressed and that its audit pinned no cell (spec 02, "Disclosure control"), and
 //! each output file's SHA-256. An auditor can tell exactly what a pack was made from.
 
 use std::collections::BTreeMap;
 
-use anyhow::Context;
 use serde::Serialize;
 
 use super::Written;
 use super::published::DisclosureRecord;
 use crate::context::ReportRun;
-use crate::store::{LOG_FILE, Store};
+use crate::store::Store;
 
 /// The manifest's file name in the output folder.
 pub const FILE: &str = "manifest.json";
@@ -23,11 +23,20 @@ pub struct Manifest {
     pub version: &'static str,
     pub as_of: String,
     pub report_year: String,
+    /// The store version the report read: `report --store-version N` rebuilds it.
+    pub store: StoreRecord,
     pub policy: PolicyRecord,
     pub inputs: Vec<InputRecord>,
     /// Disclosure control over the published set, and its audit.
     pub disclosure: DisclosureRecord,
     pub outputs: Vec<OutputRecord>,
+}
+
+/// The store version a report read (its number only: the same store content and
+/// version give the same manifest, however long ago it was committed).
+#[derive(Debug, Serialize)]
+pub struct StoreRecord {
+    pub version: u64,
 }
 
 #[derive(Debug, Serialize)]
@@ -46,15 +55,14 @@ pub struct InputRecord {
     pub rows_read: u64,
     pub rows_stored: u64,
     pub rows_quarantined: u64,
-    /// The trusts its stored rows belong to, `;`-separated (empty when none was stored,
-    /// and in logs written before oversight recorded it).
+    /// The trusts its stored rows belong to, `;`-separated (empty when none was stored:
+    /// such a file is listed for every trust, since its rows may have been meant for any).
     #[serde(default)]
     pub trust_ids: String,
 }
 
 impl InputRecord {
-    /// Whether the file fed trust `trust_id`'s figures, or may have (its trusts are not
-    /// known).
+    /// Whether the file fed trust `trust_id`'s figures, or may have.
     pub fn feeds(&self, trust_id: &str) -> bool {
         self.trust_ids.is_empty() || self.trust_ids.split(';').any(|t| t == trust_id)
     }
@@ -76,12 +84,15 @@ impl Manifest {
             version: env!("CARGO_PKG_VERSION"),
             as_of: run.params.as_of.to_string(),
             report_year: run.params.report_year.to_string(),
+            store: StoreRecord {
+                version: run.store.version(),
+            },
             policy: PolicyRecord {
                 file: run.policy_source.path.display().to_string(),
                 sha256: run.policy_source.sha256.clone(),
                 resolved: run.policy.to_json(),
             },
-            inputs: inputs(&run.store)?
+            inputs: inputs(&run.store)
                 .into_iter()
                 .filter(|input| run.trusts.iter().any(|trust| input.feeds(trust)))
                 .collect(),
@@ -114,31 +125,35 @@ fn output_records(written: &[Written]) -> Vec<OutputRecord> {
         .collect()
 }
 
-/// Every distinct input file (by path and content) and table the store's log records,
-/// with the counts of its latest ingest, sorted by path.
-fn inputs(store: &Store) -> anyhow::Result<Vec<InputRecord>> {
-    let path = store.root().join(LOG_FILE);
-    if !path.exists() {
-        return Ok(Vec::new());
-    }
-    // Flexible: a log begun before `trust_ids` was recorded has rows without it.
-    let mut reader = csv::ReaderBuilder::new()
-        .flexible(true)
-        .from_path(&path)
-        .with_context(|| format!("cannot read {}", path.display()))?;
+/// Every distinct input file (by path and content) and table the store's versions up to
+/// the one reported on record, with the counts of its latest ingest, sorted by path.
+fn inputs(store: &Store) -> Vec<InputRecord> {
     // Keyed by table too: a flat export is one file that several tables are read from.
     let mut latest: BTreeMap<(String, String, String), InputRecord> = BTreeMap::new();
-    for record in reader.deserialize::<InputRecord>() {
-        let record =
-            record.with_context(|| format!("{}: unreadable ingest log", path.display()))?;
-        latest.insert(
-            (
-                record.file.clone(),
-                record.sha256.clone(),
-                record.table.clone(),
-            ),
-            record,
-        );
+    for commit in store
+        .history()
+        .commits
+        .iter()
+        .take(store.version() as usize)
+    {
+        for input in &commit.inputs {
+            latest.insert(
+                (
+                    input.file.clone(),
+                    input.sha256.clone(),
+                    input.table.clone(),
+                ),
+                InputRecord {
+                    file: input.file.clone(),
+                    table: input.table.clone(),
+                    sha256: input.sha256.clone(),
+                    rows_read: input.rows_read,
+                    rows_stored: input.rows_stored,
+                    rows_quarantined: input.rows_quarantined,
+                    trust_ids: input.trust_ids.join(";"),
+                },
+            );
+        }
     }
-    Ok(latest.into_values().collect())
+    latest.into_values().collect()
 }

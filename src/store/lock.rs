@@ -1,8 +1,9 @@
-//! One writer at a time (issue #11): an ingest holds an exclusive advisory lock on the
-//! store for as long as it runs, a report a shared one, so a report never reads (or
-//! recovers) a store an ingest is in the middle of changing, and two ingests never
-//! interleave. Recovery, which deletes and renames files, runs only under the exclusive
-//! lock.
+//! One writer at a time, as a courtesy: an ingest or a vacuum holds an exclusive advisory
+//! lock on the store while it runs, so a second one started meanwhile says at once that
+//! the store is in use. Correctness does not rest on it: the lock file can be deleted,
+//! or mean nothing on a synced drive, and two writers still cannot both commit the same
+//! version ([`super::commit`]). Reports take no lock: the files of a committed version
+//! never change.
 //!
 //! The lock is `flock` on `STORE/.lock`: it is released by the kernel when the process
 //! ends, however it ends, so a killed ingest never leaves the store locked.
@@ -20,7 +21,8 @@ pub const LOCK_FILE: &str = ".lock";
 /// A lock held on a store; released when dropped (or when the process ends).
 #[derive(Debug)]
 pub struct StoreLock {
-    file: fs::File,
+    /// Held open: the lock lasts as long as the file is.
+    _file: fs::File,
 }
 
 /// Whether another process holds the lock, or the lock could not be taken at all.
@@ -45,7 +47,7 @@ impl StoreLock {
     fn take(root: &Path, operation: FlockOperation) -> Result<StoreLock, Refused> {
         let file = Self::open(root).map_err(Refused::Failed)?;
         match flock(&file, operation) {
-            Ok(()) => Ok(StoreLock { file }),
+            Ok(()) => Ok(StoreLock { _file: file }),
             Err(rustix::io::Errno::WOULDBLOCK) => Err(Refused::Busy),
             Err(e) => Err(Refused::Failed(StoreError::io(
                 &root.join(LOCK_FILE),
@@ -57,16 +59,5 @@ impl StoreLock {
     /// The writer's lock, if no other process holds any lock on the store.
     pub fn exclusive(root: &Path) -> Result<StoreLock, Refused> {
         Self::take(root, FlockOperation::NonBlockingLockExclusive)
-    }
-
-    /// A reader's lock, if no writer holds the store.
-    pub fn shared(root: &Path) -> Result<StoreLock, Refused> {
-        Self::take(root, FlockOperation::NonBlockingLockShared)
-    }
-
-    /// Turns a writer's lock into a reader's, once recovery is done.
-    pub fn downgrade(&self, root: &Path) -> Result<(), StoreError> {
-        flock(&self.file, FlockOperation::LockShared)
-            .map_err(|e| StoreError::io(&root.join(LOCK_FILE), e.into()))
     }
 }

@@ -51,10 +51,7 @@ impl<'s> StoredRows<'s> {
         let Some(frame) = self.store.read_partition(table, trust_id)? else {
             return Ok(HashMap::new());
         };
-        let path = self
-            .store
-            .root()
-            .join(Store::partition_file(table, trust_id));
+        let path = self.store.root().join(table.name());
         let fail = |source| StoreError::Parquet {
             path: path.clone(),
             source,
@@ -91,7 +88,7 @@ impl Stored for StoredRows<'_> {
     fn school_trust(&mut self, urn: &str) -> anyhow::Result<Option<String>> {
         if self.schools.is_none() {
             let mut schools = HashMap::new();
-            for trust in self.store.trusts(Table::Schools)? {
+            for trust in self.store.trusts(Table::Schools) {
                 for urn in self.read_ids(Table::Schools, &trust)?.into_keys() {
                     schools.insert(urn, trust.clone());
                 }
@@ -112,7 +109,7 @@ impl Stored for StoredRows<'_> {
     }
 
     fn trusts_holding(&mut self, table: Table, id: &str) -> anyhow::Result<Vec<String>> {
-        let trusts = self.store.trusts(table)?;
+        let trusts = self.store.trusts(table);
         if self.complete.insert(table) {
             for trust in &trusts {
                 self.partition(table, trust)?;

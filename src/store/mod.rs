@@ -1,40 +1,54 @@
-//! The store: one Hive-partitioned Parquet dataset per table, readable by any Parquet
-//! engine (spec 03, "Store").
+//! The store: one versioned table per canonical table, in the Delta Lake format, and a
+//! log of store versions above them (spec 03, "Store").
 //!
 //! ```text
 //! STORE/
-//!   sessions/trust_id=TR001/part-0.parquet   one file per table and trust
+//!   _versions/00000000000000000001.json         store version 1: the commit point ([`history`])
+//!   sessions/_delta_log/00000000000000000001.json  the table at version 1 ([`delta`])
+//!   sessions/trust_id=TR001/v00000000000000000001-<writer>.parquet
 //!   ...
 //!   quarantine/<sha256 of the source file, 16 hex>.csv   rejected rows with reasons
-//!   ingest-log.csv                           every file ingested: SHA-256, when, rows
-//!   key-fingerprint.json                     which key made the case refs ([`key`])
-//!   .lock                                    one writer at a time ([`lock`])
+//!   _staging/<writer>/                           a writer's own staging ([`commit`])
+//!   .lock                                        a courtesy: one ingest at a time ([`lock`])
 //! ```
-//! The trust id is the partition folder (and is not repeated inside the files). A
-//! partition is rewritten only when its content changes, so ingesting the same bundle
-//! twice leaves every data file byte for byte as it was, and re-ingesting one trust
-//! touches only that trust's partitions. Every change goes through a [`Transaction`].
+//! Every ingest that changes anything is one store version. A version lists exactly the
+//! data files that make up each table (one per table and trust), with the size and
+//! SHA-256 each had when it was committed; a report reads those files and no others, and
+//! checks each before reading it, so a file that is missing, shorter or altered stops
+//! the report with its name, and a file no version lists (a sync client's conflict
+//! copy, a copied folder, a killed writer's leftovers) is never read.
+//!
+//! The trust id is the partition folder (and is not repeated inside the files).
 
 mod commit;
+pub mod delta;
 pub mod frame;
+pub mod history;
 pub mod key;
 pub mod lock;
-mod log;
 mod lookup;
+pub mod maintain;
+mod write;
 
-use std::collections::{BTreeMap, BTreeSet, HashSet};
+use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-pub use commit::{Transaction, recover};
+pub use commit::STAGING;
+pub use history::{
+    History, IngestMode, InputFile, LiveFile, Moved, RowCounts, Snapshot, StoreCommit,
+};
 pub use key::KeyRecord;
-pub use log::{LOG_FILE, LogEntry};
 pub use lookup::StoredRows;
+pub use write::{BundleExport, HeldSchool, WriteSummary, Writing};
 
-use crate::contract::{Cell, Quarantined, Table};
+use crate::contract::{Cell, Table};
 use lock::{Refused, StoreLock};
+
+/// The largest data file a store may hold (a partition is one table of one trust).
+const MAX_DATA_FILE: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -46,20 +60,53 @@ pub enum StoreError {
     },
     #[error("{path}: {source}")]
     Parquet { path: PathBuf, source: PolarsError },
-    #[error("{path}: {message}")]
-    Corrupt { path: PathBuf, message: String },
-    #[error("{}: no trust {trust:?} in this store", path.display())]
-    NoSuchTrust { trust: String, path: PathBuf },
+    #[error(
+        "{}: {problem}. The store is damaged: restore the store folder from a backup \
+         (`oversight store check --store DIR` lists every damaged file)",
+        path.display()
+    )]
+    Damaged { path: PathBuf, problem: String },
+    #[error("{}: no trust {} in this store (its trusts: {})", path.display(), crate::contract::excerpt(trust), crate::contract::excerpt_list(known.iter().map(String::as_str), 20))]
+    NoSuchTrust {
+        trust: String,
+        path: PathBuf,
+        known: Vec<String>,
+    },
     #[error("no store at {}: run `oversight ingest --store {} BUNDLE...` first", path.display(), path.display())]
     Missing { path: PathBuf },
     #[error("the store at {} holds no rows: ingest a bundle into it first", path.display())]
     Empty { path: PathBuf },
     #[error(
-        "the store at {} is in use by another oversight process (an ingest, or a report \
-         while you ingest): try again when it has finished",
+        "the store at {} has no version {wanted}: its versions are 1 to {head} \
+         (`oversight store history --store {}` lists them)",
+        path.display(), path.display()
+    )]
+    NoSuchVersion {
+        path: PathBuf,
+        wanted: u64,
+        head: u64,
+    },
+    #[error(
+        "the store at {} has no version committed on or before {date} (its first was on {first})",
+        path.display()
+    )]
+    NoVersionOn {
+        path: PathBuf,
+        date: chrono::NaiveDate,
+        first: String,
+    },
+    #[error(
+        "the store at {} is in use by another oversight process (an ingest or a vacuum): \
+         try again when it has finished",
         path.display()
     )]
     Busy { path: PathBuf },
+    #[error(
+        "another ingest committed store version {version} of {} while this one ran; \
+         nothing of this ingest was committed",
+        path.display()
+    )]
+    Conflict { path: PathBuf, version: u64 },
     #[error(
         "the store at {} was made with another pseudonymisation key: its case refs come \
          from the key with fingerprint {} (first used from {}), but this key (from {given_from}) \
@@ -101,115 +148,114 @@ pub struct Batch {
     pub rows: Incoming,
 }
 
-/// Rows of one partition from one bundle (or part of one), with the bundle's place.
-type BundleRows = (usize, Vec<Vec<Cell>>);
-
-/// The bundle that last brought rows to a partition, and for attendees and discussions
-/// the sessions it brought, so a later part of the same bundle merges as a part.
-#[derive(Debug)]
-struct LastBundle {
-    bundle: usize,
-    sessions: HashSet<String>,
+/// Which version a report reads.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum VersionChoice {
+    /// The newest (the default).
+    #[default]
+    Newest,
+    /// `report --store-version N`.
+    Version(u64),
+    /// `report --store-as-of DATE`: the version current at the end of that day (UTC).
+    AsOf(chrono::NaiveDate),
 }
 
-/// What a write changed.
-#[derive(Debug, Default, Clone, PartialEq, Eq)]
-pub struct WriteSummary {
-    /// Partitions whose content changed (or that are new).
-    pub partitions_written: usize,
-    /// Partitions that received rows but already held exactly that content.
-    pub partitions_unchanged: usize,
-}
-
-/// A store folder, recovered and ready to read or write, and locked while it is open.
+/// A store folder at one version, ready to read (or, opened with [`Store::open`], to
+/// write the next version).
 pub struct Store {
     root: PathBuf,
-    _lock: StoreLock,
+    _lock: Option<StoreLock>,
+    history: History,
+    snapshot: Snapshot,
 }
 
 impl Store {
     /// Opens (creating when needed, readable by its owner only) the store at `root` to
-    /// write it: takes the writer's lock, then finishes or undoes any change an earlier
-    /// process was killed in the middle of.
+    /// write its next version: takes the writer's lock (a courtesy: the commit itself
+    /// cannot clash), reads and checks the store's log, and writes any Delta entry a
+    /// killed writer left unwritten.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
         crate::private_fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
         let lock = match StoreLock::exclusive(root) {
             Ok(lock) => lock,
-            Err(refused) => return Err(Self::refused(root, refused)),
+            Err(Refused::Busy) => {
+                return Err(StoreError::Busy {
+                    path: root.to_owned(),
+                });
+            }
+            Err(Refused::Failed(e)) => return Err(e),
         };
-        recover(root)?;
+        let history = History::load(root)?;
+        check_tables_follow(root, history.head())?;
+        if history.head() > 0 {
+            let staging = commit::Staging::begin(root)?;
+            commit::write_missing_delta_entries(root, &staging, &history)?;
+        }
+        let snapshot = history.files_at(history.head())?;
         Ok(Store {
             root: root.to_owned(),
-            _lock: lock,
+            _lock: Some(lock),
+            history,
+            snapshot,
         })
     }
 
-    /// Opens the existing store at `root` to read it (a report): under a reader's lock,
-    /// so no ingest changes it meanwhile. A store that does not exist or holds no rows
-    /// is an error. A change left half-applied by a killed ingest is finished first,
-    /// under the writer's lock, when no other process holds the store.
-    pub fn open_to_read(root: &Path) -> Result<Store, StoreError> {
+    /// Opens the existing store at `root` to read the version `choice` names. A store
+    /// that does not exist or holds no version is an error, and so is a log that was
+    /// rolled back (a table's Delta log is ahead of the store's). Reading takes no lock:
+    /// the files of a committed version never change.
+    pub fn open_to_read(root: &Path, choice: VersionChoice) -> Result<Store, StoreError> {
         if !root.is_dir() {
             return Err(StoreError::Missing {
                 path: root.to_owned(),
             });
         }
-        let lock = match StoreLock::exclusive(root) {
-            Ok(lock) => {
-                recover(root)?;
-                lock.downgrade(root)?;
-                lock
-            }
-            // Other readers hold it: no writer can have left anything to recover since
-            // they took their locks, and recovery happened before.
-            Err(Refused::Busy) => match StoreLock::shared(root) {
-                Ok(lock) => lock,
-                Err(refused) => return Err(Self::refused(root, refused)),
-            },
-            Err(Refused::Failed(e)) => return Err(e),
-        };
-        let store = Store {
-            root: root.to_owned(),
-            _lock: lock,
-        };
-        if store.all_trusts()?.is_empty() {
+        let history = History::load(root)?;
+        let head = history.head();
+        check_tables_follow(root, head)?;
+        if head == 0 {
             return Err(StoreError::Empty {
                 path: root.to_owned(),
             });
         }
-        Ok(store)
-    }
-
-    fn refused(root: &Path, refused: Refused) -> StoreError {
-        match refused {
-            Refused::Busy => StoreError::Busy {
-                path: root.to_owned(),
-            },
-            Refused::Failed(e) => e,
-        }
-    }
-
-    /// The key the store's case refs were made with, once anything was ingested.
-    pub fn key_record(&self) -> Result<Option<KeyRecord>, StoreError> {
-        let path = self.root.join(key::KEY_FILE);
-        match fs::read(&path) {
-            Ok(bytes) => {
-                serde_json::from_slice(&bytes)
-                    .map(Some)
-                    .map_err(|e| StoreError::Corrupt {
-                        path,
-                        message: format!("unreadable key fingerprint: {e}"),
-                    })
+        let version = match choice {
+            VersionChoice::Newest => head,
+            VersionChoice::Version(wanted) if (1..=head).contains(&wanted) => wanted,
+            VersionChoice::Version(wanted) => {
+                return Err(StoreError::NoSuchVersion {
+                    path: root.to_owned(),
+                    wanted,
+                    head,
+                });
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(StoreError::io(&path, e)),
-        }
+            VersionChoice::AsOf(date) => {
+                history
+                    .version_on(date)
+                    .ok_or_else(|| StoreError::NoVersionOn {
+                        path: root.to_owned(),
+                        date,
+                        first: history.commits[0].committed_at.clone(),
+                    })?
+            }
+        };
+        let snapshot = history.files_at(version)?;
+        Ok(Store {
+            root: root.to_owned(),
+            _lock: None,
+            history,
+            snapshot,
+        })
+    }
+
+    /// The key the store's case refs were made with, once anything was committed.
+    pub fn key_record(&self) -> Option<KeyRecord> {
+        self.history.commits.last().map(|c| c.key.clone())
     }
 
     /// Refuses a key other than the one the store's case refs were made with
-    /// (`fingerprint`, from `key_from`); any key is right for a store with no record yet.
+    /// (`fingerprint`, from `key_from`); any key is right for a store with no version yet.
     pub fn check_key(&self, fingerprint: &str, key_from: &str) -> Result<(), StoreError> {
-        match self.key_record()? {
+        match self.key_record() {
             Some(expected) if expected.fingerprint != fingerprint => Err(StoreError::OtherKey {
                 path: self.root.clone(),
                 expected,
@@ -224,49 +270,48 @@ impl Store {
         &self.root
     }
 
-    /// `table/trust_id=<trust>/part-0.parquet`, relative to the store.
-    pub fn partition_file(table: Table, trust_id: &str) -> PathBuf {
-        PathBuf::from(table.name())
-            .join(format!("trust_id={trust_id}"))
-            .join("part-0.parquet")
+    /// The version this store was opened at (0: nothing committed yet).
+    pub fn version(&self) -> u64 {
+        self.snapshot.version
+    }
+
+    /// The store's log, every version.
+    pub fn history(&self) -> &History {
+        &self.history
+    }
+
+    /// The commit of the version this store was opened at.
+    pub fn commit(&self) -> Option<&StoreCommit> {
+        self.history
+            .commits
+            .get((self.snapshot.version as usize).wrapping_sub(1))
+    }
+
+    /// The data files of the version this store was opened at.
+    pub fn snapshot(&self) -> &Snapshot {
+        &self.snapshot
     }
 
     /// The trusts that have a partition of `table`, sorted.
-    pub fn trusts(&self, table: Table) -> Result<Vec<String>, StoreError> {
-        let dir = self.root.join(table.name());
-        if !dir.is_dir() {
-            return Ok(Vec::new());
-        }
-        let mut trusts: Vec<String> = fs::read_dir(&dir)
-            .map_err(|e| StoreError::io(&dir, e))?
-            .filter_map(|entry| entry.ok())
-            .filter_map(|entry| {
-                let name = entry.file_name().into_string().ok()?;
-                let trust = name.strip_prefix("trust_id=")?.to_string();
-                entry
-                    .path()
-                    .join("part-0.parquet")
-                    .is_file()
-                    .then_some(trust)
-            })
-            .collect();
-        trusts.sort();
-        Ok(trusts)
+    pub fn trusts(&self, table: Table) -> Vec<String> {
+        self.snapshot
+            .files
+            .keys()
+            .filter(|(t, _)| *t == table)
+            .map(|(_, trust)| trust.clone())
+            .collect()
     }
 
     /// Every trust with a partition of any table, sorted.
-    pub fn all_trusts(&self) -> Result<Vec<String>, StoreError> {
-        let mut trusts = BTreeSet::new();
-        for table in Table::ALL {
-            trusts.extend(self.trusts(table)?);
-        }
-        Ok(trusts.into_iter().collect())
+    pub fn all_trusts(&self) -> Vec<String> {
+        let trusts: BTreeSet<&String> = self.snapshot.files.keys().map(|(_, t)| t).collect();
+        trusts.into_iter().cloned().collect()
     }
 
     /// The trusts a report covers: `only` when given (each must be in the store), else
     /// every trust in the store. Sorted.
     pub fn trusts_in_scope(&self, only: &[String]) -> Result<Vec<String>, StoreError> {
-        let all = self.all_trusts()?;
+        let all = self.all_trusts();
         if only.is_empty() {
             return Ok(all);
         }
@@ -276,6 +321,7 @@ impl Store {
                 return Err(StoreError::NoSuchTrust {
                     trust: trust.clone(),
                     path: self.root.clone(),
+                    known: all,
                 });
             }
             chosen.push(trust.clone());
@@ -285,52 +331,105 @@ impl Store {
         Ok(chosen)
     }
 
-    /// Reads one partition whole, or `None` when the trust has none.
+    /// Keeps only the partitions of `trusts` and checks every one of their files against
+    /// what its version committed (size and SHA-256): a report reads nothing else.
+    pub fn verify_trusts(&mut self, trusts: &[String]) -> Result<(), StoreError> {
+        let wanted: BTreeSet<&String> = trusts.iter().collect();
+        self.snapshot
+            .files
+            .retain(|(_, trust), _| wanted.contains(trust));
+        let files: Vec<&LiveFile> = self.snapshot.files.values().collect();
+        let checked: Vec<Result<(), StoreError>> = files
+            .into_iter()
+            .map(|file| self.read_checked(file).map(|_| ()))
+            .collect();
+        checked.into_iter().collect()
+    }
+
+    /// The bytes of a committed data file, checked against its commit.
+    fn read_checked(&self, file: &LiveFile) -> Result<Vec<u8>, StoreError> {
+        let path = self.root.join(file.relative());
+        let damaged = |problem: String| StoreError::Damaged {
+            path: path.clone(),
+            problem,
+        };
+        let bytes = match history::read_bounded(&path, file.change.size.min(MAX_DATA_FILE)) {
+            Ok(bytes) => bytes,
+            Err(StoreError::Io { source, .. }) if source.kind() == std::io::ErrorKind::NotFound => {
+                return Err(damaged(format!(
+                    "missing: store version {} committed it",
+                    file.version
+                )));
+            }
+            Err(StoreError::Damaged { .. }) => {
+                return Err(damaged(format!(
+                    "not the file store version {} committed (larger than its {} bytes, or \
+                     not a regular file)",
+                    file.version, file.change.size
+                )));
+            }
+            Err(e) => return Err(e),
+        };
+        if bytes.len() as u64 != file.change.size {
+            return Err(damaged(format!(
+                "{} bytes, but store version {} committed {} bytes (the file was cut short)",
+                bytes.len(),
+                file.version,
+                file.change.size
+            )));
+        }
+        use sha2::{Digest, Sha256};
+        if hex::encode(Sha256::digest(&bytes)) != file.change.sha256 {
+            return Err(damaged(format!(
+                "its content is not what store version {} committed (the file was altered \
+                 or replaced by another copy)",
+                file.version
+            )));
+        }
+        Ok(bytes)
+    }
+
+    /// Reads one partition whole, checked, or `None` when the trust has none.
     pub fn read_partition(
         &self,
         table: Table,
         trust_id: &str,
     ) -> Result<Option<DataFrame>, StoreError> {
-        let path = self.root.join(Self::partition_file(table, trust_id));
-        if !path.is_file() {
+        let Some(file) = self.snapshot.files.get(&(table, trust_id.to_string())) else {
             return Ok(None);
-        }
-        Self::read_parquet(&path).map(Some)
-    }
-
-    /// Starts writing: rows are merged in with [`Writing::apply`], one batch of bundles
-    /// at a time, and nothing is visible until [`Writing::finish`] commits.
-    pub fn begin_write(&self) -> Writing<'_> {
-        Writing {
-            store: self,
-            txn: Transaction::begin(&self.root),
-            touched: BTreeSet::new(),
-            staged: BTreeSet::new(),
-            last_bundle: BTreeMap::new(),
-            parted: BTreeSet::new(),
-            key: None,
-        }
-    }
-
-    /// Reads the Parquet file at `path` whole.
-    fn read_parquet(path: &Path) -> Result<DataFrame, StoreError> {
-        let file = fs::File::open(path).map_err(|e| StoreError::io(path, e))?;
-        ParquetReader::new(file)
+        };
+        let bytes = self.read_checked(file)?;
+        let path = self.root.join(file.relative());
+        ParquetReader::new(std::io::Cursor::new(bytes))
             .finish()
-            .map_err(|source| StoreError::Parquet {
-                path: path.to_owned(),
-                source,
-            })
+            .map(Some)
+            .map_err(|source| StoreError::Parquet { path, source })
     }
 
-    /// A lazy scan of one table over every trust, with `trust_id` from the partition
-    /// folders; `None` when no trust has the table yet.
+    /// Starts writing the next version: rows are merged in with [`Writing::apply`], one
+    /// batch of bundles at a time, and nothing is visible until [`Writing::finish`]
+    /// commits.
+    pub fn begin_write(&self, mode: IngestMode) -> Result<Writing<'_>, StoreError> {
+        Writing::begin(self, mode)
+    }
+
+    /// A lazy scan of one table over the trusts of the snapshot, with `trust_id` from
+    /// the partition folders; `None` when no trust has the table. Reads exactly the files
+    /// of the version (checked by [`Store::verify_trusts`] before a report).
     pub fn scan(&self, table: Table) -> Result<Option<LazyFrame>, StoreError> {
-        if self.trusts(table)?.is_empty() {
+        let paths: Vec<PlRefPath> = self
+            .snapshot
+            .files
+            .iter()
+            .filter(|((t, _), _)| *t == table)
+            .map(|(_, file)| {
+                PlRefPath::new(self.root.join(file.relative()).to_string_lossy().as_ref())
+            })
+            .collect();
+        if paths.is_empty() {
             return Ok(None);
         }
         let dir = self.root.join(table.name());
-        let pattern = format!("{}/**/*.parquet", dir.display());
         // The trust id is text whatever it looks like: `1001` or `007` read as numbers
         // would break every join on it (issue #11), so nothing is inferred.
         let partition_columns: Schema =
@@ -342,265 +441,43 @@ impl Store {
                 schema: Some(Arc::new(partition_columns)),
                 try_parse_dates: false,
             },
+            glob: false,
             ..Default::default()
         };
-        LazyFrame::scan_parquet(PlRefPath::new(pattern.as_str()), args)
+        LazyFrame::scan_parquet_files(paths.into_iter().collect(), args)
             .map(Some)
             .map_err(|source| StoreError::Parquet { path: dir, source })
     }
 }
 
-/// A write in progress: partitions merged so far wait in the transaction's staging
-/// folder until [`Writing::finish`].
-pub struct Writing<'s> {
-    store: &'s Store,
-    txn: Transaction,
-    /// Partitions that received rows.
-    touched: BTreeSet<Partition>,
-    /// Partitions whose merged content differs from the store's, and is staged.
-    staged: BTreeSet<Partition>,
-    /// The bundle that last brought rows to each partition, while its parts may follow.
-    last_bundle: BTreeMap<Partition, LastBundle>,
-    /// Partitions that a later part of a bundle merged into: staged after an earlier
-    /// part, their content may have come back to the store's own by the end.
-    parted: BTreeSet<Partition>,
-    /// The key to record, when the store has no record yet.
-    key: Option<KeyRecord>,
-}
-
-/// What became of one partition in [`Writing::apply`].
-enum Merged {
-    Unchanged,
-    Staged,
-}
-
-impl Writing<'_> {
-    /// Records `key` as the store's key when it has none yet (its first ingest), in the
-    /// same transaction as the rows it made.
-    pub fn remember_key(&mut self, key: KeyRecord) -> Result<(), StoreError> {
-        if self.store.key_record()?.is_none() {
-            self.key = Some(key);
-        }
-        Ok(())
-    }
-
-    /// Merges batches of rows (in the order the bundles were given; the parts of one
-    /// bundle one after another) into the partitions they touch. Each bundle's rows
-    /// replace rows of the same key as if the bundles were ingested one after another,
-    /// and the parts of a bundle merge as its rows at once would. Partitions are merged
-    /// and encoded in parallel; each is staged only when its content changes.
-    pub fn apply(&mut self, batches: Vec<Batch>) -> Result<(), StoreError> {
-        // Bundles come in order: one before the first of these has no parts to come.
-        if let Some(first) = batches.first().map(|b| b.bundle) {
-            self.last_bundle.retain(|_, last| last.bundle >= first);
-        }
-        let mut by_partition: BTreeMap<Partition, Vec<BundleRows>> = BTreeMap::new();
-        for batch in batches {
-            for (partition, rows) in batch.rows {
-                by_partition
-                    .entry(partition)
-                    .or_default()
-                    .push((batch.bundle, rows));
-            }
-        }
-        let work: Vec<_> = by_partition
-            .into_iter()
-            .map(|(partition, batches)| {
-                let last = self.last_bundle.remove(&partition);
-                (partition, batches, last)
-            })
-            .collect();
-        let staged = &self.staged;
-        let (store, txn) = (self.store, &self.txn);
-        let outcomes = on_plain_threads(work, |(partition, batches, last)| {
-            let outcome = merge_partition(store, txn, &partition, staged, batches, last);
-            (partition, outcome)
-        });
-        for (partition, outcome) in outcomes {
-            let (merged, last, parted) = outcome?;
-            if parted {
-                self.parted.insert(partition.clone());
-            }
-            if let Merged::Staged = merged
-                && self.staged.insert(partition.clone())
-            {
-                self.txn
-                    .record(&Store::partition_file(partition.0, &partition.1));
-            }
-            self.last_bundle.insert(partition.clone(), last);
-            self.touched.insert(partition);
-        }
-        Ok(())
-    }
-
-    /// A bundle's parts each merge on their own, so a partition can differ from the
-    /// store's after one part and be the same again after the last (a session's
-    /// attendees split across two chunks of a re-ingested file): such a partition is not
-    /// rewritten, as it would not be had the bundle's rows merged at once.
-    fn unstage_unchanged(&mut self) -> Result<(), StoreError> {
-        for partition in std::mem::take(&mut self.parted) {
-            if !self.staged.contains(&partition) {
-                continue;
-            }
-            let Some(stored) = self.store.read_partition(partition.0, &partition.1)? else {
-                continue;
-            };
-            let relative = Store::partition_file(partition.0, &partition.1);
-            let staged = Store::read_parquet(&self.txn.staged_file(&relative))?;
-            if stored.equals_missing(&staged) {
-                self.txn.forget(&relative)?;
-                self.staged.remove(&partition);
-            }
-        }
-        Ok(())
-    }
-
-    /// Writes the quarantine, appends the ingest log and commits the transaction.
-    pub fn finish(
-        mut self,
-        quarantine: &BTreeMap<String, Vec<Quarantined>>,
-        log: &[LogEntry],
-    ) -> Result<WriteSummary, StoreError> {
-        self.unstage_unchanged()?;
-        for (sha256, rows) in quarantine {
-            let relative = PathBuf::from("quarantine").join(format!("{}.csv", &sha256[..16]));
-            self.txn
-                .stage_bytes(&relative, &log::quarantine_csv(rows))?;
-        }
-        if !log.is_empty() {
-            let relative = PathBuf::from(LOG_FILE);
-            let path = self.store.root.join(&relative);
-            let old_len = match fs::metadata(&path) {
-                Ok(meta) => meta.len(),
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound => 0,
-                Err(e) => return Err(StoreError::io(&path, e)),
-            };
-            self.txn
-                .stage_append(&relative, old_len, &log::rows(old_len == 0, log))?;
-        }
-        if let Some(key) = self.key.take() {
-            let text = serde_json::to_vec_pretty(&key).expect("a key record serialises");
-            self.txn.stage_bytes(Path::new(key::KEY_FILE), &text)?;
-        }
-        let summary = WriteSummary {
-            partitions_written: self.staged.len(),
-            partitions_unchanged: self.touched.difference(&self.staged).count(),
+/// Refuses a store whose tables' Delta logs are ahead of the store's log: a version
+/// file was deleted or the log rolled back (by a sync client, or a restored backup of
+/// part of the folder), and reading it would give older figures without a word.
+fn check_tables_follow(root: &Path, head: u64) -> Result<(), StoreError> {
+    for table in Table::ALL {
+        let dir = root.join(table.name()).join(delta::LOG_DIR);
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(StoreError::io(&dir, e)),
         };
-        self.txn.commit()?;
-        Ok(summary)
-    }
-}
-
-/// Runs `work` on every item, on plain threads (one per core), and returns the results
-/// in the items' order.
-///
-/// Not on rayon's pool: a merge calls polars, which runs on its own rayon pool, and a
-/// rayon thread waiting on another pool steals more work of its own pool meanwhile, so
-/// each waiting merge could start another merge on the same stack, as deep as there are
-/// partitions (issue #11: a 500-trust bundle overflowed the stack). A plain thread
-/// simply waits, so the depth stays that of one merge.
-fn on_plain_threads<T: Send, R: Send>(items: Vec<T>, work: impl Fn(T) -> R + Sync) -> Vec<R> {
-    let threads = std::thread::available_parallelism()
-        .map_or(1, usize::from)
-        .min(items.len().max(1));
-    let total = items.len();
-    let queue = std::sync::Mutex::new(items.into_iter().enumerate());
-    let mut results: Vec<(usize, R)> = std::thread::scope(|scope| {
-        let workers: Vec<_> = (0..threads)
-            .map(|_| {
-                scope.spawn(|| {
-                    let mut done = Vec::new();
-                    loop {
-                        let next = queue.lock().unwrap_or_else(|e| e.into_inner()).next();
-                        let Some((at, item)) = next else { break };
-                        done.push((at, work(item)));
-                    }
-                    done
-                })
-            })
-            .collect();
-        workers
-            .into_iter()
-            .flat_map(|worker| match worker.join() {
-                Ok(done) => done,
-                Err(panic) => std::panic::resume_unwind(panic),
-            })
-            .collect()
-    });
-    debug_assert_eq!(results.len(), total);
-    results.sort_by_key(|(at, _)| *at);
-    results.into_iter().map(|(_, result)| result).collect()
-}
-
-/// Merges `batches` (each with its bundle's place, in order) into what `partition`
-/// holds so far (its staged copy, else the store's file) and stages the result when it
-/// differs. `last` is the bundle that last brought it rows, whose parts may continue.
-fn merge_partition(
-    store: &Store,
-    txn: &Transaction,
-    partition: &Partition,
-    staged: &BTreeSet<Partition>,
-    batches: Vec<BundleRows>,
-    mut last: Option<LastBundle>,
-) -> Result<(Merged, LastBundle, bool), StoreError> {
-    let (table, trust_id) = (partition.0, partition.1.as_str());
-    let relative = Store::partition_file(table, trust_id);
-    let path = store.root.join(&relative);
-    let parquet_error = |source| StoreError::Parquet {
-        path: path.clone(),
-        source,
-    };
-    let already_staged = staged.contains(partition);
-    let base = if already_staged {
-        Some(Store::read_parquet(&txn.staged_file(&relative))?)
-    } else {
-        store.read_partition(table, trust_id)?
-    };
-    let mut merged = base.clone();
-    let mut parted = false;
-    for (bundle, rows) in batches {
-        let fresh = frame::rows_to_frame(table, &rows).map_err(parquet_error)?;
-        let sessions = rows
-            .iter()
-            .filter(|_| table.replaced_per_session())
-            .map(|row| row[table.key()[0]].text());
-        merged = Some(
-            match &mut last {
-                Some(last) if last.bundle == bundle => {
-                    parted = true;
-                    let mut new_sessions = Vec::new();
-                    for session in sessions {
-                        if !last.sessions.contains(session) {
-                            last.sessions.insert(session.to_string());
-                            new_sessions.push(session);
-                        }
-                    }
-                    frame::merge_part(table, merged, fresh, &new_sessions)
-                }
-                _ => {
-                    last = Some(LastBundle {
-                        bundle,
-                        sessions: sessions.map(str::to_string).collect(),
-                    });
-                    frame::merge(table, merged, fresh)
-                }
+        for entry in entries {
+            let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
+            let Some(version) = entry.file_name().to_str().and_then(delta::entry_version) else {
+                continue;
+            };
+            if version > head {
+                return Err(StoreError::Damaged {
+                    path: root.join(history::relative_path(version)),
+                    problem: format!(
+                        "missing: table {} records store version {version}, but the store's \
+                         log ends at version {head} (a version file was deleted, or the log \
+                         rolled back to an older copy)",
+                        table.name()
+                    ),
+                });
             }
-            .map_err(parquet_error)?,
-        );
+        }
     }
-    let last = last.expect("a partition that received rows has a last bundle");
-    let mut merged = merged.expect("a partition that received rows has rows");
-    if !already_staged && base.is_some_and(|old| old.equals_missing(&merged)) {
-        return Ok((Merged::Unchanged, last, parted));
-    }
-    let mut bytes = Vec::new();
-    ParquetWriter::new(&mut bytes)
-        // Snappy: what most Parquet engines default to, and cheap to set up per column
-        // chunk (zstd's context set-up was 8% of a national ingest: a partition is small).
-        .with_compression(ParquetCompression::Snappy)
-        .with_statistics(StatisticsOptions::default())
-        .finish(&mut merged)
-        .map_err(parquet_error)?;
-    txn.write_staged(&relative, &bytes)?;
-    Ok((Merged::Staged, last, parted))
+    Ok(())
 }

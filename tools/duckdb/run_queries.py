@@ -4,8 +4,8 @@
 oversight computes every metric with the SQL files in queries/, run in order by its
 polars SQL context. This runner gives DuckDB the same inputs and runs the same files:
 
-1. each store table is a view over its Hive-partitioned Parquet files,
-   read_parquet('<store>/<table>/*/*.parquet', hive_partitioning = true), with trust_id
+1. each store table is a view over the Parquet files of the exported store version
+   (listed in the manifest), read_parquet([...], hive_partitioning = true), with trust_id
    read from the folder names as text (never as a number: '007' stays '007'), limited to
    the run's trusts; a table no trust has yet is an empty table of the right columns;
 2. the policy tables and report_params come from `oversight report --export-inputs DIR`
@@ -38,7 +38,6 @@ same figures go to stderr as text. Exit status 0 on success, 1 on any error (nam
 from __future__ import annotations
 
 import argparse
-import glob
 import json
 import os
 import sys
@@ -76,22 +75,23 @@ def dialect(file: str, sql: str) -> str:
 
 
 def load_store(con: duckdb.DuckDBPyConnection, store: Path, manifest: dict) -> None:
-    """One view per store table over its partitions, for the manifest's trusts."""
-    trusts = ", ".join(quote_text(t) for t in manifest["trusts"]) or "NULL"
+    """One view per store table over exactly the files of the exported store version
+    (a version's files, not every file in the folder: earlier versions' files stay
+    until a vacuum), for the manifest's trusts."""
     for table in manifest["store_tables"]:
         name = table["name"]
-        pattern = store / name / "*" / "*.parquet"
-        if glob.glob(str(pattern)):
+        files = [str(store / f) for f in table["files"]]
+        if files:
             columns = [c.rsplit(" ", 1) for c in table["columns"].split(", ")]
             # Each column read as the manifest types it (trust_id from the folder name).
             select = ", ".join(
                 f"cast({quote_ident(c)} as {t}) as {quote_ident(c)}" for c, t in columns
             )
+            listed = "[" + ", ".join(quote_text(f) for f in files) + "]"
             con.execute(
                 f"create view {quote_ident(name)} as select {select} "
-                f"from read_parquet({quote_text(str(pattern))}, hive_partitioning = true, "
-                f"hive_types = {{'trust_id': 'VARCHAR'}}) "
-                f"where trust_id in ({trusts})"
+                f"from read_parquet({listed}, hive_partitioning = true, "
+                f"hive_types = {{'trust_id': 'VARCHAR'}})"
             )
         else:
             con.execute(f"create table {quote_ident(name)} ({table['columns']})")

@@ -1,0 +1,115 @@
+//! `oversight store history|check|vacuum --store DIR`: a store looked after over years
+//! (spec 03, "History and retention").
+
+use std::process::ExitCode;
+
+use crate::cli::{Output, StoreCommand};
+use crate::store::maintain;
+
+pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> {
+    match command {
+        StoreCommand::History(args) => {
+            let history = maintain::history(&args.store)?;
+            if history.commits.is_empty() {
+                println!("{}: no versions yet", args.store.display());
+            }
+            for commit in &history.commits {
+                println!(
+                    "version {}  {}  {}  key {}",
+                    commit.version,
+                    commit.committed_at,
+                    commit.mode,
+                    commit.key.short()
+                );
+                if output.quiet {
+                    continue;
+                }
+                for input in &commit.inputs {
+                    println!(
+                        "  read {} ({}): sha256 {}, {} rows read, {} stored, {} quarantined",
+                        input.file,
+                        input.table,
+                        &input.sha256[..input.sha256.len().min(16)],
+                        input.rows_read,
+                        input.rows_stored,
+                        input.rows_quarantined
+                    );
+                }
+                for (table, rows) in &commit.rows {
+                    if rows.added + rows.updated + rows.removed + rows.kept > 0 {
+                        println!(
+                            "  {table}: {} added, {} updated, {} removed, {} kept (newer copy quarantined)",
+                            rows.added, rows.updated, rows.removed, rows.kept
+                        );
+                    }
+                }
+                for moved in &commit.moved {
+                    println!(
+                        "  {} {}: moved from {} to {}",
+                        moved.school_urn,
+                        crate::contract::excerpt(&moved.school_name),
+                        moved.from,
+                        moved.to
+                    );
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        StoreCommand::Check(args) => {
+            let report = maintain::check(&args.store)?;
+            println!(
+                "{}: version {}, {} committed data files checked (size and SHA-256)",
+                args.store.display(),
+                report.head,
+                report.files_checked
+            );
+            for (path, problem) in &report.damaged {
+                println!("DAMAGED  {}: {problem}", path.display());
+            }
+            for path in &report.vacuumed {
+                println!(
+                    "vacuumed {} (its older versions can no longer be reported on)",
+                    path.display()
+                );
+            }
+            for path in &report.delta_missing {
+                println!(
+                    "missing  {} (a Delta log entry; the next ingest writes it again)",
+                    path.display()
+                );
+            }
+            for path in &report.strays {
+                println!(
+                    "stray    {} (no version lists it: never read)",
+                    path.display()
+                );
+            }
+            if report.is_sound() {
+                println!("The store is sound: every file its versions need is as committed.");
+                Ok(ExitCode::SUCCESS)
+            } else {
+                println!(
+                    "{} damaged: restore the store folder from a backup taken before the damage.",
+                    report.damaged.len()
+                );
+                Ok(ExitCode::FAILURE)
+            }
+        }
+        StoreCommand::Vacuum(args) => {
+            let report = maintain::vacuum(&args.store, args.keep)?;
+            for path in &report.removed {
+                if output.verbose {
+                    println!("removed {}", path.display());
+                }
+            }
+            println!(
+                "Removed {} files and folders ({} bytes). Versions {} to {} can be reported on.",
+                report.removed.len(),
+                report.bytes,
+                report.oldest_kept,
+                report.head
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+    }
+}
