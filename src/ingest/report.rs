@@ -7,14 +7,16 @@ use std::collections::BTreeSet;
 use std::fmt;
 use std::path::PathBuf;
 
-use super::{FileOutcome, KeySource, Quarantined};
+use super::{Checked, FileOutcome, KeySource, Quarantined};
 use crate::contract::excerpt;
 use crate::store::WriteSummary;
 
 /// What an ingest (or a dry run) did, ready to print.
 #[derive(Debug, Clone)]
 pub struct IngestReport {
-    pub files: Vec<FileOutcome>,
+    /// What became of each file (derefs to the outcomes), and the files the bundles
+    /// hold that nothing read.
+    pub files: Checked,
     pub key_source: KeySource,
     /// The store written, or `None` for a dry run.
     pub store: Option<PathBuf>,
@@ -169,6 +171,15 @@ impl fmt::Display for ReportDisplay<'_> {
                 )?;
             }
         }
+        if !r.files.ignored.is_empty() {
+            writeln!(
+                f,
+                "Files ignored (named after no table and no mapping entry; not read):"
+            )?;
+            for path in &r.files.ignored {
+                writeln!(f, "  {}", shown_path(path))?;
+            }
+        }
         if let Some(written) = &r.written {
             writeln!(
                 f,
@@ -321,6 +332,17 @@ impl fmt::Display for DetailsDisplay<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A path for one line of the report: as it is, or quoted with its control characters
+/// escaped when it has any (a file name may hold a line break or a terminal escape).
+fn shown_path(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().any(char::is_control) {
+        format!("{text:?}")
+    } else {
+        text
     }
 }
 
