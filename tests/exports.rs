@@ -235,3 +235,152 @@ fn two_files_for_one_table_are_an_error_naming_both() {
     );
     assert!(!work.path().join("store").exists());
 }
+
+// Keys -------------------------------------------------------------------------------
+
+/// Writes the sample calendar, bank holidays and the default policy into `work`.
+fn policy(work: &Workdir) {
+    let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    for file in ["calendar.csv", "bank-holidays.csv"] {
+        fs::copy(sample.join(file), work.path().join(file)).unwrap();
+    }
+    fs::write(
+        work.path().join("policy.toml"),
+        crate::scenario::DEFAULT_POLICY,
+    )
+    .unwrap();
+}
+
+const REPORT: [&str; 10] = [
+    "report",
+    "--store",
+    "store",
+    "--policy",
+    "policy.toml",
+    "--out",
+    "out",
+    "--as-of",
+    "2026-01-20",
+    "--tables-only",
+];
+
+#[test]
+fn an_empty_oversight_key_is_an_error_not_a_fall_back_to_the_key_file() {
+    // Spec 01, "Keys": "`OVERSIGHT_KEY` set but empty is an error, not a fall-back to
+    // the per-user key file." Checked wherever a key is loaded: ingest, validate and
+    // report.
+    let work = Workdir::new();
+    work.bundle("bundle", &[]);
+    policy(&work);
+    // A per-user key exists (made by a first ingest without OVERSIGHT_KEY).
+    work.run_with(&["ingest", "--store", "store", "bundle"], &[])
+        .ok();
+    assert!(work.path().join("config/oversight/key").is_file());
+    let before = crate::util::snapshot(&work.path().join("store"));
+    let ingest: &[&str] = &["ingest", "--store", "store", "bundle"];
+    let validate: &[&str] = &["validate", "bundle"];
+    for args in [ingest, validate, &REPORT[..]] {
+        let run = work.run_with(args, &[("OVERSIGHT_KEY", "")]);
+        run.expect_code(1);
+        assert!(
+            run.stderr().contains("OVERSIGHT_KEY is set but empty"),
+            "{args:?}: {}",
+            run.stderr()
+        );
+    }
+    assert_eq!(crate::util::snapshot(&work.path().join("store")), before);
+    assert!(!work.path().join("out").exists());
+}
+
+#[test]
+fn a_key_of_fewer_than_8_different_bytes_is_refused_from_the_environment_or_a_file() {
+    // Spec 01, "Keys": "A key must have at least 16 bytes and at least 8 distinct byte
+    // values (a row of one repeated character or spaces is refused)." The message says
+    // why and never prints the key.
+    let work = Workdir::new();
+    work.bundle("bundle", &[]);
+    policy(&work);
+    let spaces = " ".repeat(20);
+    let seven = "abcdefgabcdefgabcdefg";
+    for weak in ["x".repeat(40).as_str(), spaces.as_str(), seven] {
+        let run = work.run_with(
+            &["ingest", "--store", "store", "bundle"],
+            &[("OVERSIGHT_KEY", weak)],
+        );
+        run.expect_code(1);
+        let stderr = run.stderr();
+        assert!(
+            stderr.contains("different byte") && stderr.contains("at least 8"),
+            "{stderr}"
+        );
+        assert!(!stderr.contains(weak), "the key is shown: {stderr}");
+    }
+    fs::write(work.path().join("weak.key"), format!("{seven}\n")).unwrap();
+    let from_file = work.run_with(
+        &[
+            "ingest",
+            "--store",
+            "store",
+            "--key-file",
+            "weak.key",
+            "bundle",
+        ],
+        &[],
+    );
+    from_file.expect_code(1);
+    assert!(
+        from_file.stderr().contains("weak.key") && from_file.stderr().contains("at least 8"),
+        "{}",
+        from_file.stderr()
+    );
+    assert!(
+        !from_file.stderr().contains(seven),
+        "{}",
+        from_file.stderr()
+    );
+    assert!(!work.path().join("store").exists(), "nothing written");
+
+    // report's --key-file is checked the same way against a store that has a key.
+    work.run(&["ingest", "--store", "store", "bundle"]).ok();
+    let mut report = REPORT.to_vec();
+    report.extend(["--key-file", "weak.key"]);
+    let run = work.run_with(&report, &[]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("at least 8"), "{}", run.stderr());
+    assert!(!run.stderr().contains(seven), "{}", run.stderr());
+
+    // Eight different bytes are enough.
+    work.run_with(
+        &["validate", "bundle"],
+        &[("OVERSIGHT_KEY", "abcdefghabcdefgh")],
+    )
+    .ok();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_key_file_that_is_a_fifo_is_refused_without_waiting_on_it() {
+    // Spec 01, "Keys": the key is "the trimmed content of the key file given by
+    // `--key-file`": a FIFO is no such file; opening it would wait for a writer.
+    let work = Workdir::new();
+    work.bundle("bundle", &[]);
+    mkfifo(&work.path().join("pipe.key"));
+    let run = run_bounded(
+        &work,
+        &[
+            "ingest",
+            "--store",
+            "store",
+            "--key-file",
+            "pipe.key",
+            "bundle",
+        ],
+        &[],
+    );
+    assert_eq!(run.code, Some(1), "{}", run.said());
+    assert!(
+        run.stderr.contains("pipe.key") && run.stderr.contains("FIFO"),
+        "{}",
+        run.stderr
+    );
+}
