@@ -4,22 +4,29 @@
 
 use std::fs;
 use std::path::{Path, PathBuf};
+#[cfg(unix)]
 use std::process::{Command, Stdio};
+#[cfg(unix)]
 use std::time::{Duration, Instant};
 
 use crate::util::{TEST_KEY, Workdir};
 
+#[cfg(unix)]
 /// How long a run that must not wait on a FIFO or read a device may take before the
 /// test fails (instead of hanging the suite).
 const NO_HANG: Duration = Duration::from_secs(120);
 
 /// A finished run of the binary that was given at most [`NO_HANG`].
+#[cfg(unix)]
 struct Bounded {
     code: Option<i32>,
     stdout: String,
     stderr: String,
+    /// The child's peak resident memory, from the kernel's accounting of it alone.
+    peak_rss_bytes: u64,
 }
 
+#[cfg(unix)]
 impl Bounded {
     fn said(&self) -> String {
         format!("{}{}", self.stdout, self.stderr)
@@ -28,7 +35,10 @@ impl Bounded {
 
 /// Runs `oversight` with `args` in `work` as `Workdir::run_with` does, killing it and
 /// failing the test when it takes longer than [`NO_HANG`].
+#[cfg(unix)]
 fn run_bounded(work: &Workdir, args: &[&str], env: &[(&str, &str)]) -> Bounded {
+    let out = tempfile::tempdir().unwrap();
+    let (stdout, stderr) = (out.path().join("stdout"), out.path().join("stderr"));
     let mut command = Command::new(env!("CARGO_BIN_EXE_oversight"));
     command
         .args(args)
@@ -38,29 +48,43 @@ fn run_bounded(work: &Workdir, args: &[&str], env: &[(&str, &str)]) -> Bounded {
         .env("XDG_CONFIG_HOME", work.path().join("config"))
         .env("HOME", work.path())
         .stdin(Stdio::null())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped());
+        .stdout(fs::File::create(&stdout).unwrap())
+        .stderr(fs::File::create(&stderr).unwrap());
     for (name, value) in env {
         command.env(name, value);
     }
-    let mut child = command.spawn().expect("the oversight binary runs");
+    // Waited for below with wait4, which also gives the child's resource usage.
+    #[allow(clippy::zombie_processes)]
+    let child = command.spawn().expect("the oversight binary runs");
+    let pid = child.id() as libc::pid_t;
     let started = Instant::now();
+    let mut status = 0;
+    // SAFETY: rusage is plain data, valid when zeroed.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
     loop {
-        if child.try_wait().expect("waiting on oversight").is_some() {
+        // SAFETY: `pid` is our own child, not yet reaped; wait4 fills `status` and
+        // `usage`, which outlive the call.
+        let waited = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        if waited == pid {
             break;
         }
+        assert_eq!(waited, 0, "wait4 failed");
         if started.elapsed() > NO_HANG {
-            child.kill().ok();
-            child.wait().ok();
+            // SAFETY: as above; the child is killed, then reaped.
+            unsafe {
+                libc::kill(pid, libc::SIGKILL);
+                libc::wait4(pid, &mut status, 0, &mut usage);
+            }
             panic!("oversight {args:?} still running after {NO_HANG:?}: killed");
         }
         std::thread::sleep(Duration::from_millis(20));
     }
-    let output = child.wait_with_output().expect("oversight's output");
     Bounded {
-        code: output.status.code(),
-        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
-        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+        code: libc::WIFEXITED(status).then(|| libc::WEXITSTATUS(status)),
+        stdout: fs::read_to_string(&stdout).unwrap_or_default(),
+        stderr: fs::read_to_string(&stderr).unwrap_or_default(),
+        // On Linux ru_maxrss is in kilobytes.
+        peak_rss_bytes: usage.ru_maxrss as u64 * 1024,
     }
 }
 
@@ -382,5 +406,145 @@ fn a_key_file_that_is_a_fifo_is_refused_without_waiting_on_it() {
         run.stderr.contains("pipe.key") && run.stderr.contains("FIFO"),
         "{}",
         run.stderr
+    );
+}
+
+// Bounded reads ----------------------------------------------------------------------
+
+/// Writes `export/Export.xlsx`, a workbook whose sheet "School" holds the schools
+/// header and one cell of `cell_bytes` characters (a sheet XML of that size, deflated to a few hundred
+/// kilobytes), with a mapping that reads it.
+fn workbook_bomb(work: &Workdir, cell_bytes: usize) -> PathBuf {
+    use std::io::{Read, Write};
+    let export = work.path().join("export");
+    fs::create_dir_all(&export).unwrap();
+    let mut book = rust_xlsxwriter::Workbook::new();
+    let sheet = book.add_worksheet();
+    sheet.set_name("School").unwrap();
+    let header = [
+        "trust_id",
+        "trust_name",
+        "school_urn",
+        "school_name",
+        "phase",
+        "local_authority",
+    ];
+    for (column, name) in header.into_iter().enumerate() {
+        sheet.write_string(0, column as u16, name).unwrap();
+    }
+    let small = book.save_to_buffer().unwrap();
+    let mut source = zip::ZipArchive::new(std::io::Cursor::new(small)).unwrap();
+    let path = export.join("Export.xlsx");
+    let mut writer = zip::ZipWriter::new(fs::File::create(&path).unwrap());
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .large_file(true);
+    for index in 0..source.len() {
+        let mut part = source.by_index(index).unwrap();
+        let name = part.name().unwrap().into_owned();
+        let mut xml = String::new();
+        part.read_to_string(&mut xml).unwrap();
+        writer.start_file(name.as_str(), options).unwrap();
+        if name != "xl/worksheets/sheet1.xml" {
+            writer.write_all(xml.as_bytes()).unwrap();
+            continue;
+        }
+        let end = xml.find("</sheetData>").expect("a sheetData element");
+        writer.write_all(&xml.as_bytes()[..end]).unwrap();
+        writer
+            .write_all(b"<row r=\"2\"><c r=\"A2\" t=\"inlineStr\"><is><t>")
+            .unwrap();
+        let chunk = vec![b'x'; 1 << 20];
+        for _ in 0..cell_bytes / chunk.len() {
+            writer.write_all(&chunk).unwrap();
+        }
+        writer.write_all(b"</t></is></c></row>").unwrap();
+        writer.write_all(&xml.as_bytes()[end..]).unwrap();
+    }
+    writer.finish().unwrap();
+    fs::write(
+        export.join("mapping.toml"),
+        "[files.schools]\npath = \"Export.xlsx\"\nsheet = \"School\"\n",
+    )
+    .unwrap();
+    path
+}
+
+/// Sets the uncompressed size the zip at `path` records for `name` (its local header
+/// and its central directory entry) to `size`.
+fn lie_about_size(path: &Path, name: &[u8], size: u32) {
+    let mut zip = fs::read(path).unwrap();
+    let mut patched = 0;
+    for at in 0..zip.len().saturating_sub(46) {
+        let (size_at, name_at) = match &zip[at..at + 4] {
+            [0x50, 0x4b, 0x03, 0x04] => (at + 22, at + 30),
+            [0x50, 0x4b, 0x01, 0x02] => (at + 24, at + 46),
+            _ => continue,
+        };
+        if zip.get(name_at..name_at + name.len()) == Some(name) {
+            zip[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+            patched += 1;
+        }
+    }
+    assert_eq!(
+        patched, 2,
+        "the local header and the central directory entry"
+    );
+    fs::write(path, zip).unwrap();
+}
+
+#[cfg(unix)]
+#[test]
+fn a_workbook_whose_sheet_expands_past_the_cap_is_an_error_in_bounded_memory() {
+    // Issue #18, "Bounded reads": a 4 MB .xlsx whose sheet XML expanded to gigabytes
+    // took 7.1 GB. A sheet is read only up to 256 MiB uncompressed, by what the zip
+    // declares and by what it actually holds (a zip can lie); spec 01's "Validation:
+    // nothing is lost" rule makes it an error naming the file, not a partial read.
+    let work = Workdir::new();
+    let book = workbook_bomb(&work, 300 << 20);
+    assert!(
+        fs::metadata(&book).unwrap().len() < 4 << 20,
+        "small on disk"
+    );
+    let honest = run_bounded(
+        &work,
+        &["ingest", "--store", "store", "export"],
+        &[("OVERSIGHT_KEY", TEST_KEY)],
+    );
+    assert_eq!(honest.code, Some(1), "{}", honest.said());
+    assert!(
+        honest.stderr.contains("Export.xlsx")
+            && honest.stderr.contains("xl/worksheets/sheet1.xml")
+            && honest.stderr.contains("more than 256 MiB uncompressed"),
+        "{}",
+        honest.stderr
+    );
+    assert!(
+        honest.peak_rss_bytes < 512 << 20,
+        "peak memory {} MiB",
+        honest.peak_rss_bytes >> 20
+    );
+    assert!(
+        !work.path().join("store/schools").exists(),
+        "nothing stored"
+    );
+
+    // The same workbook declaring its sheet to be 1,000 bytes.
+    lie_about_size(&book, b"xl/worksheets/sheet1.xml", 1000);
+    let lying = run_bounded(
+        &work,
+        &["validate", "export"],
+        &[("OVERSIGHT_KEY", TEST_KEY)],
+    );
+    assert_eq!(lying.code, Some(1), "{}", lying.said());
+    assert!(
+        lying.stderr.contains("Export.xlsx") && lying.stderr.contains("xl/worksheets/sheet1.xml"),
+        "{}",
+        lying.stderr
+    );
+    assert!(
+        lying.peak_rss_bytes < 512 << 20,
+        "peak memory {} MiB",
+        lying.peak_rss_bytes >> 20
     );
 }
