@@ -10,6 +10,11 @@ use std::fs::{File, Metadata, OpenOptions};
 use std::io::{self, Read};
 use std::path::Path;
 
+/// The largest settings file read: a policy, a preset, a calendar, a bank-holiday list
+/// or a mapping file (16 MiB). A trust's policy with a table per school, or a calendar
+/// of a century, is some kilobytes.
+pub const MAX_SETTINGS_BYTES: u64 = 16 << 20;
+
 /// Why an input file was refused (wrapped in an [`io::Error`], so every caller's error
 /// for an unreadable file carries it with the file's name).
 #[derive(Debug, thiserror::Error)]

@@ -548,3 +548,51 @@ fn a_workbook_whose_sheet_expands_past_the_cap_is_an_error_in_bounded_memory() {
         lying.peak_rss_bytes >> 20
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn a_calendar_that_is_a_device_a_fifo_or_too_large_is_refused_naming_it() {
+    // Issue #18, "Bounded reads": a policy `calendar` naming /dev/zero took 24 GB before
+    // the OOM killer. Spec 04's calendar is a CSV file: only a regular file is read, and
+    // at most 16 MiB of it; the error names the policy key and the file.
+    let work = Workdir::new();
+    work.bundle("bundle", &[]);
+    policy(&work);
+    work.run(&["ingest", "--store", "store", "bundle"]).ok();
+    mkfifo(&work.path().join("pipe.csv"));
+    let mut large = fs::read(work.path().join("calendar.csv")).unwrap();
+    let line = b"2099/00,autumn,1,2099-09-01,2099-10-20\n";
+    while large.len() <= 16 << 20 {
+        large.extend_from_slice(line);
+    }
+    fs::write(work.path().join("large.csv"), large).unwrap();
+    for (calendar, what) in [
+        ("/dev/zero", "a character device"),
+        ("pipe.csv", "a FIFO (named pipe)"),
+        ("large.csv", "larger than 16 MiB"),
+    ] {
+        fs::write(
+            work.path().join("policy.toml"),
+            crate::scenario::DEFAULT_POLICY.replacen(
+                "calendar = \"calendar.csv\"",
+                &format!("calendar = {calendar:?}"),
+                1,
+            ),
+        )
+        .unwrap();
+        let run = run_bounded(&work, &REPORT, &[("OVERSIGHT_KEY", TEST_KEY)]);
+        assert_eq!(run.code, Some(1), "{calendar}: {}", run.said());
+        assert!(
+            run.stderr.contains("policy.toml: calendar")
+                && run.stderr.contains(calendar)
+                && run.stderr.contains(what),
+            "{calendar}: {}",
+            run.stderr
+        );
+        assert!(
+            run.peak_rss_bytes < 512 << 20,
+            "{calendar}: peak memory {} MiB",
+            run.peak_rss_bytes >> 20
+        );
+    }
+}
