@@ -596,3 +596,68 @@ fn a_calendar_that_is_a_device_a_fifo_or_too_large_is_refused_naming_it() {
         );
     }
 }
+
+// Trust ids ----------------------------------------------------------------------------
+
+/// The base bundle in `name/` with its trust id written `trust` and its school `urn`.
+fn bundle_of_trust(work: &Workdir, name: &str, trust: &str, urn: &str) -> PathBuf {
+    let dir = work.bundle(name, &[]);
+    for entry in fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("TR001", trust).replace("100001", urn)).unwrap();
+    }
+    dir
+}
+
+#[test]
+fn a_trust_id_differing_from_a_stored_one_only_by_case_is_quarantined() {
+    // Spec 01, "A school that changes trust": "A trust id that differs from a stored
+    // one only by case or surrounding spaces is a quarantine reason ("TR001 is stored;
+    // tr001 differs only by case"), not a new trust."
+    let work = Workdir::new();
+    bundle_of_trust(&work, "autumn", "TR001", "100001");
+    work.run(&["ingest", "--store", "store", "autumn"]).ok();
+    bundle_of_trust(&work, "spring", "tr001", "100001");
+    let run = work.run(&["ingest", "--store", "store", "spring"]);
+    run.ok();
+    let reason = "\"TR001\" is stored; \"tr001\" differs only by case";
+    let quarantined = crate::util::quarantine(&work.path().join("store"));
+    let school = quarantined
+        .iter()
+        .find(|(file, ..)| file == "schools.csv")
+        .unwrap_or_else(|| panic!("the school row is quarantined: {quarantined:?}"));
+    assert_eq!((school.1, school.2.as_str()), (2, "trust_id"));
+    assert!(school.3.contains(reason), "{}", school.3);
+    assert!(run.stdout().contains(reason), "{}", run.stdout());
+    let store = oversight::store::Store::open(&work.path().join("store")).unwrap();
+    assert_eq!(store.all_trusts().unwrap(), ["TR001"], "no second trust");
+}
+
+#[test]
+fn a_trust_id_differing_from_one_earlier_in_the_ingest_only_by_case_is_quarantined() {
+    // Spec 01, "A school that changes trust": the same rule against trust ids accepted
+    // earlier in the same ingest (an earlier bundle, or an earlier row).
+    let work = Workdir::new();
+    bundle_of_trust(&work, "first", "TR001", "100001");
+    let second = bundle_of_trust(&work, "second", "tr001", "100002");
+    let mut schools = fs::read_to_string(second.join("schools.csv")).unwrap();
+    schools.push_str("TR002,Other Trust,100003,Gamma School,primary,Testshire\n");
+    schools.push_str("tr002,Other Trust,100004,Delta School,primary,Testshire\n");
+    fs::write(second.join("schools.csv"), schools).unwrap();
+    let run = work.run(&["validate", "first", "second"]);
+    run.ok();
+    let stdout = run.stdout();
+    assert!(
+        stdout.contains(
+            "second/schools.csv line 2, column trust_id: \"TR001\" is read earlier in this ingest; \"tr001\" differs only by case"
+        ) && stdout.contains(
+            "second/schools.csv line 4, column trust_id: \"TR002\" is read earlier in this ingest; \"tr002\" differs only by case"
+        ),
+        "{stdout}"
+    );
+    assert!(
+        !stdout.contains("second/schools.csv line 3,"),
+        "TR002 itself is a new trust: {stdout}"
+    );
+}

@@ -353,6 +353,7 @@ pub fn check_bundles(
     let mut checking = Checking {
         pseudonyms: pseudonym::Pseudonymiser::new(key),
         earlier: known::Accepted::default(),
+        trusts: known::TrustIds::default(),
         stored,
         files: Vec::new(),
         bounds,
@@ -410,6 +411,8 @@ struct Checking<'s, 'k> {
     pseudonyms: pseudonym::Pseudonymiser<'k>,
     /// Rows accepted from earlier bundles, which later ones may name.
     earlier: known::Accepted,
+    /// The trust ids stored and accepted so far (a trust id re-typed in another case).
+    trusts: known::TrustIds,
     stored: &'s mut (dyn Stored + Send),
     files: Vec<FileOutcome>,
     bounds: read::DateBounds,
@@ -438,6 +441,7 @@ impl Checking<'_, '_> {
                 bundle: Default::default(),
                 earlier: &mut self.earlier,
                 stored: &mut *self.stored,
+                trusts: &mut self.trusts,
             };
             let mut check = check::BundleCheck::new(known, &mut self.pseudonyms);
             let mut rows = Incoming::new();

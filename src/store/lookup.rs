@@ -127,4 +127,8 @@ impl Stored for StoredRows<'_> {
             })
             .collect())
     }
+
+    fn trust_ids(&mut self) -> anyhow::Result<Vec<String>> {
+        Ok(self.store.all_trusts()?)
+    }
 }
