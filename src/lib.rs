@@ -13,6 +13,7 @@ pub mod context;
 pub mod contract;
 pub mod generate;
 pub mod ingest;
+pub mod input_file;
 pub mod metrics;
 pub mod model;
 pub mod policy;

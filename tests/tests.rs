@@ -8,6 +8,9 @@ mod util;
 mod chunked;
 /// queries/ run on DuckDB over the same store give the same tables (issue #13).
 mod duckdb;
+/// Exports over time: file names, keys, trust ids in another case; bounded reads of
+/// workbooks and policy files (spec 01, issue #18).
+mod exports;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
 mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).

@@ -71,4 +71,7 @@ pub trait Stored {
     fn find(&mut self, table: Table, trust_id: &str, id: &str) -> anyhow::Result<Option<Entry>>;
     /// Every trust that stores a row `id` of `table`.
     fn trusts_holding(&mut self, table: Table, id: &str) -> anyhow::Result<Vec<String>>;
+    /// Every trust id the store holds rows of (a trust id re-typed in another case is
+    /// told from a new trust by them).
+    fn trust_ids(&mut self) -> anyhow::Result<Vec<String>>;
 }

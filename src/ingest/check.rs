@@ -10,7 +10,7 @@
 use std::collections::HashMap;
 
 use super::Quarantined;
-use super::known::{Entry, Found, Known};
+use super::known::{Entry, Found, Known, SameTrust};
 use super::pseudonym::Pseudonymiser;
 use super::read::{Cell, ReadFile, Row};
 use super::repeats::{self, Problem, Repeats};
@@ -168,11 +168,12 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
         let c = &row.cells;
         let text = |i: usize| c[i].text();
         let outcome = match table {
-            Table::Schools => {
+            Table::Schools => (|| -> Result<String, LookupError> {
                 let trust = text(schools::TRUST_ID).to_string();
+                self.same_trust_as_written(&trust)?;
                 self.accept(table, text(schools::SCHOOL_URN), &trust, None);
                 Ok(trust)
-            }
+            })(),
             Table::Staff => (|| -> Result<String, LookupError> {
                 let trust = self.school(text(staff::SCHOOL_URN))?;
                 not_before(
@@ -321,6 +322,26 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                 supervisor_id,
             },
         );
+    }
+
+    /// A trust id that differs from a stored one, or one accepted earlier in this
+    /// ingest, only by case is not a new trust (spec 01, "A school that changes trust"):
+    /// `"TR001" is stored; "tr001" differs only by case`.
+    fn same_trust_as_written(&mut self, trust: &str) -> Result<(), LookupError> {
+        let (known, place) = match self.known.trust_differing_by_case(trust)? {
+            None => return Ok(()),
+            Some(SameTrust::Stored(known)) => (known, "is stored"),
+            Some(SameTrust::Accepted(known)) => (known, "is read earlier in this ingest"),
+        };
+        Err(LookupError::Problem((
+            "trust_id",
+            format!(
+                "{} {place}; {} differs only by case: write the trust id as it is stored, \
+                 or it would be taken for another trust",
+                excerpt(&known),
+                excerpt(trust)
+            ),
+        )))
     }
 
     /// The trust of a school the row names.

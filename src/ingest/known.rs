@@ -24,6 +24,61 @@ impl Stored for NothingStored {
     fn trusts_holding(&mut self, _: Table, _: &str) -> anyhow::Result<Vec<String>> {
         Ok(Vec::new())
     }
+    fn trust_ids(&mut self) -> anyhow::Result<Vec<String>> {
+        Ok(Vec::new())
+    }
+}
+
+/// The trust ids an ingest knows: stored ones (read once, on the first schools row) and
+/// those of schools rows accepted so far, so a trust id that differs from a known one
+/// only by case is told from a new trust (spec 01, "A school that changes trust").
+#[derive(Default)]
+pub struct TrustIds {
+    /// Stored trust ids by their lower-case form; `None` until first needed.
+    stored: Option<HashMap<String, String>>,
+    /// Trust ids of accepted schools rows by their lower-case form, as first written.
+    accepted: HashMap<String, String>,
+}
+
+/// A known trust id that a new one differs from only by case.
+pub enum SameTrust {
+    Stored(String),
+    Accepted(String),
+}
+
+impl TrustIds {
+    /// The known trust id that `trust_id` differs from only by case, if it is not
+    /// itself known as written. Trust ids are compared after trimming (cells are
+    /// trimmed when read, so surrounding spaces never make a new trust either).
+    pub fn differing_by_case(
+        &mut self,
+        stored: &mut dyn Stored,
+        trust_id: &str,
+    ) -> anyhow::Result<Option<SameTrust>> {
+        let trust_id = trust_id.trim();
+        let lower = trust_id.to_lowercase();
+        if self.stored.is_none() {
+            let ids = stored.trust_ids()?;
+            self.stored = Some(ids.into_iter().map(|id| (id.to_lowercase(), id)).collect());
+        }
+        let stored = self.stored.as_ref().and_then(|ids| ids.get(&lower));
+        let accepted = self.accepted.get(&lower);
+        if stored.is_some_and(|id| id == trust_id) || accepted.is_some_and(|id| id == trust_id) {
+            return Ok(None);
+        }
+        Ok(match (stored, accepted) {
+            (Some(id), _) => Some(SameTrust::Stored(id.clone())),
+            (None, Some(id)) => Some(SameTrust::Accepted(id.clone())),
+            (None, None) => None,
+        })
+    }
+
+    /// Records the trust id of an accepted schools row.
+    pub fn accept(&mut self, trust_id: &str) {
+        self.accepted
+            .entry(trust_id.trim().to_lowercase())
+            .or_insert_with(|| trust_id.trim().to_string());
+    }
 }
 
 /// Rows accepted so far by this ingest, by table and id.
@@ -62,12 +117,22 @@ pub struct Known<'a> {
     pub bundle: Accepted,
     pub earlier: &'a mut Accepted,
     pub stored: &'a mut dyn Stored,
+    /// The trust ids of the store and of this ingest's accepted schools rows.
+    pub trusts: &'a mut TrustIds,
 }
 
 impl Known<'_> {
     /// Records a row accepted from this bundle.
     pub fn accept(&mut self, table: Table, id: String, entry: Entry) {
+        if table == Table::Schools {
+            self.trusts.accept(&entry.trust_id);
+        }
         self.bundle.insert(table, id, entry);
+    }
+
+    /// The known trust id that `trust_id` differs from only by case, if any.
+    pub fn trust_differing_by_case(&mut self, trust_id: &str) -> anyhow::Result<Option<SameTrust>> {
+        self.trusts.differing_by_case(&mut *self.stored, trust_id)
     }
 
     /// The trust of school `urn`.

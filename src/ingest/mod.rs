@@ -60,6 +60,14 @@ pub enum IngestError {
     NotABundle { path: PathBuf, message: String },
     #[error("pseudonymisation key: {message}")]
     Key { message: String },
+    #[error(
+        "two files for the {table} table: {} (file names are matched without regard to case): keep one",
+        files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(" and ")
+    )]
+    SameTable {
+        table: &'static str,
+        files: Vec<PathBuf>,
+    },
     #[error("{}: {message}", path.display())]
     Workbook { path: PathBuf, message: String },
     #[error("{}: no sheet {sheet:?} (its sheets are {})", path.display(), crate::contract::excerpt_list(sheets.iter().map(String::as_str), 30))]
@@ -82,6 +90,10 @@ pub struct Bundle {
     pub files: Vec<(Table, PathBuf)>,
     /// The mapping that reads it; `None` for a canonical bundle.
     pub mapping: Option<Mapping>,
+    /// What else the folder holds: files (and folders) that match no table and no
+    /// mapping entry, so nothing reads them; the ingest report names each (spec 01,
+    /// "File names").
+    pub ignored: Vec<PathBuf>,
 }
 
 impl Bundle {
@@ -98,10 +110,30 @@ impl Bundle {
             .iter()
             .map(|t| (t.table, path.join(&t.file)))
             .collect();
+        // The mapping file and the files (or the folders holding them) it reads are
+        // read; everything else in the folder is not.
+        let mut read: BTreeSet<std::ffi::OsString> = mapping
+            .tables
+            .iter()
+            .filter_map(|t| match Path::new(&t.file).components().next() {
+                Some(std::path::Component::Normal(first)) => Some(first.to_owned()),
+                _ => None,
+            })
+            .collect();
+        read.insert(MAPPING_FILE.into());
+        let mapping_file = mapping.path.canonicalize().ok();
+        let ignored = entries(path)?
+            .into_iter()
+            .filter(|entry| {
+                let named = entry.file_name().is_some_and(|name| read.contains(name));
+                !named && entry.canonicalize().ok() != mapping_file
+            })
+            .collect();
         Ok(Bundle {
             path: path.to_owned(),
             files,
             mapping: Some(mapping),
+            ignored,
         })
     }
 
@@ -140,12 +172,19 @@ impl Bundle {
         Ok(bundles)
     }
 
+    /// The bundle in the folder `path`, if it is one: it holds a `mapping.toml`, or a
+    /// file named after a table without regard to case (`Sessions.csv` is the sessions
+    /// table, spec 01 "File names"). A table file must be a regular file inside the
+    /// folder (links followed), and each table may have only one file.
     fn at(path: &Path) -> Result<Option<Bundle>, IngestError> {
         if !path.exists() {
             return Err(IngestError::Read {
                 path: path.to_owned(),
                 source: std::io::Error::new(std::io::ErrorKind::NotFound, "no such file or folder"),
             });
+        }
+        if !path.is_dir() {
+            return Ok(None);
         }
         let mapping_file = path.join(MAPPING_FILE);
         if mapping_file.is_file() {
@@ -155,17 +194,73 @@ impl Bundle {
             })?;
             return Ok(Some(Self::mapped(path, Mapping::load(&mapping_file)?)?));
         }
-        let files: Vec<(Table, PathBuf)> = Table::ALL
-            .into_iter()
-            .map(|table| (table, path.join(table.file_name())))
-            .filter(|(_, file)| file.is_file())
-            .collect();
-        Ok((!files.is_empty()).then(|| Bundle {
+        let mut tables: BTreeMap<Table, Vec<PathBuf>> = BTreeMap::new();
+        let mut ignored = Vec::new();
+        for entry in entries(path)? {
+            match entry.file_name().and_then(table_of_file) {
+                Some(table) => tables.entry(table).or_default().push(entry),
+                None => ignored.push(entry),
+            }
+        }
+        if tables.is_empty() {
+            return Ok(None);
+        }
+        let mut files = Vec::with_capacity(tables.len());
+        for (table, found) in tables {
+            if found.len() > 1 {
+                return Err(IngestError::SameTable {
+                    table: table.name(),
+                    files: found,
+                });
+            }
+            let file = found.into_iter().next().unwrap_or_default();
+            confine::inside(path, &file).map_err(|message| IngestError::NotABundle {
+                path: path.to_owned(),
+                message,
+            })?;
+            let metadata = std::fs::metadata(&file).map_err(|source| IngestError::Read {
+                path: file.clone(),
+                source,
+            })?;
+            if !metadata.is_file() {
+                return Err(IngestError::Read {
+                    path: file,
+                    source: crate::input_file::Refused::NotRegular {
+                        kind: crate::input_file::kind_of(&metadata),
+                    }
+                    .into(),
+                });
+            }
+            files.push((table, file));
+        }
+        Ok(Some(Bundle {
             path: path.to_owned(),
             files,
             mapping: None,
+            ignored,
         }))
     }
+}
+
+/// The table a canonical file named `name` holds: its name is the table's file name
+/// without regard to case (`Sessions.CSV` holds sessions).
+fn table_of_file(name: &std::ffi::OsStr) -> Option<Table> {
+    let name = name.to_str()?.to_ascii_lowercase();
+    Table::ALL.into_iter().find(|t| t.file_name() == name)
+}
+
+/// Everything in the folder `dir`, sorted by name.
+fn entries(dir: &Path) -> Result<Vec<PathBuf>, IngestError> {
+    let read_error = |source| IngestError::Read {
+        path: dir.to_owned(),
+        source,
+    };
+    let mut entries = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(read_error)? {
+        entries.push(entry.map_err(read_error)?.path());
+    }
+    entries.sort();
+    Ok(entries)
 }
 
 /// What one file gave (for a flat export, what it gave one table).
@@ -202,6 +297,16 @@ impl FileOutcome {
     }
 }
 
+/// What checking the bundles gave: what became of each file, the files the bundles
+/// hold that nothing read, and what the export rules need of each bundle.
+#[derive(Debug, Clone)]
+pub struct Checked {
+    pub outcomes: Vec<FileOutcome>,
+    /// Each bundle's [`Bundle::ignored`], in bundle order.
+    pub ignored: Vec<PathBuf>,
+    pub exports: Vec<BundleExport>,
+}
+
 /// Reads and checks `bundles` in order, handing `write` the accepted rows as batches
 /// (one per bundle, or for a bundle with a large file, one per chunk of it: see
 /// [`Batch`]), all in bundle order, one call at a time, and returns what became of
@@ -222,11 +327,12 @@ pub fn check_bundles(
     stored: &mut (dyn Stored + Send),
     today: NaiveDate,
     mut write: impl FnMut(Vec<Batch>) -> anyhow::Result<()> + Send,
-) -> anyhow::Result<(Vec<FileOutcome>, Vec<BundleExport>)> {
+) -> anyhow::Result<Checked> {
     let bounds = read::DateBounds::for_ingest_on(today);
     let mut checking = Checking {
         pseudonyms: pseudonym::Pseudonymiser::new(key),
         earlier: known::Accepted::default(),
+        trusts: known::TrustIds::default(),
         stored,
         files: Vec::new(),
         exports: Vec::new(),
@@ -274,7 +380,11 @@ pub fn check_bundles(
     });
     written?;
     checked?;
-    Ok((checking.files, checking.exports))
+    Ok(Checked {
+        outcomes: checking.files,
+        ignored: bundles.iter().flat_map(|b| b.ignored.clone()).collect(),
+        exports: checking.exports,
+    })
 }
 
 /// The state of the checks across bundles.
@@ -282,6 +392,8 @@ struct Checking<'s, 'k> {
     pseudonyms: pseudonym::Pseudonymiser<'k>,
     /// Rows accepted from earlier bundles, which later ones may name.
     earlier: known::Accepted,
+    /// The trust ids stored and accepted so far (a trust id re-typed in another case).
+    trusts: known::TrustIds,
     stored: &'s mut (dyn Stored + Send),
     files: Vec<FileOutcome>,
     /// Per bundle, the schools it holds and the ids whose newer copy it quarantined.
@@ -312,6 +424,7 @@ impl Checking<'_, '_> {
                 bundle: Default::default(),
                 earlier: &mut self.earlier,
                 stored: &mut *self.stored,
+                trusts: &mut self.trusts,
             };
             let mut check = check::BundleCheck::new(known, &mut self.pseudonyms);
             let mut rows = Incoming::new();
@@ -578,7 +691,11 @@ fn ingest_once(
     store.check_key(&key_record.fingerprint, &key_record.key_from)?;
     let mut writing = store.begin_write(mode)?;
     writing.remember_key(key_record);
-    let (files, exports) = {
+    let Checked {
+        outcomes: files,
+        ignored,
+        exports,
+    } = {
         let mut stored = StoredRows::new(&store);
         check_bundles(bundles, key, &mut stored, today, |batches| {
             Ok(writing.apply(batches)?)
@@ -614,6 +731,7 @@ fn ingest_once(
     let written: WriteSummary = writing.finish(&exports, &quarantine, inputs)?;
     Ok(IngestReport {
         files,
+        ignored,
         key_source: key.source.clone(),
         store: Some(store_dir.to_owned()),
         written: Some(written),
@@ -627,9 +745,10 @@ pub fn validate(
     key: &PseudonymKey,
     today: NaiveDate,
 ) -> anyhow::Result<IngestReport> {
-    let (files, _) = check_bundles(bundles, key, &mut NothingStored, today, |_| Ok(()))?;
+    let checked = check_bundles(bundles, key, &mut NothingStored, today, |_| Ok(()))?;
     Ok(IngestReport {
-        files,
+        files: checked.outcomes,
+        ignored: checked.ignored,
         key_source: key.source.clone(),
         store: None,
         written: None,

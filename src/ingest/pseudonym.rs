@@ -6,8 +6,10 @@
 //! `case_ref`, so a case lines up across terms; without the key a `case_ref` cannot be
 //! turned back into the export's id. The key is never written into the store; its
 //! fingerprint (an HMAC of a fixed label, [`PseudonymKey::fingerprint`]) is, so a store
-//! refuses a different key. A key shorter than [`MIN_KEY_BYTES`] is refused, and a key
-//! file others may read is warned about.
+//! refuses a different key. A key shorter than [`MIN_KEY_BYTES`] or of fewer than
+//! [`MIN_KEY_DISTINCT_BYTES`] different byte values is refused (spec 01, "Keys"), as is
+//! an `OVERSIGHT_KEY` that is set but empty (never a silent fall-back to a key file),
+//! and a key file others may read is warned about.
 
 use std::collections::HashMap;
 use std::path::{Path, PathBuf};
@@ -22,6 +24,13 @@ pub const KEY_ENV: &str = "OVERSIGHT_KEY";
 
 /// The shortest key accepted: a short key could be guessed, and every case ref with it.
 pub const MIN_KEY_BYTES: usize = 16;
+
+/// The fewest different byte values a key may have: a row of one repeated character
+/// (or of spaces) is as guessable as a short key (spec 01, "Keys").
+pub const MIN_KEY_DISTINCT_BYTES: usize = 8;
+
+/// The largest key file read: a key is one line, so a larger file is not a key file.
+pub const MAX_KEY_FILE_BYTES: u64 = 64 << 10;
 
 /// What a key's fingerprint is the HMAC of. Fixed: changing it would make every store
 /// refuse its own key.
@@ -92,7 +101,9 @@ impl PseudonymKey {
         }
     }
 
-    /// A key given by the user: refused when shorter than [`MIN_KEY_BYTES`].
+    /// A key given by the user: refused when shorter than [`MIN_KEY_BYTES`] or of fewer
+    /// than [`MIN_KEY_DISTINCT_BYTES`] different byte values. The message never shows
+    /// the key.
     fn checked(bytes: Vec<u8>, source: KeySource) -> Result<Self, IngestError> {
         if bytes.len() < MIN_KEY_BYTES {
             return Err(IngestError::Key {
@@ -104,7 +115,42 @@ impl PseudonymKey {
                 ),
             });
         }
+        let distinct = bytes
+            .iter()
+            .collect::<std::collections::BTreeSet<_>>()
+            .len();
+        if distinct < MIN_KEY_DISTINCT_BYTES {
+            return Err(IngestError::Key {
+                message: format!(
+                    "the key from {} has only {distinct} different byte {}; a key must have at \
+                     least {MIN_KEY_DISTINCT_BYTES} (a row of one repeated character or of spaces is \
+                     refused: a line of 64 random hex digits is best, e.g. from `openssl rand -hex 32`)",
+                    source.origin(),
+                    if distinct == 1 { "value" } else { "values" }
+                ),
+            });
+        }
         Ok(Self::from_bytes(bytes, source))
+    }
+
+    /// The key in `OVERSIGHT_KEY`, or `None` when it is not set. Set but empty, or not
+    /// UTF-8, is an error: never a silent fall-back to a key file.
+    fn from_environment() -> Result<Option<Self>, IngestError> {
+        let Some(value) = std::env::var_os(KEY_ENV) else {
+            return Ok(None);
+        };
+        if value.is_empty() {
+            return Err(IngestError::Key {
+                message: format!(
+                    "{KEY_ENV} is set but empty: set it to the key, or unset it to use \
+                     --key-file or the per-user key file"
+                ),
+            });
+        }
+        let value = value.into_string().map_err(|_| IngestError::Key {
+            message: format!("{KEY_ENV} is not UTF-8 text: a key must be text"),
+        })?;
+        Self::checked(value.into_bytes(), KeySource::Environment).map(Some)
     }
 
     /// The key's fingerprint: hex HMAC-SHA256 of a fixed label under the key. A store
@@ -120,7 +166,7 @@ impl PseudonymKey {
     /// or the per-user key file if there is one; `None` when there is none (no key is
     /// ever created for a report).
     pub fn resolve_existing(key_file: Option<&Path>) -> Result<Option<Self>, IngestError> {
-        if std::env::var(KEY_ENV).is_ok_and(|v| !v.is_empty()) || key_file.is_some() {
+        if std::env::var_os(KEY_ENV).is_some() || key_file.is_some() {
             return Self::resolve(key_file).map(Some);
         }
         match user_key_path() {
@@ -134,10 +180,8 @@ impl PseudonymKey {
     /// Resolves the key in the documented order: `OVERSIGHT_KEY`, then `key_file`, then
     /// the per-user key file (created when missing).
     pub fn resolve(key_file: Option<&Path>) -> Result<Self, IngestError> {
-        if let Ok(value) = std::env::var(KEY_ENV)
-            && !value.is_empty()
-        {
-            return Self::checked(value.into_bytes(), KeySource::Environment);
+        if let Some(key) = Self::from_environment()? {
+            return Ok(key);
         }
         if let Some(path) = key_file {
             return Self::read_file(path, KeySource::File(path.to_owned()));
@@ -153,7 +197,7 @@ impl PseudonymKey {
     /// The key in force when one is configured, else a random key for this process only
     /// (for `validate`, which writes nothing and so needs no stable refs).
     pub fn resolve_or_ephemeral(key_file: Option<&Path>) -> Result<Self, IngestError> {
-        if std::env::var(KEY_ENV).is_ok_and(|v| !v.is_empty()) || key_file.is_some() {
+        if std::env::var_os(KEY_ENV).is_some() || key_file.is_some() {
             return Self::resolve(key_file);
         }
         match user_key_path() {
@@ -166,8 +210,12 @@ impl PseudonymKey {
     }
 
     fn read_file(path: &Path, source: KeySource) -> Result<Self, IngestError> {
-        let text = std::fs::read_to_string(path).map_err(|e| IngestError::Key {
-            message: format!("cannot read key file {}: {e}", path.display()),
+        // A FIFO or a device is refused without waiting on it, and a file larger than a
+        // key could be is not read whole.
+        let text = crate::input_file::read_regular_text(path, MAX_KEY_FILE_BYTES).map_err(|e| {
+            IngestError::Key {
+                message: format!("cannot read key file {}: {e}", path.display()),
+            }
         })?;
         let text = text.trim();
         if text.is_empty() {
@@ -307,7 +355,29 @@ mod tests {
         let short = PseudonymKey::checked(b"a".to_vec(), KeySource::Environment);
         let message = short.unwrap_err().to_string();
         assert!(message.contains("at least 16 bytes"), "{message}");
-        assert!(PseudonymKey::checked(vec![b'k'; 16], KeySource::Environment).is_ok());
+        assert!(
+            PseudonymKey::checked(b"0123456701234567".to_vec(), KeySource::Environment).is_ok()
+        );
+    }
+
+    #[test]
+    fn keys_of_few_different_bytes_are_refused_without_showing_them() {
+        // Spec 01, "Keys": "A key must have at least 16 bytes and at least 8 distinct
+        // byte values (a row of one repeated character or spaces is refused)."
+        for weak in [
+            vec![b'k'; 32],
+            vec![b' '; 16],
+            b"01234560123456012".to_vec(),
+        ] {
+            let message = PseudonymKey::checked(weak.clone(), KeySource::Environment)
+                .unwrap_err()
+                .to_string();
+            assert!(message.contains("at least 8"), "{message}");
+            assert!(
+                !message.contains(&String::from_utf8(weak).unwrap()),
+                "{message}"
+            );
+        }
     }
 
     #[test]

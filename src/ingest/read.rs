@@ -175,7 +175,9 @@ pub struct Chunks<R: std::io::Read> {
 impl Chunks<std::fs::File> {
     /// Opens the canonical file `path` of `table` and checks its header.
     pub fn open(table: Table, path: &Path, bounds: DateBounds) -> Result<Self, IngestError> {
-        let file = std::fs::File::open(path).map_err(|source| IngestError::Read {
+        // A FIFO or a device is refused here too, without waiting on it, whatever the
+        // folder held when the bundle was found.
+        let file = crate::input_file::open_regular(path).map_err(|source| IngestError::Read {
             path: path.to_owned(),
             source,
         })?;

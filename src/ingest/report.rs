@@ -14,7 +14,10 @@ use crate::store::{IngestMode, WriteSummary};
 /// What an ingest (or a dry run) did, ready to print.
 #[derive(Debug, Clone)]
 pub struct IngestReport {
+    /// What became of each file.
     pub files: Vec<FileOutcome>,
+    /// Files the bundles hold that nothing read.
+    pub ignored: Vec<PathBuf>,
     pub key_source: KeySource,
     /// The store written, or `None` for a dry run.
     pub store: Option<PathBuf>,
@@ -171,6 +174,15 @@ impl fmt::Display for ReportDisplay<'_> {
                 )?;
             }
         }
+        if !r.ignored.is_empty() {
+            writeln!(
+                f,
+                "Files ignored (named after no table and no mapping entry; not read):"
+            )?;
+            for path in &r.ignored {
+                writeln!(f, "  {}", shown_path(path))?;
+            }
+        }
         if let Some(written) = &r.written {
             write_changes(f, written, r.mode)?;
         }
@@ -319,6 +331,17 @@ impl fmt::Display for DetailsDisplay<'_> {
             }
         }
         Ok(())
+    }
+}
+
+/// A path for one line of the report: as it is, or quoted with its control characters
+/// escaped when it has any (a file name may hold a line break or a terminal escape).
+fn shown_path(path: &std::path::Path) -> String {
+    let text = path.display().to_string();
+    if text.chars().any(char::is_control) {
+        format!("{text:?}")
+    } else {
+        text
     }
 }
 

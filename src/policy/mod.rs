@@ -127,10 +127,12 @@ impl Policy {
     pub fn load(path: impl AsRef<Path>) -> Result<Policy, PolicyError> {
         let path = path.as_ref();
         let file = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|source| PolicyError::Read {
-            file: file.clone(),
-            source,
-        })?;
+        let text =
+            crate::input_file::read_regular_text(path, crate::input_file::MAX_SETTINGS_BYTES)
+                .map_err(|source| PolicyError::Read {
+                    file: file.clone(),
+                    source,
+                })?;
         let sha256 = hex::encode(<sha2::Sha256 as sha2::Digest>::digest(text.as_bytes()));
         let raw: RawPolicyFile =
             toml::from_str(&text).map_err(|e| PolicyError::from_toml(&file, &text, &e))?;
@@ -204,7 +206,9 @@ impl Policy {
 
         let read = |written: &str, key: &str, what: &'static str| {
             let target = dir.join(written);
-            std::fs::read(&target)
+            // Only a regular file, and a bounded read: a calendar path naming /dev/zero
+            // or a FIFO is refused before it is read (issue #18).
+            crate::input_file::read_regular(&target, crate::input_file::MAX_SETTINGS_BYTES)
                 .map(|bytes| (target.display().to_string(), bytes))
                 .map_err(|source| PolicyError::MissingFile {
                     file: file.clone(),
@@ -320,13 +324,14 @@ fn load_preset(
     }
     let target = dir.join(written);
     let name = target.display().to_string();
-    let text = std::fs::read_to_string(&target).map_err(|source| PolicyError::MissingFile {
-        file: policy_file.to_string(),
-        key: key.to_string(),
-        what: "preset",
-        target: name.clone(),
-        source,
-    })?;
+    let text = crate::input_file::read_regular_text(&target, crate::input_file::MAX_SETTINGS_BYTES)
+        .map_err(|source| PolicyError::MissingFile {
+            file: policy_file.to_string(),
+            key: key.to_string(),
+            what: "preset",
+            target: name.clone(),
+            source,
+        })?;
     let raw: RawSettings =
         toml::from_str(&text).map_err(|e| PolicyError::from_toml(&name, &text, &e))?;
     let (layer, nested) = Checker {

@@ -124,4 +124,8 @@ impl Stored for StoredRows<'_> {
             })
             .collect())
     }
+
+    fn trust_ids(&mut self) -> anyhow::Result<Vec<String>> {
+        Ok(self.store.all_trusts())
+    }
 }

@@ -135,10 +135,12 @@ pub struct Mapping {
 impl Mapping {
     /// Reads and checks the mapping file at `path`.
     pub fn load(path: &Path) -> Result<Mapping, MappingError> {
-        let text = std::fs::read_to_string(path).map_err(|source| MappingError::Read {
-            path: path.to_owned(),
-            source,
-        })?;
+        let text =
+            crate::input_file::read_regular_text(path, crate::input_file::MAX_SETTINGS_BYTES)
+                .map_err(|source| MappingError::Read {
+                    path: path.to_owned(),
+                    source,
+                })?;
         Self::parse(&text, path)
     }
 

@@ -4,8 +4,11 @@
 //! asks for 17 billion cells, and a shared-strings count of a billion reserves memory
 //! for a billion strings before one is read: the process aborts.
 //!
-//! So, before the workbook is handed to calamine, its shared strings are measured
-//! ([`check_package`]); and an `.xlsx` or `.xlsb` sheet is read cell by cell, each row
+//! So, before the workbook is handed to calamine, every part of its zip is measured
+//! ([`check_package`]): its size as the zip declares it, then as it actually
+//! decompresses (a zip can declare one size and hold another: a 4 MB workbook whose
+//! sheet expands to gigabytes took 7 GB of memory, issue #18), and its shared strings'
+//! declared count; and an `.xlsx` or `.xlsb` sheet is read cell by cell, each row
 //! only as wide as its own last cell, with the number of cells bounded
 //! ([`read_sheet`]). Every limit is an error naming the sheet, row and column. (Older
 //! `.xls` files have a format limit of 65,536 × 256 cells; `.ods` sheets are read
@@ -21,8 +24,16 @@ use calamine::{Data, Reader, Sheets};
 /// million).
 pub const MAX_SHEET_CELLS: usize = 1 << 24;
 
-/// The largest shared-strings part read, uncompressed: 256 MiB.
-pub const MAX_SHARED_STRINGS_BYTES: u64 = 256 << 20;
+/// The largest part of a zipped workbook read, uncompressed: a sheet's XML, its shared
+/// strings, anything calamine may read (256 MiB). A sheet of [`MAX_SHEET_CELLS`] cells
+/// of a few characters each fits in it.
+pub const MAX_PART_BYTES: u64 = 256 << 20;
+
+/// The largest shared-strings part read, uncompressed: one part, so [`MAX_PART_BYTES`].
+pub const MAX_SHARED_STRINGS_BYTES: u64 = MAX_PART_BYTES;
+
+/// The most all the parts of a zipped workbook may hold together, uncompressed: 1 GiB.
+pub const MAX_PACKAGE_BYTES: u64 = 1 << 30;
 
 /// The most shared strings a workbook may declare.
 pub const MAX_SHARED_STRINGS: u64 = 1 << 24;
@@ -36,55 +47,111 @@ pub struct SheetRows {
     pub width: usize,
 }
 
-/// Checks the shared strings of a zipped workbook (`.xlsx`, `.xlsm`, `.xlsb`) before
-/// calamine reads them: their declared count, and their size once uncompressed. Other
+/// Checks a zipped workbook (`.xlsx`, `.xlsm`, `.xlsb`, `.ods`) before calamine reads
+/// it: every part within [`MAX_PART_BYTES`] and all of them within
+/// [`MAX_PACKAGE_BYTES`] uncompressed, and its shared strings' declared count. Other
 /// files pass unchecked (calamine says what is wrong with them).
 pub fn check_package(bytes: &[u8]) -> Result<(), String> {
+    check_package_within(bytes, MAX_PART_BYTES, MAX_PACKAGE_BYTES)
+}
+
+/// [`check_package`] with the caps as arguments.
+fn check_package_within(bytes: &[u8], part_cap: u64, package_cap: u64) -> Result<(), String> {
     let Ok(mut archive) = zip::ZipArchive::new(Cursor::new(bytes)) else {
         return Ok(());
     };
+    let too_large = |name: &str, cap: u64| {
+        format!(
+            "its part {} is more than {} uncompressed: not read",
+            crate::contract::excerpt(name),
+            crate::input_file::size_in_words(cap)
+        )
+    };
+    let package_too_large = || {
+        format!(
+            "its parts hold more than {} uncompressed: not read",
+            crate::input_file::size_in_words(package_cap)
+        )
+    };
+    // What the zip declares costs nothing to check: a bomb that says what it is stops
+    // here, before anything is decompressed.
+    let mut declared: u64 = 0;
+    for index in 0..archive.len() {
+        let Ok(part) = archive.by_index_raw(index) else {
+            continue;
+        };
+        if part.size() > part_cap {
+            return Err(too_large(&part_name(&part), part_cap));
+        }
+        declared = declared.saturating_add(part.size());
+        if declared > package_cap {
+            return Err(package_too_large());
+        }
+    }
+    // Then what it holds: each part decompressed once, counted and dropped, stopping at
+    // the cap, since the declared sizes may lie. calamine then reads the same bytes.
+    let mut buffer = vec![0u8; 64 << 10];
+    let mut total: u64 = 0;
     for index in 0..archive.len() {
         let Ok(mut part) = archive.by_index(index) else {
             continue;
         };
-        let Ok(name) = part.name().map(|n| n.into_owned()) else {
-            continue;
-        };
+        let name = part_name(&part);
         let lower = name.to_ascii_lowercase();
-        if !lower.ends_with("sharedstrings.xml") && !lower.ends_with("sharedstrings.bin") {
-            continue;
-        }
-        // Read it through once, counting, never holding more than the first bytes.
+        let shared_strings =
+            lower.ends_with("sharedstrings.xml") || lower.ends_with("sharedstrings.bin");
+        let declared = part.size();
         let mut head = Vec::new();
-        let mut buffer = vec![0u8; 64 << 10];
-        let mut total: u64 = 0;
+        let mut size: u64 = 0;
         loop {
             let read = match part.read(&mut buffer) {
                 Ok(0) => break,
                 Ok(read) => read,
-                // A broken part: calamine reports it.
-                Err(_) => break,
+                // A broken part, or one that holds more than it declares (the zip
+                // reader checks): calamine would read the same bytes, so not read.
+                Err(e) => {
+                    return Err(format!(
+                        "its part {} cannot be decompressed: {e}",
+                        crate::contract::excerpt(&name)
+                    ));
+                }
             };
-            if head.len() < 4096 {
+            if shared_strings && head.len() < 4096 {
                 head.extend_from_slice(&buffer[..read.min(4096 - head.len())]);
             }
+            size += read as u64;
             total += read as u64;
-            if total > MAX_SHARED_STRINGS_BYTES {
-                return Err(format!(
-                    "its shared strings ({name}) are more than {} MiB uncompressed: not read",
-                    MAX_SHARED_STRINGS_BYTES >> 20
-                ));
+            if size > part_cap {
+                return Err(too_large(&name, part_cap));
+            }
+            if total > package_cap {
+                return Err(package_too_large());
             }
         }
-        if let Some(count) = declared_count(&head)
+        // The zip reader refuses a part larger than it declares; should it not, the
+        // count does.
+        if size > declared {
+            return Err(format!(
+                "its part {} holds more than the {declared} bytes its zip entry declares: not read",
+                crate::contract::excerpt(&name)
+            ));
+        }
+        if shared_strings
+            && let Some(count) = declared_count(&head)
             && count > MAX_SHARED_STRINGS
         {
             return Err(format!(
-                "its shared strings ({name}) declare {count} strings; at most {MAX_SHARED_STRINGS} are read"
+                "its shared strings ({}) declare {count} strings; at most {MAX_SHARED_STRINGS} are read",
+                crate::contract::excerpt(&name)
             ));
         }
     }
     Ok(())
+}
+
+/// A part's name as the zip writes it (lossily, for a message).
+fn part_name(part: &zip::read::ZipFile<'_, impl Read>) -> String {
+    String::from_utf8_lossy(part.name_raw()).into_owned()
 }
 
 /// The larger of `count` and `uniqueCount` on the `<sst>` element, if written.
@@ -200,5 +267,67 @@ impl Cells {
             rows,
             width,
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::Write;
+
+    /// A zip of `parts` (name, bytes), deflated.
+    fn zip_of(parts: &[(&str, Vec<u8>)]) -> Vec<u8> {
+        let mut writer = zip::ZipWriter::new(Cursor::new(Vec::new()));
+        let options = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Deflated);
+        for (name, bytes) in parts {
+            writer.start_file(*name, options).unwrap();
+            writer.write_all(bytes).unwrap();
+        }
+        writer.finish().unwrap().into_inner()
+    }
+
+    #[test]
+    fn each_part_and_the_whole_package_are_bounded() {
+        // Issue #18 "Bounded reads": a sheet's uncompressed size is bounded, and so is
+        // the package's.
+        let book = zip_of(&[("a.xml", vec![b' '; 100]), ("b.xml", vec![b' '; 100])]);
+        assert!(check_package_within(&book, 100, 200).is_ok());
+        let part = check_package_within(&book, 99, 1000).unwrap_err();
+        assert!(part.contains("\"a.xml\" is more than 99 bytes"), "{part}");
+        let package = check_package_within(&book, 100, 199).unwrap_err();
+        assert!(package.contains("more than 199 bytes"), "{package}");
+    }
+
+    #[test]
+    fn a_part_that_holds_more_than_it_declares_is_bounded_by_what_it_holds() {
+        // Issue #18: "a zip can lie". The declared size of b.xml (in its local header
+        // and the central directory) is patched to 10 bytes; it still holds 5,000.
+        let mut book = zip_of(&[("a.xml", vec![b'a'; 10]), ("b.xml", vec![b'b'; 5000])]);
+        let patched = lie_about_sizes(&mut book, b"b.xml", 10);
+        assert_eq!(patched, 2, "the local header and the central directory");
+        let error = check_package_within(&book, 1000, 1 << 20).unwrap_err();
+        assert!(
+            error.contains("\"b.xml\"") && error.contains("larger than its declared"),
+            "{error}"
+        );
+    }
+
+    /// Sets the uncompressed size recorded for `name` in every header of `zip` to
+    /// `size`; returns how many headers it patched.
+    fn lie_about_sizes(zip: &mut [u8], name: &[u8], size: u32) -> usize {
+        let mut patched = 0;
+        for at in 0..zip.len().saturating_sub(46) {
+            let (size_at, name_at) = match &zip[at..at + 4] {
+                [0x50, 0x4b, 0x03, 0x04] => (at + 22, at + 30),
+                [0x50, 0x4b, 0x01, 0x02] => (at + 24, at + 46),
+                _ => continue,
+            };
+            if zip.get(name_at..name_at + name.len()) == Some(name) {
+                zip[size_at..size_at + 4].copy_from_slice(&size.to_le_bytes());
+                patched += 1;
+            }
+        }
+        patched
     }
 }

@@ -70,10 +70,12 @@ impl Calendar {
     /// Loads `calendar.csv` and `bank-holidays.csv` (see the module doc for the formats).
     pub fn load(calendar_csv: &Path, bank_holidays_csv: &Path) -> Result<Calendar, PolicyError> {
         let read = |path: &Path| {
-            std::fs::read(path).map_err(|source| PolicyError::Read {
-                file: path.display().to_string(),
-                source,
-            })
+            crate::input_file::read_regular(path, crate::input_file::MAX_SETTINGS_BYTES).map_err(
+                |source| PolicyError::Read {
+                    file: path.display().to_string(),
+                    source,
+                },
+            )
         };
         let calendar = read(calendar_csv)?;
         let holidays = read(bank_holidays_csv)?;
