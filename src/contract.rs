@@ -9,7 +9,7 @@ use crate::model::{ActionStatus, CaseCategory, Function, Phase, Role, SessionKin
 mod excerpt;
 mod rows;
 pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_list};
-pub use rows::{Cell, Entry, Quarantined, Stored};
+pub use rows::{Cell, Entry, Quarantined, RowId, Stored};
 
 /// One canonical table.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]

@@ -13,7 +13,6 @@
 //! queries leave rounding to the report. Column names, their order, the row order (every
 //! output has an ORDER BY), nulls and text compare exactly.
 
-use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -37,21 +36,7 @@ fn sample_policy() -> PathBuf {
 /// (`CI=true`; `.ci/run` installs the pinned wheel) and elsewhere says SKIPPED, as the
 /// browser test does when Chromium is missing.
 pub(crate) fn duckdb_available(test: &str) -> bool {
-    let found = Command::new("python3")
-        .args(["-c", "import duckdb"])
-        .output()
-        .is_ok_and(|o| o.status.success());
-    if found {
-        return true;
-    }
-    let why = "python3 cannot import duckdb (python3 -m pip install --user duckdb==2.0.1)";
-    assert!(
-        std::env::var("CI").as_deref() != Ok("true"),
-        "{test}: {why}; on CI it must be installed"
-    );
-    // Written to stderr directly: the harness hides `eprintln!` of a passing test.
-    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {why}");
-    false
+    crate::util::python_module(test, "duckdb", "duckdb==2.0.1")
 }
 
 /// One comparison: a store, a policy, an as-of date, maybe a year and trusts.

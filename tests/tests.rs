@@ -15,7 +15,10 @@ mod exports;
 mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
 mod store;
+/// A store that stays true over years: damage, exports over time, versions (issue #18).
+mod versions;
 
+mod corrupt;
 /// Generated hostile input for every reader (issue #11, item 8).
 mod fuzz;
 /// Hostile exports, real-world identifiers, locks, keys and permissions (issue #11).

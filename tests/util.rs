@@ -157,6 +157,28 @@ impl Run {
     }
 }
 
+/// Whether `python3` can import `module` (an independent engine a test checks against).
+/// Without it the test is skipped, saying so, except on CI (`CI=true`), where `.ci/run`
+/// installs `pin` and a missing module fails the test.
+pub fn python_module(test: &str, module: &str, pin: &str) -> bool {
+    use std::io::Write;
+    let found = Command::new("python3")
+        .args(["-c", &format!("import {module}")])
+        .output()
+        .is_ok_and(|o| o.status.success());
+    if found {
+        return true;
+    }
+    let why = format!("python3 cannot import {module} (python3 -m pip install --user {pin})");
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "{test}: {why}; on CI it must be installed"
+    );
+    // Written to stderr directly: the harness hides `eprintln!` of a passing test.
+    let _ = writeln!(std::io::stderr(), "SKIPPED: {test}: {why}");
+    false
+}
+
 /// Every file under `dir` with its bytes, by relative path.
 pub fn snapshot(dir: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
     let mut files = BTreeMap::new();

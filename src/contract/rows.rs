@@ -52,6 +52,43 @@ pub struct Quarantined {
     /// The canonical column at fault; empty when the whole row is.
     pub column: String,
     pub reason: String,
+    /// The row's own id as the file gave it, where it could be read (schools, staff,
+    /// sessions, cases, actions), and for a case its school: a full export keeps the
+    /// stored row whose newer copy this is (spec 01, "Exports over time"). Never written
+    /// to the quarantine file.
+    pub id: Option<RowId>,
+}
+
+/// The id of a quarantined row (see [`Quarantined::id`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RowId {
+    pub id: String,
+    /// A case's school, whose trust its case ref is made with.
+    pub school_urn: Option<String>,
+}
+
+impl RowId {
+    /// The id of a row of `table` whose canonical cells `text` gives, when the table has
+    /// an id of its own and the row has one.
+    pub fn of<'a>(table: Table, text: impl Fn(usize) -> Option<&'a str>) -> Option<RowId> {
+        use super::{actions, cases, schools, sessions, staff};
+        let at = match table {
+            Table::Schools => schools::SCHOOL_URN,
+            Table::Staff => staff::STAFF_ID,
+            Table::Sessions => sessions::SESSION_ID,
+            Table::Cases => cases::CASE_ID,
+            Table::Actions => actions::ACTION_ID,
+            _ => return None,
+        };
+        let id = text(at).map(str::trim).filter(|id| !id.is_empty())?;
+        let school_urn = (table == Table::Cases)
+            .then(|| text(cases::SCHOOL_URN).map(|u| u.trim().to_string()))
+            .flatten();
+        Some(RowId {
+            id: id.to_string(),
+            school_urn,
+        })
+    }
 }
 
 /// What is remembered of an accepted row: its trust, and for sessions their supervisor

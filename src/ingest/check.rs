@@ -50,9 +50,6 @@ pub struct BundleCheck<'a, 'k> {
     pub pseudonyms: &'a mut Pseudonymiser<'k>,
     /// Ids quarantined in this bundle, with where: so dependent rows can say why.
     quarantined_ids: HashMap<(Table, String), String>,
-    /// Stored keys whose newer copy this bundle quarantined: a full export keeps the
-    /// stored row (spec 01, "Exports over time").
-    kept: Vec<(Table, String)>,
 }
 
 impl<'a, 'k> BundleCheck<'a, 'k> {
@@ -61,36 +58,6 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
             known,
             pseudonyms,
             quarantined_ids: HashMap::new(),
-            kept: Vec::new(),
-        }
-    }
-
-    /// The stored keys whose newer copy this bundle quarantined.
-    pub fn take_kept(&mut self) -> Vec<(Table, String)> {
-        std::mem::take(&mut self.kept)
-    }
-
-    /// The key a quarantined row would have had in the store, where it can be told:
-    /// its own id, and for a case its case ref (through its school's trust).
-    fn stored_key(&mut self, table: Table, row: &Row) -> Option<String> {
-        let text = |at: usize| row.cells[at].text().to_string();
-        match table {
-            Table::Schools => Some(text(schools::SCHOOL_URN)),
-            Table::Staff => Some(text(staff::STAFF_ID)),
-            Table::Sessions => Some(text(sessions::SESSION_ID)),
-            Table::Actions => Some(text(actions::ACTION_ID)),
-            Table::Cases => {
-                let trust = self
-                    .known
-                    .school_trust(row.cells[cases::SCHOOL_URN].text())
-                    .ok()
-                    .flatten()?;
-                Some(
-                    self.pseudonyms
-                        .case_ref(&trust, row.cells[cases::CASE_ID].text()),
-                )
-            }
-            _ => None,
         }
     }
 
@@ -140,9 +107,7 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                     checked.accepted.push(stored);
                 }
                 Err((column, reason)) => {
-                    if let Some(key) = self.stored_key(table, &row).filter(|k| !k.is_empty()) {
-                        self.kept.push((table, key));
-                    }
+                    let id = crate::contract::RowId::of(table, |at| Some(row.cells[at].text()));
                     if let Some(id) = own_id(table, &row) {
                         self.quarantined_ids
                             .entry((table, id))
@@ -156,6 +121,7 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
                             line,
                             column: column.to_string(),
                             reason: reason.clone(),
+                            id: id.clone(),
                         });
                     }
                 }

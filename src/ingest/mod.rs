@@ -461,7 +461,6 @@ impl Checking<'_, '_> {
                     }
                 }
             }
-            export.kept_ids = check.take_kept();
             self.exports.push(export);
             check.known.finish();
             batches.push(Batch { bundle, rows });
@@ -648,6 +647,33 @@ fn held_school(trust_id: &str, cells: &[Cell]) -> HeldSchool {
     }
 }
 
+/// The store keys of the rows the ingest quarantined, where they can be told: a full
+/// export keeps the stored copy of each (spec 01, "Exports over time"). A case's key is
+/// its case ref, made with the trust of its school as the bundles hold it.
+fn kept_keys(
+    files: &[FileOutcome],
+    exports: &[BundleExport],
+    key: &PseudonymKey,
+) -> Vec<(Table, String)> {
+    let trust_of: BTreeMap<&str, &str> = exports
+        .iter()
+        .flat_map(|e| e.schools.iter())
+        .map(|s| (s.urn.as_str(), s.trust_id.as_str()))
+        .collect();
+    files
+        .iter()
+        .flat_map(|f| f.quarantined.iter())
+        .filter_map(|q| {
+            let id = q.id.as_ref()?;
+            let stored = match &id.school_urn {
+                Some(urn) => key.case_ref(trust_of.get(urn.as_str())?, &id.id),
+                None => id.id.clone(),
+            };
+            Some((q.table, stored))
+        })
+        .collect()
+}
+
 /// How many times an ingest is tried when other writers keep committing first.
 const ATTEMPTS: usize = 5;
 
@@ -662,16 +688,18 @@ pub fn ingest(
     today: NaiveDate,
     mode: IngestMode,
 ) -> anyhow::Result<IngestReport> {
-    let mut attempt = 1;
+    let mut lost = Vec::new();
     loop {
         match ingest_once(store_dir, bundles, key, today, mode) {
-            Err(e)
-                if attempt < ATTEMPTS
-                    && matches!(e.downcast_ref(), Some(StoreError::Conflict { .. })) =>
-            {
-                attempt += 1;
+            Err(e) if lost.len() + 1 < ATTEMPTS => match e.downcast_ref() {
+                Some(StoreError::Conflict { version, .. }) => lost.push(*version),
+                _ => return Err(e),
+            },
+            Ok(mut report) => {
+                report.lost_to = lost;
+                return Ok(report);
             }
-            other => return other,
+            Err(e) => return Err(e),
         }
     }
 }
@@ -728,7 +756,8 @@ fn ingest_once(
         .into_iter()
         .map(|(sha256, tables)| (sha256, tables.into_values().flatten().collect()))
         .collect();
-    let written: WriteSummary = writing.finish(&exports, &quarantine, inputs)?;
+    let kept = kept_keys(&files, &exports, key);
+    let written: WriteSummary = writing.finish(&exports, kept, &quarantine, inputs)?;
     Ok(IngestReport {
         files,
         ignored,
@@ -736,6 +765,7 @@ fn ingest_once(
         store: Some(store_dir.to_owned()),
         written: Some(written),
         mode,
+        lost_to: Vec::new(),
     })
 }
 
@@ -753,5 +783,6 @@ pub fn validate(
         store: None,
         written: None,
         mode: IngestMode::Full,
+        lost_to: Vec::new(),
     })
 }

@@ -330,6 +330,12 @@ impl Parsed {
     /// Parses one text row into a typed row, or quarantines it.
     pub fn push(&mut self, row: TextRow) {
         self.rows_read += 1;
+        let id = match &row.cells {
+            Ok(cells) => crate::contract::RowId::of(self.table, |at| {
+                cells.get(at).and_then(|c| c.as_deref().ok())
+            }),
+            Err(_) => None,
+        };
         let parsed = row
             .cells
             .and_then(|cells| parse_text_row(self.table, &cells, self.bounds));
@@ -345,6 +351,7 @@ impl Parsed {
                 line: row.line,
                 column: column.to_string(),
                 reason,
+                id,
             }),
         }
     }

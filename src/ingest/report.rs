@@ -24,6 +24,9 @@ pub struct IngestReport {
     pub written: Option<WriteSummary>,
     /// How rows the bundles no longer have were treated.
     pub mode: IngestMode,
+    /// Versions another writer committed while this ingest ran, each time it started
+    /// again on the new version.
+    pub lost_to: Vec<u64>,
 }
 
 impl IngestReport {
@@ -182,6 +185,12 @@ impl fmt::Display for ReportDisplay<'_> {
             for path in &r.ignored {
                 writeln!(f, "  {}", shown_path(path))?;
             }
+        }
+        for version in &r.lost_to {
+            writeln!(
+                f,
+                "Another ingest committed store version {version} meanwhile: this one started again on it."
+            )?;
         }
         if let Some(written) = &r.written {
             write_changes(f, written, r.mode)?;
@@ -378,18 +387,18 @@ fn write_changes(
     written: &WriteSummary,
     mode: IngestMode,
 ) -> fmt::Result {
-    let Some(version) = written.version else {
-        return writeln!(
+    match written.version {
+        None => writeln!(
             f,
             "Store: nothing changed ({} partitions already up to date); no new version.",
             written.partitions_unchanged
-        );
-    };
-    writeln!(
-        f,
-        "Store: version {version} committed ({mode}): {} partitions written, {} already up to date.",
-        written.partitions_written, written.partitions_unchanged
-    )?;
+        )?,
+        Some(version) => writeln!(
+            f,
+            "Store: version {version} committed ({mode}): {} partitions written, {} already up to date.",
+            written.partitions_written, written.partitions_unchanged
+        )?,
+    }
     for (table, counts) in &written.rows {
         if counts.added + counts.updated + counts.removed + counts.kept == 0 {
             continue;

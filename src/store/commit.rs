@@ -20,7 +20,9 @@
 //!
 //! For tests, `OVERSIGHT_CRASH_AT` aborts the process at a named point: `staged-N`
 //! (after the N-th staged partition), `placed` (data files moved, before the commit),
-//! `commit` (just after the commit point) or `projected-N` (after N Delta entries).
+//! `commit` (just after the commit point) or `projected-N` (after N Delta entries); and
+//! `OVERSIGHT_TEST_COMMIT_DELAY_MS` makes a writer wait that long just before it
+//! commits, so a test can make two writers race for the same version.
 
 use std::fs;
 use std::io::Write;
@@ -80,10 +82,6 @@ impl Drop for Staging {
         // Only this writer's own folder; a failure to remove it leaves a folder that no
         // reader looks at and that `store vacuum` removes.
         let _ = fs::remove_dir_all(&self.dir);
-        // The shared folder goes too when no other writer is staging (it is empty).
-        if let Some(all) = self.dir.parent() {
-            let _ = fs::remove_dir(all);
-        }
     }
 }
 
@@ -207,6 +205,16 @@ fn sync_dir(dir: Option<&Path>) {
     // name is still there, so a failure here is not an error.
     if let Some(handle) = dir.and_then(|d| fs::File::open(d).ok()) {
         let _ = handle.sync_all();
+    }
+}
+
+/// Waits `OVERSIGHT_TEST_COMMIT_DELAY_MS` milliseconds when set (see the module doc).
+pub fn delay_if_asked() {
+    let delay = std::env::var("OVERSIGHT_TEST_COMMIT_DELAY_MS")
+        .ok()
+        .and_then(|ms| ms.parse::<u64>().ok());
+    if let Some(ms) = delay {
+        std::thread::sleep(std::time::Duration::from_millis(ms.min(60_000)));
     }
 }
 

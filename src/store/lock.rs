@@ -7,6 +7,10 @@
 //!
 //! The lock is `flock` on `STORE/.lock`: it is released by the kernel when the process
 //! ends, however it ends, so a killed ingest never leaves the store locked.
+//!
+//! For tests, `OVERSIGHT_TEST_UNLINK_LOCK` deletes the lock file as soon as it is taken,
+//! as a person or a sync client may: the next writer then locks a new file and runs
+//! alongside (the race test of issue #18).
 
 use std::fs;
 use std::path::Path;
@@ -47,7 +51,12 @@ impl StoreLock {
     fn take(root: &Path, operation: FlockOperation) -> Result<StoreLock, Refused> {
         let file = Self::open(root).map_err(Refused::Failed)?;
         match flock(&file, operation) {
-            Ok(()) => Ok(StoreLock { _file: file }),
+            Ok(()) => {
+                if std::env::var_os("OVERSIGHT_TEST_UNLINK_LOCK").is_some() {
+                    let _ = fs::remove_file(root.join(LOCK_FILE));
+                }
+                Ok(StoreLock { _file: file })
+            }
             Err(rustix::io::Errno::WOULDBLOCK) => Err(Refused::Busy),
             Err(e) => Err(Refused::Failed(StoreError::io(
                 &root.join(LOCK_FILE),

@@ -39,8 +39,6 @@ pub struct HeldSchool {
 pub struct BundleExport {
     pub bundle: usize,
     pub schools: Vec<HeldSchool>,
-    /// Ids whose newer copy this bundle quarantined: the stored row is kept.
-    pub kept_ids: Vec<(Table, String)>,
 }
 
 /// What a write changed.
@@ -242,13 +240,16 @@ impl<'s> Writing<'s> {
 
     /// Applies the export rules, writes the quarantine, and commits the next version
     /// with `inputs` (the bundle files read). Commits nothing when nothing changed.
+    /// `kept` are the stored keys (by table) whose newer copy the ingest quarantined: a
+    /// full export keeps those rows.
     pub fn finish(
         self,
         exports: &[BundleExport],
+        kept: Vec<(Table, String)>,
         quarantine: &BTreeMap<String, Vec<Quarantined>>,
         inputs: Vec<InputFile>,
     ) -> Result<WriteSummary, StoreError> {
-        let plan = ExportPlan::new(self.store, &self, exports)?;
+        let plan = ExportPlan::new(self.store, &self, exports, kept)?;
         let quarantine_files = self.write_quarantine(quarantine)?;
         // Rows of schools moving out of a trust, gathered first: they join the trust
         // the school moves to.
@@ -329,6 +330,7 @@ impl<'s> Writing<'s> {
             placed.push(to);
         }
         commit::crash_if_asked("placed", 0);
+        commit::delay_if_asked();
         let history = self.store.history();
         let now = chrono::Utc::now();
         let store_id = match history.commits.first() {
@@ -776,8 +778,8 @@ fn with_schools(frames: &BTreeMap<Table, DataFrame>) -> PolarsResult<BTreeMap<Ta
 struct ExportPlan {
     /// School URN → (the last bundle holding it, its trust).
     holder: BTreeMap<String, (usize, String)>,
-    /// Per bundle, the ids whose newer copy it quarantined.
-    kept: BTreeMap<usize, Vec<(Table, String)>>,
+    /// Stored keys whose newer copy the ingest quarantined.
+    kept: Vec<(Table, String)>,
     moved: Vec<Moved>,
 }
 
@@ -786,16 +788,15 @@ impl ExportPlan {
         store: &Store,
         writing: &Writing,
         exports: &[BundleExport],
+        kept: Vec<(Table, String)>,
     ) -> Result<ExportPlan, StoreError> {
         let mut holder = BTreeMap::new();
         let mut names = BTreeMap::new();
-        let mut kept = BTreeMap::new();
         for export in exports {
             for school in &export.schools {
                 holder.insert(school.urn.clone(), (export.bundle, school.trust_id.clone()));
                 names.insert(school.urn.clone(), school.name.clone());
             }
-            kept.insert(export.bundle, export.kept_ids.clone());
         }
         // Where each held school is now: every trust whose schools table (stored, or
         // as this write has it) lists it.
@@ -891,13 +892,10 @@ impl ExportPlan {
         )
     }
 
-    /// The ids of `table` whose newer copy a holding bundle quarantined.
+    /// The ids of `table` whose newer copy the ingest quarantined.
     fn kept_ids(&self, table: Table) -> Vec<String> {
-        let holders: BTreeSet<usize> = self.holder.values().map(|(b, _)| *b).collect();
-        holders
+        self.kept
             .iter()
-            .filter_map(|b| self.kept.get(b))
-            .flatten()
             .filter(|(t, _)| *t == table)
             .map(|(_, id)| id.clone())
             .collect()
