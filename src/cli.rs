@@ -79,16 +79,7 @@ pub struct VacuumArgs {
 
 /// `FROM..TO`, two dates.
 fn parse_window(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
-    let (from, to) = text.split_once("..").ok_or_else(|| {
-        format!("{text:?}: give the window as FROM..TO, e.g. 2025-09-01..2025-12-19")
-    })?;
-    let date =
-        |d: &str| crate::ingest::values::parse_date(d.trim()).map_err(|e| format!("{d:?}: {e}"));
-    let (from, to) = (date(from)?, date(to)?);
-    if from > to {
-        return Err(format!("{text:?}: the window ends before it starts"));
-    }
-    Ok((from, to))
+    crate::ingest::values::parse_window(text)
 }
 
 #[derive(Debug, Args)]

@@ -724,3 +724,113 @@ fn a_damaged_store_gives_the_undamaged_figures_or_an_error_naming_the_file() {
     assert_eq!(figures.same + figures.named, 200);
     assert!(figures.same > 0 && figures.named > 0, "{figures:?}");
 }
+
+#[test]
+fn a_mapping_files_window_replaces_only_that_exports_dates() {
+    // Spec 01: "ingested with --window FROM..TO (or `window = "..."` in its mapping
+    // file)". An October export without S2 (8 October) removes it; S1 (1 October) is
+    // outside the window and stays.
+    let work = Workdir::new();
+    let old = work.bundle("old", &[]);
+    let october = work.bundle("october", &[]);
+    with_sessions(&october, &[S1]);
+    write(
+        &october,
+        "mapping.toml",
+        "window = \"2025-10-05..2025-10-31\"\n\
+         [files.schools]\npath = \"schools.csv\"\n\
+         [files.staff]\npath = \"staff.csv\"\n\
+         [files.sessions]\npath = \"sessions.csv\"\n\
+         [files.attendees]\npath = \"attendees.csv\"\n",
+    );
+    for file in [
+        "contracts.csv",
+        "cases.csv",
+        "discussions.csv",
+        "actions.csv",
+    ] {
+        fs::remove_file(october.join(file)).unwrap();
+    }
+    work.run(&["ingest", "--store", "store", old.to_str().unwrap()])
+        .ok();
+    let run = work.run(&["ingest", "--store", "store", october.to_str().unwrap()]);
+    run.ok();
+    assert!(
+        run.stdout()
+            .contains("sessions: 0 added, 0 updated, 1 removed")
+            && run.stdout().contains("2025-10-05..2025-10-31"),
+        "{}",
+        run.stdout()
+    );
+    let store = oversight::store::Store::open(&work.path().join("store")).unwrap();
+    let sessions = store
+        .read_partition(oversight::contract::Table::Sessions, "TR001")
+        .unwrap()
+        .unwrap();
+    let ids: Vec<&str> = sessions
+        .column("session_id")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .collect();
+    assert_eq!(ids, ["S1"]);
+    // A window that is not one is the mapping's error, naming the key.
+    write(
+        &october,
+        "mapping.toml",
+        "window = \"2025-10-31..2025-10-05\"\n[files.schools]\npath = \"schools.csv\"\n",
+    );
+    let bad = work.run(&["ingest", "--store", "store", october.to_str().unwrap()]);
+    bad.expect_code(1);
+    assert!(bad.stderr().contains("window"), "{}", bad.stderr());
+}
+
+#[test]
+fn vacuum_deletes_what_only_older_versions_need_and_says_so() {
+    // Spec 03, "History and retention": "`oversight store vacuum --store DIR --keep
+    // DURATION` deletes files no version younger than DURATION needs ... and says what
+    // it removed"; `store history` lists the versions.
+    let work = Workdir::new();
+    sample_store(&work);
+    let newer = work.path().join("newer");
+    copy_bundle(&sample_bundles().join("north-star"), &newer);
+    drop_lines(&newer.join("sessions.csv"), 1);
+    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    let history = work.run(&["store", "history", "--store", "store"]);
+    history.ok();
+    assert!(
+        history.stdout().contains("version 1 ") && history.stdout().contains("version 2 "),
+        "{}",
+        history.stdout()
+    );
+    // Keep a year: both versions are younger, nothing goes.
+    let kept = work.run(&["store", "vacuum", "--store", "store", "--keep", "1y"]);
+    kept.ok();
+    assert!(
+        kept.stdout().contains("Removed 0 files"),
+        "{}",
+        kept.stdout()
+    );
+    report(&work, "store", "v1", &["--store-version", "1"]).ok();
+    // Keep none: version 1's own files go; the newest reports as before.
+    report(&work, "store", "before", &[]).ok();
+    let vacuum = work.run(&["store", "vacuum", "--store", "store", "--keep", "0d"]);
+    vacuum.ok();
+    assert!(
+        vacuum
+            .stdout()
+            .contains("Versions 2 to 2 can be reported on"),
+        "{}",
+        vacuum.stdout()
+    );
+    report(&work, "store", "after", &[]).ok();
+    assert_eq!(outputs(&work, "after"), outputs(&work, "before"));
+    let old = report(&work, "store", "v1-again", &["--store-version", "1"]);
+    old.expect_code(1);
+    assert!(old.stderr().contains("missing"), "{}", old.stderr());
+    let check = work.run(&["store", "check", "--store", "store"]);
+    check.ok();
+    assert!(check.stdout().contains("vacuumed"), "{}", check.stdout());
+}

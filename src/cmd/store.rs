@@ -43,6 +43,9 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
                         );
                     }
                 }
+                for window in &commit.windows {
+                    println!("  window {window}");
+                }
                 for moved in &commit.moved {
                     println!(
                         "  {} {}: moved from {} to {}",

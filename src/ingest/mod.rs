@@ -430,6 +430,8 @@ impl Checking<'_, '_> {
             let mut rows = Incoming::new();
             let mut export = BundleExport {
                 bundle,
+                window: window[at].mapping.as_ref().and_then(|m| m.window),
+                path: window[at].path.display().to_string(),
                 ..Default::default()
             };
             for file in bundle_files? {
@@ -756,6 +758,13 @@ fn ingest_once(
         .into_iter()
         .map(|(sha256, tables)| (sha256, tables.into_values().flatten().collect()))
         .collect();
+    let mut exports = exports;
+    if let IngestMode::Window { from, to } = mode {
+        // `--window` is for every bundle of the command line, over its mapping's own.
+        for export in &mut exports {
+            export.window = Some((from, to));
+        }
+    }
     let kept = kept_keys(&files, &exports, key);
     let written: WriteSummary = writing.finish(&exports, kept, &quarantine, inputs)?;
     Ok(IngestReport {

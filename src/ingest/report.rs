@@ -413,6 +413,9 @@ fn write_changes(
         }
         writeln!(f)?;
     }
+    for window in &written.windows {
+        writeln!(f, "  window {window} (only rows dated inside it replaced)")?;
+    }
     for moved in &written.moved {
         writeln!(
             f,

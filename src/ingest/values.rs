@@ -11,6 +11,20 @@ use crate::contract::excerpt;
 
 /// Parses a date written `YYYY-MM-DD` or `DD/MM/YYYY` (English order: `03/04/2026` is
 /// 3 April 2026). Single-digit days and months are accepted in the English form.
+/// A date window `FROM..TO` (both included; each date as [`parse_date`] reads it).
+pub fn parse_window(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
+    let (from, to) = text
+        .split_once("..")
+        .ok_or_else(|| "give the window as FROM..TO, e.g. 2025-09-01..2025-12-19".to_string())?;
+    let date =
+        |d: &str| parse_date(d.trim()).map_err(|e| format!("{}: {e}", crate::contract::excerpt(d)));
+    let (from, to) = (date(from)?, date(to)?);
+    if from > to {
+        return Err(format!("the window ends ({to}) before it starts ({from})"));
+    }
+    Ok((from, to))
+}
+
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
     let parsed = if text.contains('/') {
         NaiveDate::parse_from_str(text, "%d/%m/%Y")

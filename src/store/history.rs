@@ -145,6 +145,9 @@ pub struct StoreCommit {
     pub files: Vec<FileChange>,
     /// The quarantine files this ingest wrote, relative to the store.
     pub quarantine: Vec<String>,
+    /// Bundles that exported only some dates: `<bundle>: FROM..TO`.
+    #[serde(default)]
+    pub windows: Vec<String>,
 }
 
 mod table_name {

@@ -39,6 +39,12 @@ pub struct HeldSchool {
 pub struct BundleExport {
     pub bundle: usize,
     pub schools: Vec<HeldSchool>,
+    /// The dates the bundle exports (both included), when it covers only those
+    /// (`--window`, or `window` in its mapping file): only its schools' rows dated
+    /// inside them are replaced.
+    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    /// The bundle's folder, for the record.
+    pub path: String,
 }
 
 /// What a write changed.
@@ -53,6 +59,8 @@ pub struct WriteSummary {
     /// Rows added, updated, removed and kept, per table name.
     pub rows: BTreeMap<String, RowCounts>,
     pub moved: Vec<Moved>,
+    /// Bundles that exported only some dates: `<bundle>: FROM..TO`.
+    pub windows: Vec<String>,
 }
 
 /// The bundle that last brought rows to a partition, and for attendees and discussions
@@ -275,6 +283,13 @@ impl<'s> Writing<'s> {
         let version = self.store.history().head() + 1;
         let mut summary = WriteSummary {
             moved: plan.moved.clone(),
+            windows: exports
+                .iter()
+                .filter_map(|e| {
+                    let (from, to) = e.window?;
+                    Some(format!("{}: {from}..{to}", e.path))
+                })
+                .collect(),
             ..Default::default()
         };
         let mut files = Vec::new();
@@ -354,6 +369,7 @@ impl<'s> Writing<'s> {
             rows: summary.rows.clone(),
             files,
             quarantine: quarantine_files,
+            windows: summary.windows.clone(),
         };
         let target = self.store.root().join(commit::version_file(version));
         if !commit::put_if_absent(&self.staging, &target, &record.to_file_bytes())? {
@@ -566,13 +582,14 @@ impl<'s> Writing<'s> {
                         .fill_null(lit(false))
                         .alias("_stale"),
                 );
-            let in_window = match self.mode {
-                IngestMode::Window { from, to } => col(DATED)
-                    .gt_eq(lit(from))
-                    .and(col(DATED).lt_eq(lit(to)))
+            // A row is judged by the window of the bundle holding its school, if it has
+            // one; rows without a date (staff, agreements) are never inside a window.
+            let in_window = when(col("held_from").is_null()).then(lit(true)).otherwise(
+                col(DATED)
+                    .gt_eq(col("held_from"))
+                    .and(col(DATED).lt_eq(col("held_to")))
                     .fill_null(lit(false)),
-                _ => lit(true),
-            };
+            );
             let flagged = joined
                 .with_column(col("_stale").and(in_window).alias("_stale"))
                 .with_column(
@@ -592,7 +609,14 @@ impl<'s> Writing<'s> {
                 .lazy()
                 .filter(col("_stale").and(col("_kept").not()).not())
                 .drop(by_name(
-                    ["held_urn", "held_by", "_stale", "_kept"],
+                    [
+                        "held_urn",
+                        "held_by",
+                        "held_from",
+                        "held_to",
+                        "_stale",
+                        "_kept",
+                    ],
                     false,
                     false,
                 ))
@@ -778,6 +802,8 @@ fn with_schools(frames: &BTreeMap<Table, DataFrame>) -> PolarsResult<BTreeMap<Ta
 struct ExportPlan {
     /// School URN → (the last bundle holding it, its trust).
     holder: BTreeMap<String, (usize, String)>,
+    /// Bundle → the dates it exports, for bundles that cover only some.
+    windows: BTreeMap<usize, (chrono::NaiveDate, chrono::NaiveDate)>,
     /// Stored keys whose newer copy the ingest quarantined.
     kept: Vec<(Table, String)>,
     moved: Vec<Moved>,
@@ -792,7 +818,11 @@ impl ExportPlan {
     ) -> Result<ExportPlan, StoreError> {
         let mut holder = BTreeMap::new();
         let mut names = BTreeMap::new();
+        let mut windows = BTreeMap::new();
         for export in exports {
+            if let Some(window) = export.window {
+                windows.insert(export.bundle, window);
+            }
             for school in &export.schools {
                 holder.insert(school.urn.clone(), (export.bundle, school.trust_id.clone()));
                 names.insert(school.urn.clone(), school.name.clone());
@@ -844,6 +874,7 @@ impl ExportPlan {
         }
         Ok(ExportPlan {
             holder,
+            windows,
             kept,
             moved,
         })
@@ -875,19 +906,42 @@ impl ExportPlan {
         trusts
     }
 
-    /// The schools held in `trust`, with the bundle that holds each: `held_urn`, `held_by`.
+    /// The schools held in `trust`, with the bundle that holds each and the dates it
+    /// exports if it covers only some: `held_urn`, `held_by`, `held_from`, `held_to`.
     fn held_frame(&self, trust: &str) -> PolarsResult<DataFrame> {
-        let (urns, bundles): (Vec<&str>, Vec<i32>) = self
+        let held: Vec<(&str, i32, Option<(chrono::NaiveDate, chrono::NaiveDate)>)> = self
             .holder
             .iter()
             .filter(|(_, (_, t))| t == trust)
-            .map(|(urn, (bundle, _))| (urn.as_str(), *bundle as i32))
-            .unzip();
+            .map(|(urn, (bundle, _))| {
+                (
+                    urn.as_str(),
+                    *bundle as i32,
+                    self.windows.get(bundle).copied(),
+                )
+            })
+            .collect();
+        let dates =
+            |name: &str, pick: fn((chrono::NaiveDate, chrono::NaiveDate)) -> chrono::NaiveDate| {
+                DateChunked::from_naive_date_options(
+                    name.into(),
+                    held.iter().map(|(_, _, w)| w.map(pick)),
+                )
+                .into_column()
+            };
         DataFrame::new(
-            urns.len(),
+            held.len(),
             vec![
-                Column::new("held_urn".into(), urns),
-                Column::new("held_by".into(), bundles),
+                Column::new(
+                    "held_urn".into(),
+                    held.iter().map(|h| h.0).collect::<Vec<_>>(),
+                ),
+                Column::new(
+                    "held_by".into(),
+                    held.iter().map(|h| h.1).collect::<Vec<_>>(),
+                ),
+                dates("held_from", |w| w.0),
+                dates("held_to", |w| w.1),
             ],
         )
     }

@@ -44,6 +44,8 @@ pub enum MappingError {
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct RawMapping {
+    /// `FROM..TO`: the export covers only these dates (spec 01, "Exports over time").
+    window: Option<String>,
     files: BTreeMap<String, RawFile>,
 }
 
@@ -130,6 +132,9 @@ pub struct Mapping {
     /// The mapping file, for messages.
     pub path: PathBuf,
     pub tables: Vec<TableMapping>,
+    /// The dates the export covers, both included, when it covers only some: only its
+    /// schools' rows dated inside them are replaced (as `ingest --window`).
+    pub window: Option<(NaiveDate, NaiveDate)>,
 }
 
 impl Mapping {
@@ -179,9 +184,16 @@ impl Mapping {
         }
         tables.sort_by_key(|t| t.table);
         check_shared_sources(&tables).map_err(|(at, message)| rule(at, message))?;
+        let window = raw
+            .window
+            .as_deref()
+            .map(values::parse_window)
+            .transpose()
+            .map_err(|message| rule("window".to_string(), message))?;
         Ok(Mapping {
             path: path.to_owned(),
             tables,
+            window,
         })
     }
 }
