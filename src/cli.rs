@@ -78,7 +78,7 @@ pub struct VacuumArgs {
 }
 
 /// `FROM..TO`, two dates.
-fn parse_window(text: &str) -> Result<(chrono::NaiveDate, chrono::NaiveDate), String> {
+fn parse_window(text: &str) -> Result<crate::store::DateWindow, String> {
     crate::ingest::values::parse_window(text)
 }
 
@@ -101,7 +101,7 @@ pub struct IngestArgs {
     /// schools dated inside the window are replaced; rows outside it are kept. Default:
     /// each bundle is a full export of its schools, and rows it no longer has are removed.
     #[arg(long, value_name = "FROM..TO", value_parser = parse_window, conflicts_with = "append")]
-    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    pub window: Option<crate::store::DateWindow>,
     /// Add and update rows, never remove any (for deliberately partial exports).
     #[arg(long)]
     pub append: bool,

@@ -30,6 +30,9 @@ pub const VERSIONS_DIR: &str = "_versions";
 /// The largest version file read (a national ingest's log is a few megabytes).
 const MAX_VERSION_FILE: u64 = 512 * 1024 * 1024;
 
+/// The dates an export covers, both included (`FROM..TO`).
+pub type DateWindow = (chrono::NaiveDate, chrono::NaiveDate);
+
 /// How an ingest treats rows the bundle no longer has (spec 01, "Exports over time").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "mode", rename_all = "snake_case")]

@@ -38,7 +38,7 @@ use polars::prelude::*;
 
 pub use commit::STAGING;
 pub use history::{
-    History, IngestMode, InputFile, LiveFile, Moved, RowCounts, Snapshot, StoreCommit,
+    DateWindow, History, IngestMode, InputFile, LiveFile, Moved, RowCounts, Snapshot, StoreCommit,
 };
 pub use key::KeyRecord;
 pub use lookup::StoredRows;

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::commit::{self, Staging};
 use super::history::{
-    FileAction, FileChange, IngestMode, InputFile, Moved, RowCounts, StoreCommit,
+    DateWindow, FileAction, FileChange, IngestMode, InputFile, Moved, RowCounts, StoreCommit,
 };
 use super::{Batch, KeyRecord, Partition, Store, StoreError, frame};
 use crate::contract::{Quarantined, Table};
@@ -42,7 +42,7 @@ pub struct BundleExport {
     /// The dates the bundle exports (both included), when it covers only those
     /// (`--window`, or `window` in its mapping file): only its schools' rows dated
     /// inside them are replaced.
-    pub window: Option<(chrono::NaiveDate, chrono::NaiveDate)>,
+    pub window: Option<DateWindow>,
     /// The bundle's folder, for the record.
     pub path: String,
 }
@@ -803,7 +803,7 @@ struct ExportPlan {
     /// School URN → (the last bundle holding it, its trust).
     holder: BTreeMap<String, (usize, String)>,
     /// Bundle → the dates it exports, for bundles that cover only some.
-    windows: BTreeMap<usize, (chrono::NaiveDate, chrono::NaiveDate)>,
+    windows: BTreeMap<usize, DateWindow>,
     /// Stored keys whose newer copy the ingest quarantined.
     kept: Vec<(Table, String)>,
     moved: Vec<Moved>,
@@ -909,7 +909,7 @@ impl ExportPlan {
     /// The schools held in `trust`, with the bundle that holds each and the dates it
     /// exports if it covers only some: `held_urn`, `held_by`, `held_from`, `held_to`.
     fn held_frame(&self, trust: &str) -> PolarsResult<DataFrame> {
-        let held: Vec<(&str, i32, Option<(chrono::NaiveDate, chrono::NaiveDate)>)> = self
+        let held: Vec<(&str, i32, Option<DateWindow>)> = self
             .holder
             .iter()
             .filter(|(_, (_, t))| t == trust)
@@ -921,14 +921,13 @@ impl ExportPlan {
                 )
             })
             .collect();
-        let dates =
-            |name: &str, pick: fn((chrono::NaiveDate, chrono::NaiveDate)) -> chrono::NaiveDate| {
-                DateChunked::from_naive_date_options(
-                    name.into(),
-                    held.iter().map(|(_, _, w)| w.map(pick)),
-                )
-                .into_column()
-            };
+        let dates = |name: &str, pick: fn(DateWindow) -> chrono::NaiveDate| {
+            DateChunked::from_naive_date_options(
+                name.into(),
+                held.iter().map(|(_, _, w)| w.map(pick)),
+            )
+            .into_column()
+        };
         DataFrame::new(
             held.len(),
             vec![

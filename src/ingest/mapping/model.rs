@@ -134,7 +134,7 @@ pub struct Mapping {
     pub tables: Vec<TableMapping>,
     /// The dates the export covers, both included, when it covers only some: only its
     /// schools' rows dated inside them are replaced (as `ingest --window`).
-    pub window: Option<(NaiveDate, NaiveDate)>,
+    pub window: Option<crate::store::DateWindow>,
 }
 
 impl Mapping {
