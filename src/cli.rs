@@ -57,6 +57,9 @@ pub enum StoreCommand {
     /// Delete files that no version committed within --keep needs (nor the newest), and
     /// leftovers of killed writers.
     Vacuum(VacuumArgs),
+    /// Carry a store written by an oversight from before versioned stores over as it is:
+    /// its files become version 1 (nothing is rewritten).
+    Upgrade(StoreDir),
 }
 
 #[derive(Debug, Args)]

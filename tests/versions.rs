@@ -834,3 +834,79 @@ fn vacuum_deletes_what_only_older_versions_need_and_says_so() {
     check.ok();
     assert!(check.stdout().contains("vacuumed"), "{}", check.stdout());
 }
+
+#[test]
+fn a_store_from_before_versions_is_refused_until_upgraded_as_it_is() {
+    // docs/decisions.md, "A store written before versioned tables": every command
+    // refuses it; `store upgrade` commits its files as they are as version 1, and the
+    // report is then the one a store ingested today gives.
+    let work = Workdir::new();
+    let base = sample_store(&work);
+    // The same content in the old layout: part-0.parquet per table and trust, the key
+    // record and the ingest log beside them.
+    let store = oversight::store::Store::open(&work.path().join("store")).unwrap();
+    let legacy = work.path().join("legacy");
+    for ((table, trust), file) in &store.snapshot().files {
+        let dir = legacy.join(table.name()).join(format!("trust_id={trust}"));
+        fs::create_dir_all(&dir).unwrap();
+        fs::copy(
+            store.root().join(file.relative()),
+            dir.join("part-0.parquet"),
+        )
+        .unwrap();
+    }
+    let commit = &store.history().commits[0];
+    fs::write(
+        legacy.join("key-fingerprint.json"),
+        serde_json::to_vec(&commit.key).unwrap(),
+    )
+    .unwrap();
+    let mut log = String::from(
+        "ingested_at,file,table,sha256,bytes,rows_read,rows_stored,rows_quarantined,trust_ids\n",
+    );
+    for i in &commit.inputs {
+        let mut row = csv::Writer::from_writer(Vec::new());
+        row.write_record([
+            "2026-11-01T10:00:00Z",
+            &i.file,
+            &i.table,
+            &i.sha256,
+            &i.bytes.to_string(),
+            &i.rows_read.to_string(),
+            &i.rows_stored.to_string(),
+            &i.rows_quarantined.to_string(),
+            &i.trust_ids.join(";"),
+        ])
+        .unwrap();
+        log.push_str(&String::from_utf8(row.into_inner().unwrap()).unwrap());
+    }
+    fs::write(legacy.join("ingest-log.csv"), log).unwrap();
+    drop(store);
+
+    let refused = report(&work, "legacy", "old", &[]);
+    refused.expect_code(1);
+    assert!(
+        refused.stderr().contains("store upgrade"),
+        "{}",
+        refused.stderr()
+    );
+    let ingest = work.run(&[
+        "ingest",
+        "--store",
+        "legacy",
+        sample_bundles().to_str().unwrap(),
+    ]);
+    ingest.expect_code(1);
+    work.run(&["store", "upgrade", "--store", "legacy"]).ok();
+    report(&work, "legacy", "upgraded", &[]).ok();
+    assert_eq!(outputs(&work, "upgraded"), base);
+    // Nothing was rewritten: the old files are version 1's.
+    assert!(
+        legacy
+            .join("sessions/trust_id=TR001/part-0.parquet")
+            .is_file()
+    );
+    work.run(&["store", "check", "--store", "legacy"]).ok();
+    work.run(&["store", "upgrade", "--store", "legacy"])
+        .expect_code(1);
+}

@@ -98,6 +98,14 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
                 Ok(ExitCode::FAILURE)
             }
         }
+        StoreCommand::Upgrade(args) => {
+            let files = maintain::upgrade(&args.store)?;
+            println!(
+                "{}: {files} data files committed as they are as version 1.",
+                args.store.display()
+            );
+            Ok(ExitCode::SUCCESS)
+        }
         StoreCommand::Vacuum(args) => {
             let report = maintain::vacuum(&args.store, args.keep)?;
             for path in &report.removed {

@@ -314,6 +314,201 @@ pub fn vacuum(root: &Path, keep: Duration) -> Result<VacuumReport, StoreError> {
     Ok(report)
 }
 
+/// The files of a store written before versioned stores: each table's
+/// `trust_id=<id>/part-0.parquet`, the key record and the ingest log; `None` when there
+/// are none.
+pub fn legacy_files(root: &Path) -> Result<Option<Legacy>, StoreError> {
+    let mut legacy = Legacy::default();
+    for table in Table::ALL {
+        let dir = root.join(table.name());
+        let entries = match fs::read_dir(&dir) {
+            Ok(entries) => entries,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(StoreError::io(&dir, e)),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
+            let name = entry.file_name().to_string_lossy().into_owned();
+            let Some(trust) = name.strip_prefix("trust_id=") else {
+                continue;
+            };
+            let file = Path::new(&name).join("part-0.parquet");
+            if dir.join(&file).is_file() {
+                legacy.files.push((table, trust.to_string(), file));
+            }
+        }
+    }
+    legacy.key_file = Some(root.join(LEGACY_KEY_FILE)).filter(|p| p.is_file());
+    legacy.log_file = Some(root.join(LEGACY_LOG_FILE)).filter(|p| p.is_file());
+    let any = !legacy.files.is_empty() || legacy.key_file.is_some() || legacy.log_file.is_some();
+    Ok(any.then_some(legacy))
+}
+
+/// What an old store holds.
+#[derive(Debug, Default)]
+pub struct Legacy {
+    /// `(table, trust, path relative to the table's folder)`.
+    pub files: Vec<(Table, String, PathBuf)>,
+    pub key_file: Option<PathBuf>,
+    pub log_file: Option<PathBuf>,
+}
+
+const LEGACY_KEY_FILE: &str = "key-fingerprint.json";
+const LEGACY_LOG_FILE: &str = "ingest-log.csv";
+
+/// Carries a store written before versioned stores over as it is: its files become
+/// version 1 (nothing is rewritten or moved), with the key it recorded and the inputs
+/// its ingest log lists. Returns the number of data files committed.
+pub fn upgrade(root: &Path) -> Result<usize, StoreError> {
+    use polars::prelude::SerReader;
+    use sha2::{Digest, Sha256};
+    let _lock = match StoreLock::exclusive(root) {
+        Ok(lock) => lock,
+        Err(Refused::Busy) => {
+            return Err(StoreError::Busy {
+                path: root.to_owned(),
+            });
+        }
+        Err(Refused::Failed(e)) => return Err(e),
+    };
+    let history = History::load(root)?;
+    if history.head() > 0 {
+        return Err(StoreError::Damaged {
+            path: root.join(VERSIONS_DIR),
+            problem: format!(
+                "the store already has versions (1 to {}): there is nothing to upgrade",
+                history.head()
+            ),
+        });
+    }
+    let Some(legacy) = legacy_files(root)? else {
+        return Err(StoreError::Empty {
+            path: root.to_owned(),
+        });
+    };
+    let key_path = root.join(LEGACY_KEY_FILE);
+    let Some(key_file) = legacy.key_file else {
+        return Err(StoreError::Damaged {
+            path: key_path,
+            problem: "missing: without it the store cannot say which key its case refs                       were made with, so it is not carried over; ingest the exports into a                       new store instead"
+                .to_string(),
+        });
+    };
+    let key: super::KeyRecord =
+        serde_json::from_slice(&history::read_bounded(&key_file, 64 * 1024)?).map_err(|e| {
+            StoreError::Damaged {
+                path: key_file.clone(),
+                problem: format!("unreadable key record: {e}"),
+            }
+        })?;
+    let mut files = Vec::new();
+    for (table, trust, relative) in &legacy.files {
+        let path = root.join(table.name()).join(relative);
+        let bytes = history::read_bounded(&path, super::MAX_DATA_FILE)?;
+        let rows = polars::prelude::ParquetReader::new(std::io::Cursor::new(bytes.as_slice()))
+            .num_rows()
+            .map_err(|source| StoreError::Parquet {
+                path: path.clone(),
+                source,
+            })?;
+        files.push(history::FileChange {
+            table: *table,
+            trust_id: trust.clone(),
+            action: FileAction::Add,
+            path: relative.to_string_lossy().into_owned(),
+            size: bytes.len() as u64,
+            sha256: hex::encode(Sha256::digest(&bytes)),
+            rows: rows as u64,
+        });
+    }
+    let inputs = match &legacy.log_file {
+        Some(log) => legacy_inputs(log)?,
+        None => Vec::new(),
+    };
+    let quarantine = match fs::read_dir(root.join("quarantine")) {
+        Ok(entries) => entries
+            .filter_map(|e| e.ok())
+            .map(|e| format!("quarantine/{}", e.file_name().to_string_lossy()))
+            .collect(),
+        Err(_) => Vec::new(),
+    };
+    let staging = commit::Staging::begin(root)?;
+    let now = chrono::Utc::now();
+    let record = history::StoreCommit {
+        version: 1,
+        parent_sha256: None,
+        store_id: staging.writer().to_string(),
+        committed_at: now.to_rfc3339_opts(chrono::SecondsFormat::Millis, true),
+        committed_at_ms: now.timestamp_millis(),
+        tool: format!("oversight {} (store upgrade)", env!("CARGO_PKG_VERSION")),
+        mode: history::IngestMode::Append,
+        key,
+        inputs,
+        moved: Vec::new(),
+        rows: BTreeMap::new(),
+        files,
+        quarantine,
+        windows: Vec::new(),
+    };
+    let count = record.files.len();
+    let target = root.join(history::relative_path(1));
+    if !commit::put_if_absent(&staging, &target, &record.to_file_bytes())? {
+        return Err(StoreError::Conflict {
+            path: root.to_owned(),
+            version: 1,
+        });
+    }
+    let history = History::load(root)?;
+    commit::write_missing_delta_entries(root, &staging, &history)?;
+    Ok(count)
+}
+
+/// The inputs an old ingest log lists: the latest row of each file, content and table.
+fn legacy_inputs(log: &Path) -> Result<Vec<history::InputFile>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Row {
+        file: String,
+        table: String,
+        sha256: String,
+        bytes: u64,
+        rows_read: u64,
+        rows_stored: u64,
+        rows_quarantined: u64,
+        #[serde(default)]
+        trust_ids: String,
+    }
+    let bytes = history::read_bounded(log, 256 * 1024 * 1024)?;
+    let mut reader = csv::ReaderBuilder::new()
+        .flexible(true)
+        .from_reader(bytes.as_slice());
+    let mut latest: BTreeMap<(String, String, String), history::InputFile> = BTreeMap::new();
+    for row in reader.deserialize::<Row>() {
+        let row = row.map_err(|e| StoreError::Damaged {
+            path: log.to_owned(),
+            problem: format!("unreadable ingest log: {e}"),
+        })?;
+        latest.insert(
+            (row.file.clone(), row.sha256.clone(), row.table.clone()),
+            history::InputFile {
+                file: row.file,
+                table: row.table,
+                sha256: row.sha256,
+                bytes: row.bytes,
+                rows_read: row.rows_read,
+                rows_stored: row.rows_stored,
+                rows_quarantined: row.rows_quarantined,
+                trust_ids: row
+                    .trust_ids
+                    .split(';')
+                    .filter(|t| !t.is_empty())
+                    .map(str::to_string)
+                    .collect(),
+            },
+        );
+    }
+    Ok(latest.into_values().collect())
+}
+
 /// Reads a retention period: `90d`, `26w`, `7y` (days, weeks, years of 365 days).
 pub fn parse_keep(text: &str) -> Result<Duration, String> {
     let text = text.trim();

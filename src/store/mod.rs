@@ -48,7 +48,7 @@ use crate::contract::{Cell, Table};
 use lock::{Refused, StoreLock};
 
 /// The largest data file a store may hold (a partition is one table of one trust).
-const MAX_DATA_FILE: u64 = 4 * 1024 * 1024 * 1024;
+pub(crate) const MAX_DATA_FILE: u64 = 4 * 1024 * 1024 * 1024;
 
 /// Why the store could not be read or written.
 #[derive(Debug, thiserror::Error)]
@@ -76,6 +76,12 @@ pub enum StoreError {
     Missing { path: PathBuf },
     #[error("the store at {} holds no rows: ingest a bundle into it first", path.display())]
     Empty { path: PathBuf },
+    #[error(
+        "the store at {} was written by an oversight from before versioned stores: run \
+         `oversight store upgrade --store {}` once to carry it over as it is",
+        path.display(), path.display()
+    )]
+    Legacy { path: PathBuf },
     #[error(
         "the store at {} has no version {wanted}: its versions are 1 to {head} \
          (`oversight store history --store {}` lists them)",
@@ -187,6 +193,7 @@ impl Store {
         };
         let history = History::load(root)?;
         check_tables_follow(root, history.head())?;
+        refuse_legacy(root, history.head())?;
         if history.head() > 0 {
             let staging = commit::Staging::begin(root)?;
             commit::write_missing_delta_entries(root, &staging, &history)?;
@@ -213,6 +220,7 @@ impl Store {
         let history = History::load(root)?;
         let head = history.head();
         check_tables_follow(root, head)?;
+        refuse_legacy(root, head)?;
         if head == 0 {
             return Err(StoreError::Empty {
                 path: root.to_owned(),
@@ -448,6 +456,17 @@ impl Store {
             .map(Some)
             .map_err(|source| StoreError::Parquet { path: dir, source })
     }
+}
+
+/// Refuses a store an oversight from before versioned stores wrote (issue #18): its
+/// files are in no version, so reading it as empty would lose them.
+fn refuse_legacy(root: &Path, head: u64) -> Result<(), StoreError> {
+    if head == 0 && maintain::legacy_files(root)?.is_some() {
+        return Err(StoreError::Legacy {
+            path: root.to_owned(),
+        });
+    }
+    Ok(())
 }
 
 /// Refuses a store whose tables' Delta logs are ahead of the store's log: a version

@@ -335,15 +335,19 @@ impl<'s> Writing<'s> {
                 b.action == FileAction::Add,
             ))
         });
-        let mut placed = Vec::new();
-        for file in files.iter().filter(|f| f.action == FileAction::Add) {
-            let from = self
-                .staging
-                .path(&Self::final_name(file.table, &file.trust_id));
-            let to = self.store.root().join(file.table.name()).join(&file.path);
-            commit::place(&from, &to)?;
-            placed.push(to);
-        }
+        let moves: Vec<(std::path::PathBuf, std::path::PathBuf)> = files
+            .iter()
+            .filter(|f| f.action == FileAction::Add)
+            .map(|file| {
+                let from = self
+                    .staging
+                    .path(&Self::final_name(file.table, &file.trust_id));
+                let to = self.store.root().join(file.table.name()).join(&file.path);
+                (from, to)
+            })
+            .collect();
+        commit::place(self.store.root(), &moves)?;
+        let placed: Vec<std::path::PathBuf> = moves.into_iter().map(|(_, to)| to).collect();
         commit::crash_if_asked("placed", 0);
         commit::delay_if_asked();
         let history = self.store.history();
