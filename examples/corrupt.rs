@@ -14,6 +14,8 @@
 //! It runs the debug binary beside it (`target/debug/oversight`: build it first). The
 //! figures of the documented run are in RELIABILITY.md.
 
+#[path = "../tests/campaign.rs"]
+mod campaign;
 #[path = "../tests/corrupt.rs"]
 mod corrupt;
 
@@ -37,12 +39,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    // target/debug/examples/corrupt -> target/debug/oversight
-    let binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("oversight")))
-        .filter(|path| path.is_file());
-    let Some(binary) = binary else {
+    let Some(binary) = campaign::binary_beside_example() else {
         eprintln!("no oversight binary beside this example: run `cargo build` first");
         return ExitCode::from(2);
     };

@@ -8,6 +8,8 @@
 //! It kills the debug binary beside it (`target/debug/oversight`: build it first). The
 //! figures of the documented run are in RELIABILITY.md.
 
+#[path = "../tests/campaign.rs"]
+mod campaign;
 #[path = "../tests/kill.rs"]
 mod kill;
 
@@ -28,12 +30,7 @@ fn main() -> ExitCode {
             }
         }
     }
-    // target/debug/examples/kill -> target/debug/oversight
-    let binary = std::env::current_exe()
-        .ok()
-        .and_then(|exe| Some(exe.parent()?.parent()?.join("oversight")))
-        .filter(|path| path.is_file());
-    let Some(binary) = binary else {
+    let Some(binary) = campaign::binary_beside_example() else {
         eprintln!("no oversight binary beside this example: run `cargo build` first");
         return ExitCode::from(2);
     };

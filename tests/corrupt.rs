@@ -82,19 +82,6 @@ fn run_ok(binary: &Path, dir: &Path, args: &[&str]) {
     );
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 /// Every file and folder under `dir`, relative, sorted.
 fn entries(dir: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -165,7 +152,7 @@ fn damage(store: &Path, target: &Path, other: &Path, damage: Damage, rng: &mut i
             if is_file {
                 fs::copy(&path, &copy).unwrap();
             } else {
-                copy_tree(&path, &copy);
+                crate::campaign::copy_tree(&path, &copy);
             }
             format!("duplicated {shown} as {}", copy.display())
         }
@@ -329,7 +316,7 @@ pub fn campaign(
                     };
                     let store_name = format!("store-{at}");
                     let store = dir.join(&store_name);
-                    copy_tree(&dir.join("pristine"), &store);
+                    crate::campaign::copy_tree(&dir.join("pristine"), &store);
                     let done = damage(&store, &target, &other, kind, &mut rng);
                     let out = format!("out-{at}");
                     let names_a_file = |message: &str| message.contains(&format!("{store_name}/"));

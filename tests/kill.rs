@@ -78,19 +78,6 @@ fn content(store: &Path) -> Result<Content, String> {
     Ok(files)
 }
 
-fn copy_tree(from: &Path, to: &Path) {
-    fs::create_dir_all(to).unwrap();
-    for entry in fs::read_dir(from).unwrap() {
-        let path = entry.unwrap().path();
-        let target = to.join(path.file_name().unwrap());
-        if path.is_dir() {
-            copy_tree(&path, &target);
-        } else {
-            fs::copy(&path, &target).unwrap();
-        }
-    }
-}
-
 fn oversight(binary: &Path, dir: &Path, args: &[&str]) -> Command {
     let mut command = Command::new(binary);
     command
@@ -141,7 +128,7 @@ pub fn campaign(binary: &Path, kills: usize, seed: u64) -> Figures {
         dir,
         &["--quiet", "ingest", "--store", "before", "first"],
     );
-    copy_tree(&dir.join("before"), &dir.join("after"));
+    crate::campaign::copy_tree(&dir.join("before"), &dir.join("after"));
     let started = Instant::now();
     run_ok(
         binary,
@@ -162,7 +149,7 @@ pub fn campaign(binary: &Path, kills: usize, seed: u64) -> Figures {
     let window = ingest.as_micros() as u64 * 11 / 10 + 1;
     for kill in 0..kills {
         let store = dir.join(format!("killed-{kill}"));
-        copy_tree(&dir.join("before"), &store);
+        crate::campaign::copy_tree(&dir.join("before"), &store);
         let name = store.file_name().unwrap().to_string_lossy().into_owned();
         let mut child = oversight(
             binary,

@@ -563,8 +563,14 @@ fn run_with_limit(mut command: Command, limit: Duration) -> String {
 }
 
 /// Says why the browser test did not run. Written to stderr directly, not with
-/// `eprintln!`, which the test harness captures and hides when a test passes.
+/// `eprintln!`, which the test harness captures and hides when a test passes. On CI
+/// (`CI=true`), where `.ci/run` installs Chromium and poppler-utils, a missing program
+/// fails the test instead (issue #21, item 6: it passed silently there).
 fn skipped(why: &str) {
+    assert!(
+        std::env::var("CI").as_deref() != Ok("true"),
+        "the_governors_pack_prints_to_pdf_in_a_real_browser: {why}; on CI it must be installed"
+    );
     let _ = writeln!(
         std::io::stderr(),
         "SKIPPED: the_governors_pack_prints_to_pdf_in_a_real_browser: {why}"

@@ -18,6 +18,8 @@ mod store;
 /// A store that stays true over years: damage, exports over time, versions (issue #18).
 mod versions;
 
+/// What the reliability campaigns share, and the corruption campaign (issue #18).
+mod campaign;
 mod corrupt;
 /// Generated hostile input for every reader (issue #11, item 8).
 mod fuzz;

@@ -80,10 +80,7 @@ fn a_committed_file_deleted_or_emptied_stops_the_report_naming_it() {
     // says how to repair the store". Before issue #18: frequency met 0.0 %, drifting 61.
     let work = Workdir::new();
     sample_store(&work);
-    let store = work.path().join("store");
-    let sessions = partition_file(&store, "sessions", "TR001");
-    let relative = sessions.strip_prefix(&store).unwrap().to_path_buf();
-    let kept = fs::read(&sessions).unwrap();
+    let (sessions, relative, kept) = committed_sessions(&work);
     fs::remove_file(&sessions).unwrap();
     assert_stops_naming(&work, &relative, "deleted");
     fs::write(&sessions, b"").unwrap();
@@ -150,19 +147,14 @@ fn another_trusts_file_or_an_older_copy_in_place_of_a_committed_file_stops_the_r
     let work = Workdir::new();
     sample_store(&work);
     let store = work.path().join("store");
-    let sessions = partition_file(&store, "sessions", "TR001");
-    let relative = sessions.strip_prefix(&store).unwrap().to_path_buf();
-    let kept = fs::read(&sessions).unwrap();
+    let (sessions, relative, kept) = committed_sessions(&work);
     fs::copy(partition_file(&store, "sessions", "TR002"), &sessions).unwrap();
     assert_stops_naming(&work, &relative, "another trust's file");
     fs::write(&sessions, &kept).unwrap();
     report(&work, "store", "after", &[]).ok();
 
     // A second ingest changes TR001's sessions; the older copy restored over the newer.
-    let newer = work.path().join("newer");
-    copy_bundle(&sample_bundles().join("north-star"), &newer);
-    drop_lines(&newer.join("sessions.csv"), 1);
-    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    ingest_newer(&work, 1, 0);
     let current = partition_file(&store, "sessions", "TR001");
     assert_ne!(current, sessions, "version 2 wrote a new file");
     fs::write(&current, &kept).unwrap();
@@ -176,10 +168,7 @@ fn a_version_file_deleted_or_altered_stops_every_command_naming_it() {
     // it and carries its own checksum, and the tables' Delta logs say how far it went.
     let work = Workdir::new();
     sample_store(&work);
-    let newer = work.path().join("newer");
-    copy_bundle(&sample_bundles().join("north-star"), &newer);
-    drop_lines(&newer.join("sessions.csv"), 1);
-    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    ingest_newer(&work, 1, 0);
     let store = work.path().join("store");
     let versions = store.join("_versions");
     let second = versions.join("00000000000000000002.json");
@@ -271,6 +260,25 @@ fn drop_lines(file: &Path, count: usize) {
     let lines: Vec<&str> = text.lines().collect();
     let kept = &lines[..lines.len() - count];
     fs::write(file, kept.join("\n") + "\n").unwrap();
+}
+
+/// The sample's North Star export again with its last `sessions` sessions and `cases`
+/// cases deleted at source, ingested into `store` as its next version.
+fn ingest_newer(work: &Workdir, sessions: usize, cases: usize) {
+    let newer = work.path().join("newer");
+    copy_bundle(&sample_bundles().join("north-star"), &newer);
+    drop_lines(&newer.join("sessions.csv"), sessions);
+    drop_lines(&newer.join("cases.csv"), cases);
+    work.run(&["ingest", "--store", "store", "newer"]).ok();
+}
+
+/// TR001's committed sessions file: its path, its path in the store, its bytes.
+fn committed_sessions(work: &Workdir) -> (PathBuf, PathBuf, Vec<u8>) {
+    let store = work.path().join("store");
+    let file = partition_file(&store, "sessions", "TR001");
+    let relative = file.strip_prefix(&store).unwrap().to_path_buf();
+    let bytes = fs::read(&file).unwrap();
+    (file, relative, bytes)
 }
 
 /// Writes `text` (a header and rows) as `bundle/file`.
@@ -492,10 +500,7 @@ fn report_store_version_1_reproduces_the_first_report_byte_for_byte() {
     // version it read, so a past report can be rebuilt byte for byte".
     let work = Workdir::new();
     let first = sample_store(&work);
-    let newer = work.path().join("newer");
-    copy_bundle(&sample_bundles().join("north-star"), &newer);
-    drop_lines(&newer.join("sessions.csv"), 3);
-    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    ingest_newer(&work, 3, 0);
     report(&work, "store", "second", &[]).ok();
     assert_ne!(
         outputs(&work, "second"),
@@ -621,11 +626,7 @@ fn the_python_deltalake_package_reads_every_table_at_every_version() {
         sample_bundles().to_str().unwrap(),
     ])
     .ok();
-    let newer = work.path().join("newer");
-    copy_bundle(&sample_bundles().join("north-star"), &newer);
-    drop_lines(&newer.join("sessions.csv"), 3);
-    drop_lines(&newer.join("cases.csv"), 2);
-    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    ingest_newer(&work, 3, 2);
     let store = work.path().join("store");
     // Ours: each table's first key column per trust, at each version, from the files
     // the version lists.
@@ -794,10 +795,7 @@ fn vacuum_deletes_what_only_older_versions_need_and_says_so() {
     // it removed"; `store history` lists the versions.
     let work = Workdir::new();
     sample_store(&work);
-    let newer = work.path().join("newer");
-    copy_bundle(&sample_bundles().join("north-star"), &newer);
-    drop_lines(&newer.join("sessions.csv"), 1);
-    work.run(&["ingest", "--store", "store", "newer"]).ok();
+    ingest_newer(&work, 1, 0);
     let history = work.run(&["store", "history", "--store", "store"]);
     history.ok();
     assert!(

@@ -69,4 +69,15 @@ impl StoreLock {
     pub fn exclusive(root: &Path) -> Result<StoreLock, Refused> {
         Self::take(root, FlockOperation::NonBlockingLockExclusive)
     }
+
+    /// The writer's lock, or the error that says another process holds the store.
+    pub fn writer(root: &Path) -> Result<StoreLock, StoreError> {
+        match Self::exclusive(root) {
+            Ok(lock) => Ok(lock),
+            Err(Refused::Busy) => Err(StoreError::Busy {
+                path: root.to_owned(),
+            }),
+            Err(Refused::Failed(e)) => Err(e),
+        }
+    }
 }

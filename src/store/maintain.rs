@@ -9,7 +9,7 @@ use std::time::{Duration, SystemTime};
 
 use super::commit::{self, STAGING};
 use super::history::{self, FileAction, History, LiveFile, VERSIONS_DIR};
-use super::lock::{Refused, StoreLock};
+use super::lock::StoreLock;
 use super::{Store, StoreError};
 use crate::contract::Table;
 
@@ -18,6 +18,16 @@ use crate::contract::Table;
 const STRAY_GRACE: Duration = Duration::from_secs(60 * 60);
 /// A staging folder younger than this may belong to a writer still running.
 const STAGING_GRACE: Duration = Duration::from_secs(24 * 60 * 60);
+
+/// Refuses a store folder that is not there.
+fn existing(root: &Path) -> Result<(), StoreError> {
+    if root.is_dir() {
+        return Ok(());
+    }
+    Err(StoreError::Missing {
+        path: root.to_owned(),
+    })
+}
 
 /// What `store check` found.
 #[derive(Debug, Default)]
@@ -44,11 +54,7 @@ impl CheckReport {
 
 /// Checks every file the store's versions list and names every file they don't.
 pub fn check(root: &Path) -> Result<CheckReport, StoreError> {
-    if !root.is_dir() {
-        return Err(StoreError::Missing {
-            path: root.to_owned(),
-        });
-    }
+    existing(root)?;
     let history = History::load(root)?;
     let head = history.head();
     let mut report = CheckReport {
@@ -187,20 +193,8 @@ pub struct VacuumReport {
 /// than a day. Versions older than the oldest kept one can no longer be reported on;
 /// the log still lists them.
 pub fn vacuum(root: &Path, keep: Duration) -> Result<VacuumReport, StoreError> {
-    if !root.is_dir() {
-        return Err(StoreError::Missing {
-            path: root.to_owned(),
-        });
-    }
-    let _lock = match StoreLock::exclusive(root) {
-        Ok(lock) => lock,
-        Err(Refused::Busy) => {
-            return Err(StoreError::Busy {
-                path: root.to_owned(),
-            });
-        }
-        Err(Refused::Failed(e)) => return Err(e),
-    };
+    existing(root)?;
+    let _lock = StoreLock::writer(root)?;
     let history = History::load(root)?;
     super::check_tables_follow(root, history.head())?;
     let head = history.head();
@@ -362,15 +356,7 @@ const LEGACY_LOG_FILE: &str = "ingest-log.csv";
 pub fn upgrade(root: &Path) -> Result<usize, StoreError> {
     use polars::prelude::SerReader;
     use sha2::{Digest, Sha256};
-    let _lock = match StoreLock::exclusive(root) {
-        Ok(lock) => lock,
-        Err(Refused::Busy) => {
-            return Err(StoreError::Busy {
-                path: root.to_owned(),
-            });
-        }
-        Err(Refused::Failed(e)) => return Err(e),
-    };
+    let _lock = StoreLock::writer(root)?;
     let history = History::load(root)?;
     if history.head() > 0 {
         return Err(StoreError::Damaged {
@@ -534,11 +520,7 @@ pub fn parse_keep(text: &str) -> Result<Duration, String> {
 
 /// Lists the store's versions, oldest first.
 pub fn history(root: &Path) -> Result<History, StoreError> {
-    if !root.is_dir() {
-        return Err(StoreError::Missing {
-            path: root.to_owned(),
-        });
-    }
+    existing(root)?;
     let history = History::load(root)?;
     super::check_tables_follow(root, history.head())?;
     Ok(history)

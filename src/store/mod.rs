@@ -45,7 +45,7 @@ pub use lookup::StoredRows;
 pub use write::{BundleExport, HeldSchool, WriteSummary, Writing};
 
 use crate::contract::{Cell, Table};
-use lock::{Refused, StoreLock};
+use lock::StoreLock;
 
 /// The largest data file a store may hold (a partition is one table of one trust).
 pub(crate) const MAX_DATA_FILE: u64 = 4 * 1024 * 1024 * 1024;
@@ -182,15 +182,7 @@ impl Store {
     /// killed writer left unwritten.
     pub fn open(root: &Path) -> Result<Store, StoreError> {
         crate::private_fs::create_dir_all(root).map_err(|e| StoreError::io(root, e))?;
-        let lock = match StoreLock::exclusive(root) {
-            Ok(lock) => lock,
-            Err(Refused::Busy) => {
-                return Err(StoreError::Busy {
-                    path: root.to_owned(),
-                });
-            }
-            Err(Refused::Failed(e)) => return Err(e),
-        };
+        let lock = StoreLock::writer(root)?;
         let history = History::load(root)?;
         check_tables_follow(root, history.head())?;
         refuse_legacy(root, history.head())?;
@@ -346,9 +338,12 @@ impl Store {
         self.snapshot
             .files
             .retain(|(_, trust), _| wanted.contains(trust));
+        use rayon::prelude::*;
         let files: Vec<&LiveFile> = self.snapshot.files.values().collect();
+        // Checked on every core; the first damaged file in table and trust order is
+        // the one named.
         let checked: Vec<Result<(), StoreError>> = files
-            .into_iter()
+            .into_par_iter()
             .map(|file| self.read_checked(file).map(|_| ()))
             .collect();
         checked.into_iter().collect()
