@@ -156,14 +156,12 @@ impl<'s> Writing<'s> {
         table: Table,
         trust: &str,
     ) -> Result<Option<DataFrame>, StoreError> {
-        let Some(mut frame) = self.store.read_partition(table, trust)? else {
+        let Some(frame) = self.store.read_partition(table, trust)? else {
             return Ok(None);
         };
-        let rows = frame.height();
-        frame
-            .with_column(Column::new(BUNDLE.into(), vec![-1i32; rows]))
-            .map_err(|source| self.parquet_error(table, trust, source))?;
-        Ok(Some(frame))
+        with_stored_mark(frame)
+            .map(Some)
+            .map_err(|source| self.parquet_error(table, trust, source))
     }
 
     fn parquet_error(&self, table: Table, trust: &str, source: PolarsError) -> StoreError {
@@ -423,17 +421,30 @@ impl<'s> Writing<'s> {
         Ok(names)
     }
 
-    /// The eight tables of `trust` as this write has them so far, with `_bundle`.
-    fn trust_frames(&self, trust: &str) -> Result<BTreeMap<Table, DataFrame>, StoreError> {
-        let mut frames = BTreeMap::new();
+    /// The eight tables of `trust` as this write has them so far, with `_bundle`, and as
+    /// the store's version has them (each read once).
+    fn trust_frames(&self, trust: &str) -> Result<(Frames, Frames), StoreError> {
+        let (mut current, mut base) = (Frames::new(), Frames::new());
         for table in Table::ALL {
             let partition = (table, trust.to_string());
-            let staged = self.staged.contains(&partition);
-            if let Some(frame) = self.current(&partition, staged)? {
-                frames.insert(table, frame);
+            let stored = self.store.read_partition(table, trust)?;
+            let now = if self.staged.contains(&partition) {
+                self.current(&partition, true)?
+            } else {
+                stored
+                    .as_ref()
+                    .map(|frame| with_stored_mark(frame.clone()))
+                    .transpose()
+                    .map_err(|source| self.parquet_error(table, trust, source))?
+            };
+            if let Some(now) = now {
+                current.insert(table, now);
+            }
+            if let Some(stored) = stored {
+                base.insert(table, stored);
             }
         }
-        Ok(frames)
+        Ok((current, base))
     }
 
     /// The rows of schools leaving `from`, with the trust each goes to.
@@ -442,15 +453,14 @@ impl<'s> Writing<'s> {
         plan: &ExportPlan,
         from: &str,
     ) -> Result<Vec<(String, Table, DataFrame)>, StoreError> {
-        let frames = self.trust_frames(from)?;
+        let (frames, _) = self.trust_frames(from)?;
         let fail = |source| self.parquet_error(Table::Schools, from, source);
-        let schooled = with_schools(&frames).map_err(fail)?;
+        let schooled = with_schools(&frames);
         let mut leaving = Vec::new();
         for (table, frame) in schooled {
             for (urn, to) in plan.moving_out_of(from) {
                 let rows = frame
                     .clone()
-                    .lazy()
                     .filter(col(SCHOOL).eq(lit(urn.as_str())))
                     .drop(by_name([SCHOOL, DATED], true, false))
                     .collect()
@@ -472,7 +482,7 @@ impl<'s> Writing<'s> {
         arrivals: Option<&BTreeMap<Table, Vec<DataFrame>>>,
     ) -> Result<Vec<FinishedPartition>, StoreError> {
         let fail = |source| self.parquet_error(Table::Schools, trust, source);
-        let mut frames = self.trust_frames(trust)?;
+        let (mut frames, base) = self.trust_frames(trust)?;
         for (table, arriving) in arrivals.into_iter().flatten() {
             let mut all: Vec<DataFrame> = frames.remove(table).into_iter().collect();
             all.extend(arriving.iter().cloned());
@@ -494,29 +504,32 @@ impl<'s> Writing<'s> {
                 .map_err(fail)?;
             frames.insert(*table, merged);
         }
-        let schooled = with_schools(&frames).map_err(fail)?;
         let held = plan.held_frame(trust).map_err(fail)?;
         let leaving: Vec<String> = plan
             .moving_out_of(trust)
             .into_iter()
             .map(|(u, _)| u)
             .collect();
+        // The rules need each row's school only where a bundle holds a school of this
+        // trust (and removes) or a school leaves it; elsewhere the rows are the merge's.
+        let ruled = (self.mode != IngestMode::Append && held.height() > 0) || !leaving.is_empty();
+        let schooled = if ruled {
+            with_schools(&frames)
+        } else {
+            BTreeMap::new()
+        };
         let mut finished = Vec::new();
         for table in Table::ALL {
             let partition = (table, trust.to_string());
-            let base = self.store.read_partition(table, trust)?;
-            let Some(frame) = schooled.get(&table) else {
-                if let Some(base) = base {
-                    // Nothing of the table is left (it had rows only in schools that left).
-                    finished.push(FinishedPartition::emptied(table, trust, base.height()));
-                }
-                continue;
+            let base = base.get(&table);
+            let (rows, kept) = match (schooled.get(&table), frames.get(&table)) {
+                (Some(schooled), _) => self
+                    .apply_rules(plan, table, schooled.clone(), &held, &leaving)
+                    .map_err(fail)?,
+                (None, Some(frame)) => (frame.drop(BUNDLE).map_err(fail)?, 0),
+                (None, None) => continue,
             };
-            let (rows, kept) = self
-                .apply_rules(plan, table, frame.clone(), &held, &leaving)
-                .map_err(fail)?;
-            let counts = count_changes(table, base.as_ref(), &rows, kept).map_err(fail)?;
-            let unchanged = match &base {
+            let unchanged = match base {
                 Some(base) => base.equals_missing(&rows),
                 None => rows.height() == 0,
             };
@@ -526,10 +539,14 @@ impl<'s> Writing<'s> {
                     trust: trust.to_string(),
                     changed: false,
                     file: None,
-                    counts,
+                    counts: RowCounts {
+                        kept,
+                        ..Default::default()
+                    },
                 });
                 continue;
             }
+            let counts = count_changes(table, base, &rows, kept).map_err(fail)?;
             let file = if rows.height() == 0 {
                 None
             } else {
@@ -554,38 +571,21 @@ impl<'s> Writing<'s> {
         &self,
         plan: &ExportPlan,
         table: Table,
-        frame: DataFrame,
+        frame: LazyFrame,
         held: &DataFrame,
         leaving: &[String],
     ) -> PolarsResult<(DataFrame, u64)> {
         let leaving = Series::new("leaving".into(), leaving);
-        let mut rows = frame
-            .lazy()
-            .filter(
-                col(SCHOOL)
-                    .is_in(lit(leaving).implode(false), false)
-                    .fill_null(lit(false))
-                    .not(),
-            )
-            .collect()?;
-        let mut kept_count = 0;
-        if self.mode != IngestMode::Append && held.height() > 0 {
+        let mut rows = frame.filter(
+            col(SCHOOL)
+                .is_in(lit(leaving).implode(false), false)
+                .fill_null(lit(false))
+                .not(),
+        );
+        let removing = self.mode != IngestMode::Append && held.height() > 0;
+        if removing {
             let kept_ids = Series::new("kept".into(), plan.kept_ids(table));
             let id = frame::key_names(table).remove(0);
-            let joined = rows
-                .lazy()
-                .join(
-                    held.clone().lazy(),
-                    [col(SCHOOL)],
-                    [col("held_urn")],
-                    JoinArgs::new(JoinType::Left),
-                )
-                .with_column(
-                    col(BUNDLE)
-                        .lt(col("held_by"))
-                        .fill_null(lit(false))
-                        .alias("_stale"),
-                );
             // A row is judged by the window of the bundle holding its school, if it has
             // one; rows without a date (staff, agreements) are never inside a window.
             let in_window = when(col("held_from").is_null()).then(lit(true)).otherwise(
@@ -594,46 +594,37 @@ impl<'s> Writing<'s> {
                     .and(col(DATED).lt_eq(col("held_to")))
                     .fill_null(lit(false)),
             );
-            let flagged = joined
-                .with_column(col("_stale").and(in_window).alias("_stale"))
-                .with_column(
+            rows = rows
+                .join(
+                    held.clone().lazy(),
+                    [col(SCHOOL)],
+                    [col("held_urn")],
+                    left_join_in_order(),
+                )
+                .with_columns([
+                    col(BUNDLE)
+                        .lt(col("held_by"))
+                        .fill_null(lit(false))
+                        .and(in_window)
+                        .alias("_stale"),
                     col(id.as_str())
                         .is_in(lit(kept_ids).implode(false), false)
                         .fill_null(lit(false))
                         .alias("_kept"),
-                )
-                .collect()?;
-            let kept = flagged
-                .clone()
-                .lazy()
-                .filter(col("_stale").and(col("_kept")))
-                .collect()?;
-            kept_count = kept.height() as u64;
-            rows = flagged
-                .lazy()
-                .filter(col("_stale").and(col("_kept").not()).not())
-                .drop(by_name(
-                    [
-                        "held_urn",
-                        "held_by",
-                        "held_from",
-                        "held_to",
-                        "_stale",
-                        "_kept",
-                    ],
-                    false,
-                    false,
-                ))
-                .collect()?;
+                ]);
         }
+        let flagged = rows.collect()?;
+        let (rows, kept) = if removing {
+            let stale = flagged.column("_stale")?.bool()?.clone();
+            let kept = flagged.column("_kept")?.bool()?.clone();
+            let kept_count = (&stale & &kept).sum().unwrap_or(0) as u64;
+            let dropped = &stale & &!&kept;
+            (flagged.filter(&!&dropped)?, kept_count)
+        } else {
+            (flagged, 0)
+        };
         let stored: Vec<PlSmallStr> = frame::schema(table).iter_names().cloned().collect();
-        let rows = rows.select(stored)?;
-        let keys = frame::key_names(table);
-        let rows = rows.sort(
-            &keys,
-            SortMultipleOptions::default().with_maintain_order(true),
-        )?;
-        Ok((rows, kept_count))
+        Ok((rows.select(stored)?, kept))
     }
 
     /// Encodes a partition's final rows and stages them; returns the file's change.
@@ -677,21 +668,6 @@ struct FinishedPartition {
     /// The new file; `None` when the partition is now empty (or unchanged).
     file: Option<FileChange>,
     counts: RowCounts,
-}
-
-impl FinishedPartition {
-    fn emptied(table: Table, trust: &str, removed: usize) -> Self {
-        FinishedPartition {
-            table,
-            trust: trust.to_string(),
-            changed: true,
-            file: None,
-            counts: RowCounts {
-                removed: removed as u64,
-                ..Default::default()
-            },
-        }
-    }
 }
 
 fn concat_frames(frames: Vec<DataFrame>) -> PolarsResult<DataFrame> {
@@ -751,7 +727,7 @@ fn count_changes(
 /// window judges it by (`_dated`): a row's own school, or its session's, or for an
 /// agreement its supervisee's; sessions by `held_on` and the rows of a session with it,
 /// cases by `opened_on`.
-fn with_schools(frames: &BTreeMap<Table, DataFrame>) -> PolarsResult<BTreeMap<Table, DataFrame>> {
+fn with_schools(frames: &Frames) -> BTreeMap<Table, LazyFrame> {
     let no_date = || lit(NULL).cast(DataType::Date).alias(DATED);
     let lookup = |table: Table, id: &str, dated: Expr| -> LazyFrame {
         match frames.get(&table) {
@@ -780,7 +756,7 @@ fn with_schools(frames: &BTreeMap<Table, DataFrame>) -> PolarsResult<BTreeMap<Ta
             lookup.clone(),
             [col(on)],
             [col("_key")],
-            JoinArgs::new(JoinType::Left),
+            left_join_in_order(),
         )
     };
     let mut out = BTreeMap::new();
@@ -796,10 +772,28 @@ fn with_schools(frames: &BTreeMap<Table, DataFrame>) -> PolarsResult<BTreeMap<Ta
                 through(lazy, "session_id", &sessions)
             }
         };
-        out.insert(*table, schooled.collect()?);
+        out.insert(*table, schooled);
     }
-    Ok(out)
+    out
 }
+
+/// A left join that keeps the left rows in their order (sorted by key, as the store
+/// holds them), so no sort is needed after it.
+fn left_join_in_order() -> JoinArgs {
+    let mut args = JoinArgs::new(JoinType::Left);
+    args.maintain_order = MaintainOrderJoin::Left;
+    args
+}
+
+/// `frame` with every row marked as already stored (`_bundle` = -1).
+fn with_stored_mark(mut frame: DataFrame) -> PolarsResult<DataFrame> {
+    let rows = frame.height();
+    frame.with_column(Column::new(BUNDLE.into(), vec![-1i32; rows]))?;
+    Ok(frame)
+}
+
+/// A trust's tables, by table.
+type Frames = BTreeMap<Table, DataFrame>;
 
 /// What the bundles of an ingest hold, resolved against the store: which bundle last
 /// holds each school and in which trust, and which schools move.
