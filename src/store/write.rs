@@ -518,16 +518,31 @@ impl<'s> Writing<'s> {
         } else {
             BTreeMap::new()
         };
+        // A row can only be removed when it is older than the bundle holding its school:
+        // a table whose every row is at least as new as the newest holder of this trust's
+        // schools (a first ingest, or a full export again) keeps them all.
+        let newest_holder = held
+            .column("held_by")
+            .and_then(|c| Ok(c.i32()?.max()))
+            .map_err(fail)?;
         let mut finished = Vec::new();
         for table in Table::ALL {
             let partition = (table, trust.to_string());
             let base = base.get(&table);
-            let (rows, kept) = match (schooled.get(&table), frames.get(&table)) {
-                (Some(schooled), _) => self
+            let Some(frame) = frames.get(&table) else {
+                continue;
+            };
+            let oldest_row = frame
+                .column(BUNDLE)
+                .and_then(|c| Ok(c.i32()?.min()))
+                .map_err(fail)?;
+            let may_remove = !leaving.is_empty()
+                || matches!((oldest_row, newest_holder), (Some(row), Some(holder)) if row < holder);
+            let (rows, kept) = match schooled.get(&table).filter(|_| may_remove) {
+                Some(schooled) => self
                     .apply_rules(plan, table, schooled.clone(), &held, &leaving)
                     .map_err(fail)?,
-                (None, Some(frame)) => (frame.drop(BUNDLE).map_err(fail)?, 0),
-                (None, None) => continue,
+                None => (frame.drop(BUNDLE).map_err(fail)?, 0),
             };
             let unchanged = match base {
                 Some(base) => base.equals_missing(&rows),
