@@ -212,11 +212,6 @@ impl StoreCommit {
         }
         serde_json::from_str(body).map_err(|e| corrupt(&format!("unreadable commit: {e}")))
     }
-
-    /// The rows of this version's inputs that stored rows for `trust_id`.
-    pub fn feeds(input: &InputFile, trust_id: &str) -> bool {
-        input.trust_ids.iter().any(|t| t == trust_id)
-    }
 }
 
 /// The store's log, read and checked: every version from 1 to the newest.

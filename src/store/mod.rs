@@ -280,13 +280,6 @@ impl Store {
         &self.history
     }
 
-    /// The commit of the version this store was opened at.
-    pub fn commit(&self) -> Option<&StoreCommit> {
-        self.history
-            .commits
-            .get((self.snapshot.version as usize).wrapping_sub(1))
-    }
-
     /// The data files of the version this store was opened at.
     pub fn snapshot(&self) -> &Snapshot {
         &self.snapshot
