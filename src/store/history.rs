@@ -229,18 +229,12 @@ impl History {
     pub fn load(root: &Path) -> Result<History, StoreError> {
         let dir = root.join(VERSIONS_DIR);
         let mut versions = Vec::new();
-        match fs::read_dir(&dir) {
-            Ok(entries) => {
-                for entry in entries {
-                    let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
-                    let name = entry.file_name();
-                    if let Some(version) = name.to_str().and_then(super::delta::entry_version) {
-                        versions.push(version);
-                    }
-                }
+        for entry in read_dir_if_there(&dir)?.into_iter().flatten() {
+            let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
+            let name = entry.file_name();
+            if let Some(version) = name.to_str().and_then(super::delta::entry_version) {
+                versions.push(version);
             }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
-            Err(e) => return Err(StoreError::io(&dir, e)),
         }
         versions.sort_unstable();
         let mut history = History::default();
@@ -343,6 +337,15 @@ impl LiveFile {
 pub struct Snapshot {
     pub version: u64,
     pub files: BTreeMap<(Table, String), LiveFile>,
+}
+
+/// The entries of the folder `dir`, or `None` when there is no such folder.
+pub fn read_dir_if_there(dir: &Path) -> Result<Option<fs::ReadDir>, StoreError> {
+    match fs::read_dir(dir) {
+        Ok(entries) => Ok(Some(entries)),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(StoreError::io(dir, e)),
+    }
 }
 
 /// Reads the file at `path` whole, refusing more than `limit` bytes and anything but a

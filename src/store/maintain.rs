@@ -315,10 +315,8 @@ pub fn legacy_files(root: &Path) -> Result<Option<Legacy>, StoreError> {
     let mut legacy = Legacy::default();
     for table in Table::ALL {
         let dir = root.join(table.name());
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(StoreError::io(&dir, e)),
+        let Some(entries) = history::read_dir_if_there(&dir)? else {
+            continue;
         };
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io(&dir, e))?;

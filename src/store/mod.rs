@@ -31,7 +31,6 @@ pub mod maintain;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
-use std::fs;
 use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
@@ -463,10 +462,8 @@ fn refuse_legacy(root: &Path, head: u64) -> Result<(), StoreError> {
 fn check_tables_follow(root: &Path, head: u64) -> Result<(), StoreError> {
     for table in Table::ALL {
         let dir = root.join(table.name()).join(delta::LOG_DIR);
-        let entries = match fs::read_dir(&dir) {
-            Ok(entries) => entries,
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
-            Err(e) => return Err(StoreError::io(&dir, e)),
+        let Some(entries) = history::read_dir_if_there(&dir)? else {
+            continue;
         };
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
