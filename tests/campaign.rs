@@ -28,3 +28,55 @@ pub fn binary_beside_example() -> Option<PathBuf> {
         .and_then(|exe| Some(exe.parent()?.parent()?.join("oversight")))
         .filter(|path| path.is_file())
 }
+
+/// `binary` with `args`, run in `dir` with the campaign's key `key` and a config folder
+/// of its own (nothing of the user's is read or written).
+pub fn command(binary: &Path, dir: &Path, key: &str, args: &[&str]) -> std::process::Command {
+    let mut command = std::process::Command::new(binary);
+    command
+        .args(args)
+        .current_dir(dir)
+        .env("OVERSIGHT_KEY", key)
+        .env_remove("OVERSIGHT_CRASH_AT")
+        .env("XDG_CONFIG_HOME", dir.join("config"));
+    command
+}
+
+/// Runs `binary` with `args` (as [`command`]) and asserts it succeeds.
+pub fn run_ok(binary: &Path, dir: &Path, key: &str, args: &[&str]) {
+    let output = command(binary, dir, key, args).output().unwrap();
+    assert!(
+        output.status.success(),
+        "oversight {args:?}: {}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+}
+
+/// Two generated exports of the same `trusts` (`schools` in all), `first` and `second`
+/// in `dir` (seeds 1 and 2, as of `today`): the second changes nearly every partition
+/// the first gave.
+pub fn generate_two(
+    binary: &Path,
+    dir: &Path,
+    key: &str,
+    trusts: &str,
+    schools: &str,
+    today: &str,
+) {
+    for (out, seed) in [("first", "1"), ("second", "2")] {
+        let args = [
+            "generate",
+            "--out",
+            out,
+            "--trusts",
+            trusts,
+            "--schools",
+            schools,
+            "--seed",
+            seed,
+            "--today",
+            today,
+        ];
+        run_ok(binary, dir, key, &args);
+    }
+}

@@ -18,7 +18,6 @@
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 use rand::{Rng, SeedableRng};
 
@@ -63,23 +62,13 @@ pub struct Figures {
 }
 
 fn oversight(binary: &Path, dir: &Path, args: &[&str]) -> std::process::Output {
-    Command::new(binary)
-        .args(args)
-        .current_dir(dir)
-        .env("OVERSIGHT_KEY", KEY)
-        .env_remove("OVERSIGHT_CRASH_AT")
-        .env("XDG_CONFIG_HOME", dir.join("config"))
+    crate::campaign::command(binary, dir, KEY, args)
         .output()
         .unwrap()
 }
 
 fn run_ok(binary: &Path, dir: &Path, args: &[&str]) {
-    let output = oversight(binary, dir, args);
-    assert!(
-        output.status.success(),
-        "oversight {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::campaign::run_ok(binary, dir, KEY, args);
 }
 
 /// Every file and folder under `dir`, relative, sorted.
@@ -254,25 +243,7 @@ pub fn campaign(
     let policy = policy.to_str().unwrap();
     // Two exports of the same trusts: the second changes most partitions, so the store
     // holds an earlier version's files beside the current ones.
-    for (out, seed) in [("first", "1"), ("second", "2")] {
-        run_ok(
-            binary,
-            dir,
-            &[
-                "generate",
-                "--out",
-                out,
-                "--trusts",
-                "2",
-                "--schools",
-                "3",
-                "--seed",
-                seed,
-                "--today",
-                AS_OF,
-            ],
-        );
-    }
+    crate::campaign::generate_two(binary, dir, KEY, "2", "3", AS_OF);
     run_ok(
         binary,
         dir,

@@ -128,12 +128,7 @@ fn table_files_are_matched_without_regard_to_case_and_other_files_are_named_igno
     // rows read, stored, quarantined (reversed): both sessions stored, both attendees.
     assert_eq!(row("Sessions.csv"), ["0", "2", "2"], "{stdout}");
     assert_eq!(row("ATTENDEES.CSV"), ["0", "2", "2"], "{stdout}");
-    let ignored: Vec<&str> = stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("Files ignored"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .collect();
+    let ignored = ignored_files(&stdout);
     assert_eq!(
         ignored,
         [
@@ -181,12 +176,7 @@ fn a_mapped_export_names_only_the_files_its_mapping_does_not_read_as_ignored() {
     let run = work.run(&["validate", "safelog"]);
     run.ok();
     let stdout = run.stdout();
-    let ignored: Vec<&str> = stdout
-        .lines()
-        .skip_while(|l| !l.starts_with("Files ignored"))
-        .skip(1)
-        .take_while(|l| l.starts_with("  "))
-        .collect();
+    let ignored = ignored_files(&stdout);
     assert_eq!(
         ignored,
         [format!(
@@ -660,4 +650,14 @@ fn a_trust_id_differing_from_one_earlier_in_the_ingest_only_by_case_is_quarantin
         !stdout.contains("second/schools.csv line 3,"),
         "TR002 itself is a new trust: {stdout}"
     );
+}
+
+/// The lines an ingest or validate report lists under "Files ignored".
+fn ignored_files(report: &str) -> Vec<&str> {
+    report
+        .lines()
+        .skip_while(|l| !l.starts_with("Files ignored"))
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .collect()
 }

@@ -79,21 +79,13 @@ fn content(store: &Path) -> Result<Content, String> {
 }
 
 fn oversight(binary: &Path, dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(binary);
-    command
-        .args(args)
-        .current_dir(dir)
-        .env("OVERSIGHT_KEY", KEY)
-        .env_remove("OVERSIGHT_CRASH_AT")
-        .env("XDG_CONFIG_HOME", dir.join("config"))
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+    let mut command = crate::campaign::command(binary, dir, KEY, args);
+    command.stdout(Stdio::null()).stderr(Stdio::null());
     command
 }
 
 fn run_ok(binary: &Path, dir: &Path, args: &[&str]) {
-    let status = oversight(binary, dir, args).status().unwrap();
-    assert!(status.success(), "oversight {args:?}: {status}");
+    crate::campaign::run_ok(binary, dir, KEY, args);
 }
 
 /// Kills `kills` ingests of `binary` at random moments (from `seed`) and checks the
@@ -104,25 +96,7 @@ pub fn campaign(binary: &Path, kills: usize, seed: u64) -> Figures {
     // The store before: one generated year of six schools in three trusts. The ingest
     // killed: another seed's bundles of the same trusts, so nearly every partition
     // changes, with quarantined rows and the log to append.
-    for (out, seed) in [("first", "1"), ("second", "2")] {
-        run_ok(
-            binary,
-            dir,
-            &[
-                "generate",
-                "--out",
-                out,
-                "--trusts",
-                "3",
-                "--schools",
-                "6",
-                "--seed",
-                seed,
-                "--today",
-                "2026-01-20",
-            ],
-        );
-    }
+    crate::campaign::generate_two(binary, dir, KEY, "3", "6", "2026-01-20");
     run_ok(
         binary,
         dir,
