@@ -49,20 +49,52 @@ impl StoreLock {
     }
 
     fn take(root: &Path, operation: FlockOperation) -> Result<StoreLock, Refused> {
-        let file = Self::open(root).map_err(Refused::Failed)?;
-        match flock(&file, operation) {
-            Ok(()) => {
-                if std::env::var_os("OVERSIGHT_TEST_UNLINK_LOCK").is_some() {
-                    let _ = fs::remove_file(root.join(LOCK_FILE));
+        // A lock held on a file that is no longer the store's lock file (deleted, or
+        // replaced by a sync client, around our opening it) says nothing about the
+        // store: open the file now there and try again, a few times.
+        for _ in 0..8 {
+            let file = Self::open(root).map_err(Refused::Failed)?;
+            match flock(&file, operation) {
+                Ok(()) => {
+                    if std::env::var_os("OVERSIGHT_TEST_UNLINK_LOCK").is_some() {
+                        let _ = fs::remove_file(root.join(LOCK_FILE));
+                    }
+                    return Ok(StoreLock { _file: file });
                 }
-                Ok(StoreLock { _file: file })
+                Err(rustix::io::Errno::WOULDBLOCK) => {
+                    // Give a holder that is about to let the file go a moment to do so.
+                    let gone = (0..10).any(|_| {
+                        std::thread::sleep(std::time::Duration::from_millis(25));
+                        !Self::still_there(root, &file)
+                    });
+                    if !gone {
+                        return Err(Refused::Busy);
+                    }
+                }
+                Err(e) => {
+                    return Err(Refused::Failed(StoreError::io(
+                        &root.join(LOCK_FILE),
+                        e.into(),
+                    )));
+                }
             }
-            Err(rustix::io::Errno::WOULDBLOCK) => Err(Refused::Busy),
-            Err(e) => Err(Refused::Failed(StoreError::io(
-                &root.join(LOCK_FILE),
-                e.into(),
-            ))),
         }
+        Err(Refused::Busy)
+    }
+
+    /// Whether the file we opened is still the one at the lock file's path.
+    #[cfg(unix)]
+    fn still_there(root: &Path, file: &fs::File) -> bool {
+        use std::os::unix::fs::MetadataExt;
+        match (file.metadata(), fs::metadata(root.join(LOCK_FILE))) {
+            (Ok(ours), Ok(there)) => ours.dev() == there.dev() && ours.ino() == there.ino(),
+            _ => false,
+        }
+    }
+
+    #[cfg(not(unix))]
+    fn still_there(_root: &Path, _file: &fs::File) -> bool {
+        true
     }
 
     /// The writer's lock, if no other process holds any lock on the store.
