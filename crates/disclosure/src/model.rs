@@ -61,8 +61,9 @@ pub struct CellSpec {
     pub unit: Option<usize>,
 }
 
-/// A relation a reader can use (spec 02, "Disclosure control", relations 1, 3, 5;
-/// relation 2 is the caller's job: one figure printed twice is one cell).
+/// A relation a reader can use (spec 02, "Disclosure control", relations 1, 3, 5, 6;
+/// relation 2 is the caller's job: one figure printed twice is one cell; so is
+/// relation 7, whose change is shown only beside figures shown both times).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Relation {
     /// Relation 1: `whole` is the sum of `parts` (a trust TOTAL is the sum of its schools).
@@ -76,6 +77,9 @@ pub enum Relation {
     },
     /// Relation 5: `part` is at most `whole` (a flag count <= drifting <= open cases).
     AtMost { part: CellId, whole: CellId },
+    /// Relation 6: `whole` is at most the sum of `parts` (every drifting case has at
+    /// least one flag, so drifting is at most the sum of the flags' counts).
+    AtMostSumOf { whole: CellId, parts: Vec<CellId> },
 }
 
 /// A linear row `Σ coef·x (== or <=) rhs` over cell indices.
@@ -154,14 +158,16 @@ impl PublishedSet {
     /// Declares a relation; it must name known cells and hold for their values.
     pub fn relate(&mut self, relation: Relation) -> Result<(), DisclosureError> {
         let index = self.relations.len();
-        let (whole, parts, equality) = match &relation {
-            Relation::Sum { whole, parts } => (*whole, parts.clone(), true),
+        // `reversed`: the parts' sum is at least the whole, not at most.
+        let (whole, parts, equality, reversed) = match &relation {
+            Relation::Sum { whole, parts } => (*whole, parts.clone(), true, false),
             Relation::PartsAtMost {
                 whole,
                 parts,
                 exact,
-            } => (*whole, parts.clone(), *exact),
-            Relation::AtMost { part, whole } => (*whole, vec![*part], false),
+            } => (*whole, parts.clone(), *exact, false),
+            Relation::AtMost { part, whole } => (*whole, vec![*part], false, false),
+            Relation::AtMostSumOf { whole, parts } => (*whole, parts.clone(), false, true),
         };
         if parts.is_empty() {
             return Err(DisclosureError::EmptyRelation { relation: index });
@@ -175,10 +181,19 @@ impl PublishedSet {
                 });
             }
         }
-        let row = Row::parts_minus_whole(whole, &parts, equality);
+        let mut row = Row::parts_minus_whole(whole, &parts, equality);
+        if reversed {
+            for term in &mut row.terms {
+                term.1 = -term.1;
+            }
+        }
         if !row.holds(|cell| self.cells[cell].value as i64) {
             let sum: u64 = parts.iter().map(|p| self.cells[p.0].value).sum();
-            let sign = if equality { "=" } else { "<=" };
+            let sign = match (equality, reversed) {
+                (true, _) => "=",
+                (false, false) => "<=",
+                (false, true) => ">=",
+            };
             return Err(DisclosureError::Inconsistent {
                 relation: index,
                 detail: format!(

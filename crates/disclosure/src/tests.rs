@@ -243,6 +243,84 @@ fn relation_5_flag_and_open_squeeze_drifting() {
     );
 }
 
+// Spec 02 relation 6: "every drifting case has at least one flag, so drifting is at
+// most the sum of its flags' counts (a school with one flag shown as 7 and every other
+// flag 0 has exactly 7 drifting cases)". Issue #21's Lowfield case: Lowfield shows
+// drifting c with flags 0, 0, 7, 0, 0, 0; relation 5 gives drifting >= 7, relation 6
+// drifting <= 7; the trust TOTAL of 9 then gives Glebe's hidden 2.
+#[test]
+fn relation_6_the_flags_bound_drifting_from_above() {
+    let mut set = PublishedSet::new();
+    let open = cell(&mut set, 12, "Lowfield open_cases", CostClass::OpenCases);
+    let lowfield = cell(&mut set, 7, "Lowfield drifting", CostClass::Drifting);
+    let flags: Vec<CellId> = [0, 0, 7, 0, 0, 0]
+        .iter()
+        .enumerate()
+        .map(|(k, &v)| {
+            cell(
+                &mut set,
+                v,
+                &format!("Lowfield flag {k}"),
+                CostClass::FlagBreakdown,
+            )
+        })
+        .collect();
+    let glebe = cell(&mut set, 2, "Glebe drifting", CostClass::Drifting);
+    let glebe_flag = cell(&mut set, 2, "Glebe no_progress", CostClass::FlagBreakdown);
+    let total = cell(&mut set, 9, "TOTAL drifting", CostClass::TrustTotal);
+    set.relate(Relation::AtMost {
+        part: lowfield,
+        whole: open,
+    })
+    .unwrap();
+    for &flag in &flags {
+        set.relate(Relation::AtMost {
+            part: flag,
+            whole: lowfield,
+        })
+        .unwrap();
+    }
+    set.relate(Relation::AtMost {
+        part: glebe_flag,
+        whole: glebe,
+    })
+    .unwrap();
+    set.relate(Relation::Sum {
+        whole: total,
+        parts: vec![lowfield, glebe],
+    })
+    .unwrap();
+    // Without relation 6, hiding Lowfield's drifting (with Glebe's 2 and its flag) holds.
+    let hidden = mask(&set, &[lowfield, glebe, glebe_flag]);
+    assert!(audit(&set, &hidden, S3).unwrap().pinned.is_empty());
+    // With it, Lowfield's drifting is 7 and Glebe's is pinned at 2.
+    set.relate(Relation::AtMostSumOf {
+        whole: lowfield,
+        parts: flags.clone(),
+    })
+    .unwrap();
+    let a = audit(&set, &hidden, S3).unwrap();
+    let b = bounds(&a, glebe);
+    assert_eq!((b.lo, b.hi), (2, Some(2)));
+    assert!(a.pinned.contains(&glebe));
+    // Protection then hides one more cell, and nothing is pinned.
+    let p = protect(&set, S3).unwrap();
+    assert!(p.complements >= 1);
+    assert!(p.audit.pinned.is_empty());
+    assert!(p.is_suppressed(glebe));
+    // A relation that does not hold for the values is refused.
+    let mut wrong = PublishedSet::new();
+    let whole = cell(&mut wrong, 3, "drifting", CostClass::Drifting);
+    let part = cell(&mut wrong, 2, "flag", CostClass::FlagBreakdown);
+    assert!(matches!(
+        wrong.relate(Relation::AtMostSumOf {
+            whole,
+            parts: vec![part]
+        }),
+        Err(DisclosureError::Inconsistent { .. })
+    ));
+}
+
 // Relations 1 and 5 together, with suppress_below = 5 (so 1..=4 are primary):
 // one school of a two-school trust has 4 open, 4 drifting, 4 flagged.
 #[test]
@@ -368,7 +446,13 @@ fn random_system(rng: &mut Rng) -> PublishedSet {
             parts.push(CellId(rng.below(n) as usize));
         }
         let sum: u64 = parts.iter().map(|p| set.cell(*p).value).sum();
-        match rng.below(3) {
+        match rng.below(4) {
+            3 => {
+                // Relation 6: a whole at most the sum of its parts.
+                let v = sum.saturating_sub(rng.below(3));
+                let whole = cell(&mut set, v, &format!("under {i}"), CostClass::Drifting);
+                set.relate(Relation::AtMostSumOf { whole, parts }).unwrap();
+            }
             0 => {
                 let whole = cell(&mut set, sum, &format!("sum {i}"), CostClass::TrustTotal);
                 set.relate(Relation::Sum { whole, parts }).unwrap();
@@ -598,7 +682,12 @@ fn school_draw_up_to(max_open: u64) -> impl Strategy<Value = SchoolDraw> {
     )
         .prop_map(|(open, d, f, dsl_draws, exact)| {
             let drifting = d % (open + 1);
-            let flags = f.map(|x| x % (drifting + 1));
+            let mut flags = f.map(|x| x % (drifting + 1));
+            // Every drifting case has at least one flag (relation 6): the flags' counts
+            // sum to at least drifting.
+            if flags.iter().sum::<u64>() < drifting {
+                flags[(d % 6) as usize] = drifting;
+            }
             let mut left = open;
             let mut dsls: Vec<u64> = dsl_draws
                 .iter()
@@ -635,7 +724,7 @@ const FLAGS: [&str; 6] = [
 ];
 
 /// The published set of one trust as the report builds it: per school open,
-/// drifting and each flag; per DSL open cases; TOTALs of open, drifting, no_owner.
+/// drifting and each flag (relations 5 and 6); per DSL open cases; TOTALs of open, drifting, no_owner.
 fn trust_set(schools: &[SchoolDraw]) -> PublishedSet {
     let mut set = PublishedSet::new();
     let add = |set: &mut PublishedSet, value, label: String, class, unit, may| {
@@ -668,6 +757,7 @@ fn trust_set(schools: &[SchoolDraw]) -> PublishedSet {
             true,
         );
         set.relate(Relation::AtMost { part: d, whole: o }).unwrap();
+        let mut flag_cells = Vec::with_capacity(FLAGS.len());
         for (flag, &v) in FLAGS.iter().zip(&s.flags) {
             let f = add(
                 &mut set,
@@ -681,7 +771,13 @@ fn trust_set(schools: &[SchoolDraw]) -> PublishedSet {
             if *flag == "no_owner" {
                 no_owners.push(f);
             }
+            flag_cells.push(f);
         }
+        set.relate(Relation::AtMostSumOf {
+            whole: d,
+            parts: flag_cells,
+        })
+        .unwrap();
         if !s.dsls.is_empty() {
             let parts = s
                 .dsls
