@@ -131,6 +131,34 @@ canonical_enum!(
     }
 );
 
+canonical_enum!(
+    /// A sign of drift or delay on an open case (spec 02 §4), as `drift_cases.csv`'s
+    /// `flags` and the columns of `drift_by_school.csv` spell it. A case may carry
+    /// several; every drifting case carries at least one.
+    DriftFlag, "drift flag" {
+        OverdueAction => "overdue_action",
+        NotReviewed => "not_reviewed",
+        NoProgress => "no_progress",
+        EscalatedStale => "escalated_stale",
+        CarriedOver => "carried_over",
+        NoOwner => "no_owner",
+    }
+);
+
+impl DriftFlag {
+    /// The flag in plain English, as every chart, table and pack sentence words it.
+    pub fn label(self) -> &'static str {
+        match self {
+            DriftFlag::OverdueAction => "action long overdue",
+            DriftFlag::NotReviewed => "not reviewed in time",
+            DriftFlag::NoProgress => "no progress in safety",
+            DriftFlag::EscalatedStale => "escalation not followed up",
+            DriftFlag::CarriedOver => "action carried over",
+            DriftFlag::NoOwner => "nobody holds the case",
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -109,7 +109,7 @@ impl Case<'_> {
             let file =
                 std::fs::File::open(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let theirs = ParquetReader::new(file).finish().unwrap();
-            let ours = product.table(query.name);
+            let ours = product.table(query).unwrap();
             compare_tables(&format!("{name}: {}", query.file), ours, &theirs);
             rows += ours.height();
         }

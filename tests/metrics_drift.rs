@@ -198,7 +198,7 @@ fn not_reviewed_counts_days_since_the_last_held_discussion_or_the_opening() {
 #[test]
 fn a_school_override_of_review_days_applies_to_that_school_only() {
     // Spec 04: "[schools."100001"] # one school's overrides; a key given here replaces
-    // the default's value whole"; spec 02 §4 (drift.sql: "The case's own school's policy
+    // the default's value whole"; spec 02 §4 (drift_cases.sql: "The case's own school's policy
     // gives the thresholds"). School 100001 sets review_days = { CP = 10 }: EH has no
     // entry there any more. School 100002 keeps the default CP 42.
     //   K1 CP  @100001 discussed 2026-03-09: 11 > 10  -> not_reviewed

@@ -103,7 +103,7 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
     let earlier = metrics::earlier_years(
         run,
         report::EARLIER_YEARS,
-        &report::published::EARLIER_YEAR_FILES,
+        &report::published::EARLIER_YEAR_QUERIES,
     )?;
     progress.finish_and_clear();
     let computed = started.elapsed();

@@ -43,6 +43,8 @@ pub enum MetricsError {
     Store(#[from] StoreError),
     #[error("{0}")]
     Params(String),
+    #[error("queries/{file}: its result was asked for, but the query was not run")]
+    NotRun { file: &'static str },
 }
 
 /// Which layer a query belongs to.
@@ -66,63 +68,71 @@ pub struct Query {
     pub sql: &'static str,
 }
 
-macro_rules! query {
-    ($layer:ident, $name:literal, $file:literal) => {
-        Query {
-            name: $name,
-            file: $file,
-            layer: Layer::$layer,
-            sql: include_str!(concat!("../../queries/", $file)),
-        }
+/// A query's folder under `queries/`, by layer.
+macro_rules! folder {
+    (Staging) => {
+        "staging/"
+    };
+    (Restricted) => {
+        ""
+    };
+    (Governors) => {
+        "governors/"
     };
 }
 
-/// Every query, in the order they run (a query reads only the ones before it).
-pub const QUERIES: &[Query] = &[
-    query!(Staging, "stg_staff", "staging/stg_staff.sql"),
-    query!(Staging, "stg_sessions", "staging/stg_sessions.sql"),
-    query!(Staging, "stg_attendance", "staging/stg_attendance.sql"),
-    query!(Staging, "stg_cases", "staging/stg_cases.sql"),
-    query!(Staging, "stg_discussions", "staging/stg_discussions.sql"),
-    query!(Staging, "stg_actions", "staging/stg_actions.sql"),
-    query!(Staging, "stg_in_scope", "staging/stg_in_scope.sql"),
-    query!(Restricted, "frequency", "frequency.sql"),
-    query!(Restricted, "intervals", "intervals.sql"),
-    query!(Restricted, "reschedules", "reschedules.sql"),
-    query!(Restricted, "actions", "actions.sql"),
-    query!(Restricted, "drift_cases", "drift.sql"),
-    query!(Restricted, "workload", "workload.sql"),
-    query!(Restricted, "recording", "recording.sql"),
-    query!(Restricted, "functions", "functions.sql"),
-    query!(
-        Governors,
-        "frequency_by_school",
-        "governors/frequency_by_school.sql"
-    ),
-    query!(
-        Governors,
-        "actions_by_school",
-        "governors/actions_by_school.sql"
-    ),
-    query!(
-        Governors,
-        "drift_by_school",
-        "governors/drift_by_school.sql"
-    ),
-    query!(Governors, "workload_dsl", "governors/workload_dsl.sql"),
-    query!(
-        Governors,
-        "recording_by_school",
-        "governors/recording_by_school.sql"
-    ),
-    query!(
-        Governors,
-        "reschedules_by_school",
-        "governors/reschedules_by_school.sql"
-    ),
-    query!(Governors, "summary", "governors/summary.sql"),
-    query!(Governors, "trend", "governors/trend.sql"),
-];
+/// Declares each query once, by the table it makes: its file is
+/// `queries/<layer folder>/<name>.sql`, compiled into the binary.
+macro_rules! queries {
+    ($( $(#[$doc:meta])* $query:ident = $layer:ident $name:literal ),* $(,)?) => {
+        $(
+            $(#[$doc])*
+            pub const $query: Query = Query {
+                name: $name,
+                file: concat!(folder!($layer), $name, ".sql"),
+                layer: Layer::$layer,
+                sql: include_str!(concat!("../../queries/", folder!($layer), $name, ".sql")),
+            };
+        )*
+
+        /// Every query, in the order they run (a query reads only the ones before it).
+        pub const QUERIES: &[Query] = &[$($query),*];
+    };
+}
+
+queries! {
+    STG_STAFF = Staging "stg_staff",
+    STG_SESSIONS = Staging "stg_sessions",
+    STG_ATTENDANCE = Staging "stg_attendance",
+    STG_CASES = Staging "stg_cases",
+    STG_DISCUSSIONS = Staging "stg_discussions",
+    STG_ACTIONS = Staging "stg_actions",
+    STG_IN_SCOPE = Staging "stg_in_scope",
+    /// `restricted/frequency.csv` (spec 02 §1).
+    FREQUENCY = Restricted "frequency",
+    /// `restricted/intervals.csv` (spec 02 §1, maximum gaps).
+    INTERVALS = Restricted "intervals",
+    /// `restricted/reschedules.csv` (spec 02 §2).
+    RESCHEDULES = Restricted "reschedules",
+    /// `restricted/actions.csv` (spec 02 §3).
+    ACTIONS = Restricted "actions",
+    /// `restricted/drift_cases.csv` (spec 02 §4).
+    DRIFT_CASES = Restricted "drift_cases",
+    /// `restricted/workload.csv` (spec 02 §5).
+    WORKLOAD = Restricted "workload",
+    /// `restricted/recording.csv` (spec 02 §6).
+    RECORDING = Restricted "recording",
+    /// `restricted/functions.csv` (spec 02, balance of functions).
+    FUNCTIONS = Restricted "functions",
+    FREQUENCY_BY_SCHOOL = Governors "frequency_by_school",
+    ACTIONS_BY_SCHOOL = Governors "actions_by_school",
+    DRIFT_BY_SCHOOL = Governors "drift_by_school",
+    WORKLOAD_DSL = Governors "workload_dsl",
+    RECORDING_BY_SCHOOL = Governors "recording_by_school",
+    RESCHEDULES_BY_SCHOOL = Governors "reschedules_by_school",
+    SUMMARY = Governors "summary",
+    TREND = Governors "trend",
+}
 
 /// Every output table, by name.
 pub struct Metrics {
@@ -133,9 +143,12 @@ pub struct Metrics {
 }
 
 impl Metrics {
-    /// The output `name`; every query in [`QUERIES`] has one.
-    pub fn table(&self, name: &str) -> &DataFrame {
-        &self.tables[name]
+    /// The result of `query`; an error when the query was not run (the earlier years
+    /// run only the queries the trend needs).
+    pub fn table(&self, query: &Query) -> Result<&DataFrame, MetricsError> {
+        self.tables
+            .get(query.name)
+            .ok_or(MetricsError::NotRun { file: query.file })
     }
 }
 
@@ -321,13 +334,14 @@ fn reads(sql: &str, name: &str) -> bool {
 pub fn earlier_years(
     run: &ReportRun,
     count: usize,
-    files: &[&str],
+    files: &[Query],
 ) -> Result<Vec<Metrics>, MetricsError> {
     let years = run.policy.calendar().years();
     let Some(at) = years.iter().position(|y| *y == run.params.report_year) else {
         return Ok(Vec::new());
     };
-    let queries = needed(files);
+    let wanted: Vec<&str> = files.iter().map(|q| q.name).collect();
+    let queries = needed(&wanted);
     years[at.saturating_sub(count)..at]
         .iter()
         .map(|year| {

@@ -1,66 +1,7 @@
-//! How each value is written (spec 03, "Report outputs"): integers as digits,
-//! percentages with one decimal, other fractions with two, both rounded half away from
-//! zero; dates `YYYY-MM-DD`; booleans `true`/`false`; an empty cell for null; and text
-//! from an export escaped so a spreadsheet never runs it as a formula.
-
-use polars::prelude::*;
-
-/// Formats one column of a frame, cell by cell.
-pub struct ColumnFormat<'a> {
-    cells: Cells<'a>,
-}
-
-enum Cells<'a> {
-    Int(Int64Chunked),
-    Float {
-        values: &'a Float64Chunked,
-        decimals: usize,
-    },
-    Bool(&'a BooleanChunked),
-    Date(Int32Chunked),
-    Text(&'a StringChunked),
-}
-
-impl<'a> ColumnFormat<'a> {
-    /// The format of column `name` (a name ending `_pct` is a percentage).
-    pub fn new(column: &'a Column, name: &str) -> PolarsResult<ColumnFormat<'a>> {
-        let cells = match column.dtype() {
-            DataType::Float64 => Cells::Float {
-                values: column.f64()?,
-                decimals: if name.ends_with("_pct") { 1 } else { 2 },
-            },
-            dtype if dtype.is_integer() => {
-                Cells::Int(column.cast(&DataType::Int64)?.i64()?.clone())
-            }
-            DataType::Float32 => {
-                return Err(
-                    polars_err!(ComputeError: "column {name}: Float32 is not an output type"),
-                );
-            }
-            DataType::Boolean => Cells::Bool(column.bool()?),
-            DataType::Date => Cells::Date(column.cast(&DataType::Int32)?.i32()?.clone()),
-            DataType::String => Cells::Text(column.str()?),
-            // A column of nulls (an empty result) has no type of its own.
-            DataType::Null => Cells::Int(Int64Chunked::full_null(name.into(), column.len())),
-            other => {
-                return Err(polars_err!(ComputeError: "column {name}: unexpected type {other}"));
-            }
-        };
-        Ok(ColumnFormat { cells })
-    }
-
-    /// The text of row `row`.
-    pub fn cell(&self, row: usize) -> String {
-        match &self.cells {
-            Cells::Int(values) => values.get(row).map(|v| v.to_string()),
-            Cells::Float { values, decimals } => values.get(row).map(|v| fixed(v, *decimals)),
-            Cells::Bool(values) => values.get(row).map(|v| v.to_string()),
-            Cells::Date(values) => values.get(row).map(date_text),
-            Cells::Text(values) => values.get(row).map(escape_spreadsheet),
-        }
-        .unwrap_or_default()
-    }
-}
+//! The number and text rules every output column is written with (spec 03, "Report
+//! outputs"): percentages with one decimal, other fractions with two, both rounded half
+//! away from zero; and text from an export escaped so a spreadsheet never runs it as a
+//! formula. Which rule a column follows is its type's ([`table`](super::table)).
 
 /// `value` with `decimals` places, rounded half away from zero.
 ///
@@ -75,12 +16,6 @@ pub fn fixed(value: f64, decimals: usize) -> String {
     // Avoid "-0.0".
     let rounded = if rounded == 0.0 { 0.0 } else { rounded };
     format!("{rounded:.decimals$}")
-}
-
-/// A Date (days since 1970-01-01) as `YYYY-MM-DD`.
-pub fn date_text(days: i32) -> String {
-    let epoch = chrono::NaiveDate::from_ymd_opt(1970, 1, 1).expect("a valid date");
-    (epoch + chrono::TimeDelta::days(i64::from(days))).to_string()
 }
 
 /// Text as a spreadsheet will show it: a cell starting with `=`, `+`, `-`, `@`, tab or
@@ -139,11 +74,5 @@ mod tests {
             assert_eq!(escape_spreadsheet(bad), format!("'{bad}"));
         }
         assert_eq!(escape_spreadsheet("Ann O'Neil"), "Ann O'Neil");
-    }
-
-    #[test]
-    fn dates_are_iso() {
-        assert_eq!(date_text(0), "1970-01-01");
-        assert_eq!(date_text(20_415), "2025-11-23");
     }
 }

@@ -14,45 +14,35 @@ use super::style::{
     self, DrawResult, Fill, GRID, INK, MARGIN, MUTED, Rect, SERIES, Swatch, anchored, bold, font,
 };
 use super::{Chart, ChartKind, Drawing, Scope};
+use crate::model::DriftFlag;
 use crate::report::figures::{Figures, join_names};
 use crate::report::published::{DriftBySchool, Figure};
 use crate::report::words::{date, fig, name, policy};
 
-/// The plain-English names of the counts drawn, in the order of [`counts`].
-const FLAGS: [&str; 7] = [
-    "drifting (any reason)",
-    "action long overdue",
-    "not reviewed in time",
-    "no progress in safety",
-    "escalation not followed up",
-    "action carried over",
-    "nobody holds the case",
-];
+/// What the first bar counts: drifting cases, whatever the reason.
+const DRIFTING: &str = "drifting (any reason)";
+
+/// The names of the counts drawn, in the order of [`counts`]: drifting, then each flag
+/// as [`DriftFlag::label`] words it.
+fn names() -> impl Iterator<Item = &'static str> {
+    std::iter::once(DRIFTING).chain(DriftFlag::ALL.iter().map(|f| f.label()))
+}
 
 /// The seventh bar's fill (nobody holds the case): a grey hatch, apart from the six
 /// series fills in black and white too.
 const NOBODY: Fill = Fill::hatched(RGBColor(0x80, 0x80, 0x80));
 
-/// A school's drifting count and flag counts (`drift_by_school.csv`), in [`FLAGS`] order.
-fn counts(row: &DriftBySchool) -> [Figure<u64>; 7] {
-    [
-        row.drifting,
-        row.overdue_action,
-        row.not_reviewed,
-        row.no_progress,
-        row.escalated_stale,
-        row.carried_over,
-        row.no_owner,
-    ]
+/// A school's drifting count and flag counts (`drift_by_school.csv`), in [`names`] order.
+fn counts(row: &DriftBySchool) -> impl Iterator<Item = Figure<u64>> + '_ {
+    std::iter::once(row.drifting).chain(DriftFlag::ALL.iter().map(|&f| row.flag(f)))
 }
 
 fn values(row: Option<&DriftBySchool>) -> Vec<Value> {
     match row {
         Some(row) => counts(row)
-            .into_iter()
             .map(|figure| Value::of(figure, "none"))
             .collect(),
-        None => FLAGS.iter().map(|_| Value::count(0)).collect(),
+        None => names().map(|_| Value::count(0)).collect(),
     }
 }
 
@@ -77,7 +67,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
         Scope::Trust(trust) => Drawing::Panels(DriftPanels {
             title,
             subtitle,
-            reasons: FLAGS.iter().map(|name| name.to_string()).collect(),
+            reasons: names().map(str::to_string).collect(),
             rows: trust
                 .schools
                 .iter()
@@ -105,15 +95,13 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
             category_axis: "Reason".to_string(),
             percent: false,
             stacked: false,
-            series: FLAGS
-                .iter()
+            series: names()
                 .zip(SERIES.into_iter().chain([NOBODY]))
                 .map(|(name, fill)| (name.to_string(), fill))
                 .collect(),
             series_legend: false,
             extra_legend: vec![suppressed_legend(figures)],
-            groups: FLAGS
-                .iter()
+            groups: names()
                 .zip(values(school.drift.as_ref()))
                 .enumerate()
                 .map(|(series, (name, value))| Group {
@@ -325,10 +313,9 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
         }
         Scope::School(_, school) => {
             let counts: Vec<(String, u64)> = school.drift.as_ref().map_or(Vec::new(), |row| {
-                FLAGS[1..]
+                DriftFlag::ALL
                     .iter()
-                    .zip(&counts(row)[1..])
-                    .filter_map(|(name, figure)| Some((name.to_string(), figure.value()?)))
+                    .filter_map(|&f| Some((f.label().to_string(), row.flag(f).value()?)))
                     .collect()
             });
             if let Some(most) = most_named(&counts) {

@@ -5,6 +5,7 @@
 
 use serde::Serialize;
 
+use crate::model::DriftFlag;
 use crate::report::charts::{RenderedChart, path_segment};
 use crate::report::figures::{Figures, SchoolFigures, TrustFigures};
 use crate::report::manifest::InputRecord;
@@ -440,6 +441,14 @@ fn table(
 /// A school's rows of the governors' files, for the evidence pack.
 pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
     let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
+    let flag_headers: Vec<String> = DriftFlag::ALL
+        .iter()
+        .map(|f| crate::report::figures::capitalised(f.label()))
+        .collect();
+    let drift_headers: Vec<&str> = ["Open", "Drifting"]
+        .into_iter()
+        .chain(flag_headers.iter().map(String::as_str))
+        .collect();
     vec![
         table(
             "Frequency met by rule and period (governors/frequency_by_school.csv)",
@@ -487,31 +496,16 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
         ),
         table(
             "Open cases by sign of drift (governors/drift_by_school.csv)",
-            &[
-                "Open",
-                "Drifting",
-                "Action overdue",
-                "Not reviewed",
-                "No progress",
-                "Escalation stale",
-                "Carried over",
-                "Nobody holds it",
-            ],
+            &drift_headers,
             0,
             school
                 .drift
                 .iter()
                 .map(|r| {
-                    vec![
-                        fig(r.open_cases),
-                        fig(r.drifting),
-                        fig(r.overdue_action),
-                        fig(r.not_reviewed),
-                        fig(r.no_progress),
-                        fig(r.escalated_stale),
-                        fig(r.carried_over),
-                        fig(r.no_owner),
-                    ]
+                    [fig(r.open_cases), fig(r.drifting)]
+                        .into_iter()
+                        .chain(DriftFlag::ALL.iter().map(|&f| fig(r.flag(f))))
+                        .collect()
                 })
                 .collect(),
         ),

@@ -12,10 +12,11 @@ use crate::report::format::{escape_spreadsheet, fixed};
 /// The mark of a suppressed cell: the statistical convention for a confidential cell.
 pub const SUPPRESSED: &str = "c";
 
-/// A query's result did not have the shape its published table declares.
+/// A query's result did not have the shape its output table declares.
 #[derive(Debug, thiserror::Error)]
-#[error("queries/governors/{query}.sql: column {column}: {problem}")]
+#[error("queries/{query}: column {column}: {problem}")]
 pub struct ShapeError {
+    /// The query's file under `queries/`.
     pub query: &'static str,
     pub column: &'static str,
     pub problem: String,
@@ -106,6 +107,21 @@ pub trait ColumnValue: Sized {
 
     /// The CSV cell.
     fn cell(&self) -> String;
+
+    /// The value as a count of children, when the column holds one.
+    fn count(&self) -> Option<Figure<u64>> {
+        None
+    }
+
+    /// The value as true or false, when the column holds one.
+    fn truth(&self) -> Option<bool> {
+        None
+    }
+
+    /// Writes `c` in place of the value; false when the column cannot hold `c`.
+    fn suppress(&mut self) -> bool {
+        false
+    }
 }
 
 fn column<'a>(
@@ -201,6 +217,15 @@ impl ColumnValue for Figure<u64> {
     fn cell(&self) -> String {
         self.text()
     }
+
+    fn count(&self) -> Option<Figure<u64>> {
+        Some(*self)
+    }
+
+    fn suppress(&mut self) -> bool {
+        *self = Figure::Suppressed;
+        true
+    }
 }
 
 fn floats(
@@ -245,6 +270,46 @@ impl<T: Fraction> ColumnValue for Figure<T> {
     fn cell(&self) -> String {
         self.text()
     }
+
+    fn suppress(&mut self) -> bool {
+        *self = Figure::Suppressed;
+        true
+    }
+}
+
+/// A fraction of the lead's files (never suppressed): empty when there is none.
+impl<T: Fraction> ColumnValue for Option<T> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        Ok(floats(frame, query, name)?
+            .into_iter()
+            .map(|v| v.map(T::of))
+            .collect())
+    }
+
+    fn cell(&self) -> String {
+        self.as_ref().map(Text::text).unwrap_or_default()
+    }
+}
+
+/// A whole number of the lead's files that may be empty or below zero (days overdue).
+impl ColumnValue for Option<i64> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::Int64, "a whole number")?;
+        let values = values.i64().map_err(|e| shape(query, name, e))?;
+        Ok(values.iter().collect())
+    }
+
+    fn cell(&self) -> String {
+        self.map(|n| n.to_string()).unwrap_or_default()
+    }
 }
 
 impl ColumnValue for Option<bool> {
@@ -260,6 +325,10 @@ impl ColumnValue for Option<bool> {
 
     fn cell(&self) -> String {
         self.map(|b| b.to_string()).unwrap_or_default()
+    }
+
+    fn truth(&self) -> Option<bool> {
+        *self
     }
 }
 

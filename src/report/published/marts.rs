@@ -1,67 +1,38 @@
 //! The governors' tables, typed: one struct per `queries/governors/*.sql` mart, its
-//! fields the file's columns in order (spec 03, "governors/").
+//! fields the file's columns in order (spec 03, "governors/"), each figure with what it
+//! declares (spec 02, "Disclosure control": whether it counts children, and the
+//! relations a reader can use with it).
 //!
-//! Each struct is declared once, here; the CSV header, the reading of the query's result
-//! and the writing of a row all come from that one declaration. A column the query no
-//! longer gives, or gives with another type, is a load-time error naming the query
-//! ([`ShapeError`]); a chart or pack that names a field the table does not have does not
-//! compile.
+//! This is the one place a governors' figure is declared: the CSV header, the loading
+//! of the query's result, the cells, and the cells and relations of disclosure control
+//! ([`protect`](super::protect)) all come from it. A chart or pack that names a field
+//! the table does not have does not compile. A new column that counts children must say
+//! so here, with its relations; `protect` reads nothing else.
+//!
+//! The relations (spec 02, numbered as there): 1 [`TotalOfSchools`], 2 [`same_as`],
+//! 3 [`parts_of`], 4 [`Declared::WorkedOutFrom`], 5 [`AtMost`], 6 [`AtMostSumOf`].
+//! Relation 7 (a change beside an earlier report's figure) has no published column yet.
 
 use chrono::NaiveDate;
-use polars::prelude::DataFrame;
 
-use super::cell::{ColumnValue, Decimal, Figure, Percent, PeriodId, ShapeError};
+use super::cell::{Decimal, Figure, Percent, PeriodId};
+use super::declared::Relation::{AtMost, AtMostSumOf, TotalOfSchools};
+use super::declared::{Declared, children, children_shown_when, parts_of, same_as};
+use crate::metrics::{
+    ACTIONS_BY_SCHOOL, DRIFT_BY_SCHOOL, FREQUENCY_BY_SCHOOL, RECORDING_BY_SCHOOL,
+    RESCHEDULES_BY_SCHOOL, SUMMARY, TREND, WORKLOAD_DSL,
+};
+use crate::model::DriftFlag;
+use crate::report::disclosure::CostClass::{Drifting, FlagBreakdown, OpenCases, StaffCaseload};
+use crate::report::table::output_tables;
 
-/// A published table: the typed rows of one governors' mart.
-pub trait Mart: Sized {
-    /// The query's name, its file stem under `queries/governors/`, and the CSV's stem.
-    const NAME: &'static str;
-    /// The CSV columns, in order.
-    const COLUMNS: &'static [&'static str];
-    /// The rows of the query's result.
-    fn load(frame: &DataFrame) -> Result<Vec<Self>, ShapeError>;
-    /// The row's CSV cells, in [`Mart::COLUMNS`] order.
-    fn record(&self) -> Vec<String>;
-}
+/// A drift flag's count: at most the school's drifting cases (relation 5).
+const FLAG: Declared = children(FlagBreakdown, &[AtMost("drifting")]);
 
-macro_rules! marts {
-    ($(
-        $(#[$doc:meta])*
-        $mart:ident = $name:literal {
-            $( $(#[$field_doc:meta])* $field:ident : $type:ty ),* $(,)?
-        }
-    )*) => {$(
-        $(#[$doc])*
-        #[derive(Debug, Clone, PartialEq)]
-        pub struct $mart {
-            $( $(#[$field_doc])* pub $field: $type, )*
-        }
-
-        impl Mart for $mart {
-            const NAME: &'static str = $name;
-            const COLUMNS: &'static [&'static str] = &[$(stringify!($field)),*];
-
-            fn load(frame: &DataFrame) -> Result<Vec<Self>, ShapeError> {
-                $( let mut $field = <$type as ColumnValue>::read(frame, $name, stringify!($field))?.into_iter(); )*
-                let mut rows = Vec::with_capacity(frame.height());
-                // Every column of a frame has the frame's height.
-                while let ($(Some($field),)*) = ($($field.next(),)*) {
-                    rows.push($mart { $($field,)* });
-                }
-                Ok(rows)
-            }
-
-            fn record(&self) -> Vec<String> {
-                vec![$( ColumnValue::cell(&self.$field) ),*]
-            }
-        }
-    )*};
-}
-
-marts! {
+output_tables! {
     /// `governors/frequency_by_school.csv`: people due supervision under a per-period
     /// rule and those who met it, per school, rule and complete period (spec 02 §1).
-    FrequencyBySchool = "frequency_by_school" {
+    FrequencyBySchool = FREQUENCY_BY_SCHOOL {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -74,7 +45,7 @@ marts! {
 
     /// `governors/actions_by_school.csv`: actions by class, per school and the
     /// half-term they are due in (spec 02 §3).
-    ActionsBySchool = "actions_by_school" {
+    ActionsBySchool = ACTIONS_BY_SCHOOL {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -88,29 +59,38 @@ marts! {
 
     /// `governors/drift_by_school.csv`: open and drifting cases by flag, per school
     /// (spec 02 §4). Counts of children: protected (spec 02, "Disclosure control").
-    DriftBySchool = "drift_by_school" {
+    DriftBySchool = DRIFT_BY_SCHOOL {
         trust_id: String,
         school_urn: String,
         school_name: String,
-        open_cases: Figure<u64>,
-        drifting: Figure<u64>,
-        overdue_action: Figure<u64>,
-        not_reviewed: Figure<u64>,
-        no_progress: Figure<u64>,
-        escalated_stale: Figure<u64>,
-        carried_over: Figure<u64>,
-        no_owner: Figure<u64>,
+        open_cases: Figure<u64> = children(OpenCases, &[]),
+        drifting: Figure<u64> = children(
+            Drifting,
+            &[AtMost("open_cases"), AtMostSumOf(DriftFlag::NAMES)],
+        ),
+        overdue_action: Figure<u64> = FLAG,
+        not_reviewed: Figure<u64> = FLAG,
+        no_progress: Figure<u64> = FLAG,
+        escalated_stale: Figure<u64> = FLAG,
+        carried_over: Figure<u64> = FLAG,
+        no_owner: Figure<u64> = FLAG,
     }
 
     /// `governors/workload_dsl.csv`: each DSL's and deputy's workload (spec 02 §5).
     /// `open_cases` counts children; `weighted_caseload` follows it.
-    WorkloadDsl = "workload_dsl" {
+    WorkloadDsl = WORKLOAD_DSL {
         trust_id: String,
         school_urn: String,
         display_name: String,
         role: String,
-        open_cases: Figure<u64>,
-        weighted_caseload: Figure<Decimal>,
+        /// Relation 3 is declared with the school's open cases; `protect` adds it only
+        /// where it holds (a DSL may hold cases at another school).
+        open_cases: Figure<u64> = children_shown_when(
+            StaffCaseload,
+            &[parts_of(DriftBySchool::NAME, "open_cases")],
+            "over_caseload",
+        ),
+        weighted_caseload: Figure<Decimal> = Declared::WorkedOutFrom(&["open_cases"]),
         over_caseload: Option<bool>,
         open_actions: u64,
         overdue_actions: u64,
@@ -125,7 +105,7 @@ marts! {
 
     /// `governors/recording_by_school.csv`: recording quality per school and half-term
     /// (spec 02 §6); each rate over the rows it applies to.
-    RecordingBySchool = "recording_by_school" {
+    RecordingBySchool = RECORDING_BY_SCHOOL {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -141,7 +121,7 @@ marts! {
     /// `governors/reschedules_by_school.csv`: cancelled or missed sessions (per
     /// supervisee) whose rescheduling window has closed, and those rescheduled in time,
     /// per school and half-term (spec 02 §2).
-    ReschedulesBySchool = "reschedules_by_school" {
+    ReschedulesBySchool = RESCHEDULES_BY_SCHOOL {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -154,7 +134,7 @@ marts! {
 
     /// `governors/summary.csv`: the headline figures of the report year per school, and
     /// a `TOTAL` row per trust (columns documented in `queries/governors/summary.sql`).
-    Summary = "summary" {
+    Summary = SUMMARY {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -170,9 +150,26 @@ marts! {
         actions_judged: u64,
         actions_on_time_pct: Figure<Percent>,
         overdue_actions: u64,
-        open_cases: Figure<u64>,
-        drifting_cases: Figure<u64>,
-        no_owner_cases: Figure<u64>,
+        open_cases: Figure<u64> = children(
+            OpenCases,
+            &[TotalOfSchools, same_as(DriftBySchool::NAME, "open_cases")],
+        ),
+        drifting_cases: Figure<u64> = children(
+            Drifting,
+            &[
+                TotalOfSchools,
+                same_as(DriftBySchool::NAME, "drifting"),
+                AtMost("open_cases"),
+            ],
+        ),
+        no_owner_cases: Figure<u64> = children(
+            FlagBreakdown,
+            &[
+                TotalOfSchools,
+                same_as(DriftBySchool::NAME, "no_owner"),
+                AtMost("drifting_cases"),
+            ],
+        ),
         dsls_listed: u64,
         dsls_over_caseload: u64,
         dsls_trained: u64,
@@ -190,7 +187,7 @@ marts! {
     /// `governors/trend.csv`: frequency, actions and recording half-term by half-term,
     /// per school and per trust (`TOTAL`), over the report year and the earlier years the
     /// trend shows (columns documented in `queries/governors/trend.sql`).
-    Trend = "trend" {
+    Trend = TREND {
         trust_id: String,
         school_urn: String,
         school_name: String,
@@ -210,6 +207,20 @@ marts! {
 
 /// The school id of a trust's total row.
 pub const TOTAL: &str = "TOTAL";
+
+impl DriftBySchool {
+    /// The count of cases with `flag`.
+    pub fn flag(&self, flag: DriftFlag) -> Figure<u64> {
+        match flag {
+            DriftFlag::OverdueAction => self.overdue_action,
+            DriftFlag::NotReviewed => self.not_reviewed,
+            DriftFlag::NoProgress => self.no_progress,
+            DriftFlag::EscalatedStale => self.escalated_stale,
+            DriftFlag::CarriedOver => self.carried_over,
+            DriftFlag::NoOwner => self.no_owner,
+        }
+    }
+}
 
 impl Summary {
     /// Whether this is a trust's `TOTAL` row.

@@ -2,26 +2,28 @@
 //! (spec 02, "Disclosure control for governors and inspectors").
 //!
 //! The governors' marts (`queries/governors/*.sql`) are loaded into typed rows
-//! ([`marts`]), protected once as a whole by disclosure control ([`protect`]), and then
-//! only formatted (the CSV writer) and drawn or worded (charts and packs). Nothing
-//! downstream parses a cell back or works a figure out again: a number in a chart or a
-//! pack sentence is a field of one of these rows, so it is shown or `c` exactly as in
-//! its CSV.
+//! ([`marts`]), protected once as a whole by disclosure control ([`protect`]), reading
+//! what each figure declares ([`declared`]), and then only formatted (the CSV writer)
+//! and drawn or worded (charts and packs). Nothing downstream parses a cell back or
+//! works a figure out again: a number in a chart or a pack sentence is a field of one of
+//! these rows, so it is shown or `c` exactly as in its CSV.
 
 pub mod cell;
+pub mod declared;
 pub mod marts;
 mod protect;
 
-use crate::metrics::Metrics;
+use crate::metrics::{Metrics, MetricsError, Query};
+use crate::report::table::OutputTable;
 pub use cell::{Decimal, Figure, Percent, PeriodId, SUPPRESSED, ShapeError};
 pub use marts::{
-    ActionsBySchool, DriftBySchool, FrequencyBySchool, Mart, RecordingBySchool,
-    ReschedulesBySchool, Summary, TOTAL, Trend, WorkloadDsl,
+    ActionsBySchool, DriftBySchool, FrequencyBySchool, RecordingBySchool, ReschedulesBySchool,
+    Summary, TOTAL, Trend, WorkloadDsl,
 };
 pub use protect::{DisclosureError, DisclosureRecord};
 
-/// The governors' files the trend reads for the report's earlier years.
-pub const EARLIER_YEAR_FILES: [&str; 1] = [Trend::NAME];
+/// The governors' queries the trend reads for the report's earlier years.
+pub const EARLIER_YEAR_QUERIES: [Query; 1] = [Trend::QUERY];
 
 /// Every governors' table of a report, protected.
 #[derive(Debug, Clone)]
@@ -43,28 +45,66 @@ pub struct Published {
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {
     #[error(transparent)]
+    Metrics(#[from] MetricsError),
+    #[error(transparent)]
     Shape(#[from] ShapeError),
     #[error(transparent)]
     Disclosure(#[from] DisclosureError),
 }
 
-/// One governors' CSV file: its stem, header and rows of cells.
-pub struct CsvTable {
-    pub name: &'static str,
-    pub columns: &'static [&'static str],
-    pub rows: Vec<Vec<String>>,
-}
-
-fn load<M: Mart>(metrics: &Metrics) -> Result<Vec<M>, ShapeError> {
-    M::load(metrics.table(M::NAME))
-}
-
-fn csv<M: Mart>(rows: &[M]) -> CsvTable {
-    CsvTable {
-        name: M::NAME,
-        columns: M::COLUMNS,
-        rows: rows.iter().map(Mart::record).collect(),
+/// The rows of one published table, whatever its type: what disclosure control and the
+/// CSV writer read of it.
+pub trait PublishedRows {
+    /// The query's name: the CSV's stem.
+    fn name(&self) -> &'static str;
+    fn columns(&self) -> &'static [&'static str];
+    /// What its figures declare, by column.
+    fn declared(&self) -> &'static [(&'static str, declared::Declared)];
+    fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
     }
+    fn count(&self, row: usize, column: &str) -> Option<Figure<u64>>;
+    fn truth(&self, row: usize, column: &str) -> Option<bool>;
+    fn school(&self, row: usize) -> (&str, &str);
+    /// Writes `c` in `column` of `row`; false when it cannot hold `c`.
+    fn suppress(&mut self, row: usize, column: &str) -> bool;
+    /// The CSV cells of `row`.
+    fn record(&self, row: usize) -> Vec<String>;
+}
+
+impl<T: OutputTable> PublishedRows for Vec<T> {
+    fn name(&self) -> &'static str {
+        T::QUERY.name
+    }
+    fn columns(&self) -> &'static [&'static str] {
+        T::COLUMNS
+    }
+    fn declared(&self) -> &'static [(&'static str, declared::Declared)] {
+        T::DECLARED
+    }
+    fn len(&self) -> usize {
+        Vec::len(self)
+    }
+    fn count(&self, row: usize, column: &str) -> Option<Figure<u64>> {
+        self[row].count(column)
+    }
+    fn truth(&self, row: usize, column: &str) -> Option<bool> {
+        self[row].truth(column)
+    }
+    fn school(&self, row: usize) -> (&str, &str) {
+        self[row].school()
+    }
+    fn suppress(&mut self, row: usize, column: &str) -> bool {
+        self[row].suppress(column)
+    }
+    fn record(&self, row: usize) -> Vec<String> {
+        self[row].record()
+    }
+}
+
+fn load<T: OutputTable>(metrics: &Metrics) -> Result<Vec<T>, PublishError> {
+    Ok(T::load(metrics.table(&T::QUERY)?)?)
 }
 
 impl Published {
@@ -106,17 +146,31 @@ impl Published {
         Ok(published)
     }
 
-    /// The governors' CSV files, in the order they are written.
-    pub fn csv_tables(&self) -> Vec<CsvTable> {
-        vec![
-            csv(&self.frequency),
-            csv(&self.actions),
-            csv(&self.drift),
-            csv(&self.workload),
-            csv(&self.recording),
-            csv(&self.reschedules),
-            csv(&self.summary),
-            csv(&self.trend),
+    /// Every governors' table, in the order its CSV file is written.
+    pub fn tables(&self) -> [&dyn PublishedRows; 8] {
+        [
+            &self.frequency,
+            &self.actions,
+            &self.drift,
+            &self.workload,
+            &self.recording,
+            &self.reschedules,
+            &self.summary,
+            &self.trend,
+        ]
+    }
+
+    /// [`Published::tables`], to write `c` into.
+    fn tables_mut(&mut self) -> [&mut dyn PublishedRows; 8] {
+        [
+            &mut self.frequency,
+            &mut self.actions,
+            &mut self.drift,
+            &mut self.workload,
+            &mut self.recording,
+            &mut self.reschedules,
+            &mut self.summary,
+            &mut self.trend,
         ]
     }
 }

@@ -1,45 +1,45 @@
 //! Disclosure control over the whole published set (spec 02, "Disclosure control for
-//! governors and inspectors"): the governors' case counts become cells of one
-//! [`PublishedSet`](crate::report::disclosure::PublishedSet), tied by the relations a
-//! reader can use, protected by the disclosure engine (primary and complementary
-//! suppression, then an exact audit), and the decisions are written back into the typed
-//! rows, so every file, chart and pack shows each figure or `c` the same way.
+//! governors and inspectors"): every published figure that counts children becomes a
+//! cell of one [`PublishedSet`], tied by the relations its column declares
+//! ([`declared`](super::declared), written beside each column in
+//! [`marts`](super::marts)); the disclosure engine protects the set (primary and
+//! complementary suppression, then an exact audit), and the decisions are written back
+//! into the typed rows, so every file, chart and pack shows each figure or `c` the same
+//! way.
 //!
-//! How the spec's relations become cells and relations here:
-//! 1. "a trust TOTAL row ... is the sum of its schools' cells": `summary.csv`'s TOTAL
-//!    `open_cases`, `drifting_cases` and `no_owner_cases` are [`Relation::Sum`]s of
-//!    the schools' cells;
-//! 2. "the same figure printed in two places ... is one cell": a school's `open_cases`
-//!    and `drifting` in `drift_by_school.csv` are the same cells as its `open_cases` and
-//!    `drifting_cases` in `summary.csv` (and wherever a chart or pack prints them, since
-//!    those read these rows);
-//! 3. "a school's open cases are at least the sum of its DSLs' and deputies' open cases
-//!    ... and equal to it when every open case of the school is owned by a DSL or
-//!    deputy": [`Relation::PartsAtMost`], `exact` when the sum equals the school's count.
-//!    It is only added where it holds (a DSL may own cases at another school; a reader
-//!    applying it there would reason from a falsehood, not learn a child's count);
-//! 4. "a weighted caseload is Σ weight × category count": the governors' files publish
-//!    no category count, so a weighted caseload is `c` exactly when its `open_cases` is
-//!    (the primary rule for a figure worked out from a `c` count), and never shown
-//!    beside a hidden count;
-//! 5. "a drift flag's count is at most drifting, which is at most open_cases":
-//!    [`Relation::AtMost`] for each flag and for drifting.
+//! Nothing here names a table or a column: a new column that counts children brings its
+//! relations with it. How each declared relation becomes the engine's:
+//! - relation 1, [`TotalOfSchools`](Relation::TotalOfSchools): a trust's `TOTAL` cell is
+//!   the engine's [`disclosure::Relation::Sum`] of its schools' cells of the column;
+//! - relation 2, [`SameAs`](Relation::SameAs): one cell, printed in both places (and
+//!   wherever a chart or pack prints it, since those read these rows);
+//! - relation 3, [`PartsOf`](Relation::PartsOf): the rows of one school are
+//!   [`disclosure::Relation::PartsAtMost`] the other table's cell, `exact` when their sum
+//!   is the whole; added only where it holds (a DSL may own cases at another school: a
+//!   reader applying it there would reason from a falsehood, not learn a child's count);
+//! - relation 4 and the primary rule, [`Declared::WorkedOutFrom`]: not a cell; `c`
+//!   whenever a count it is worked out from is (the governors' files publish no category
+//!   count, so a weighted caseload is never shown beside a hidden count);
+//! - relation 5, [`AtMost`](Relation::AtMost): [`disclosure::Relation::AtMost`];
+//! - relation 6, [`AtMostSumOf`](Relation::AtMostSumOf):
+//!   [`disclosure::Relation::AtMostSumOf`].
 //!
-//! A DSL or deputy over their caseload threshold is never chosen as a complement: the
-//! spec wants their caseload shown.
+//! A figure declared `shown_when` a true column of its row (a DSL over their caseload
+//! threshold) is never chosen as a complement.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::cell::Figure;
-use super::{Published, TOTAL};
-use crate::report::disclosure::{self, CellId, CellSpec, CostClass, PublishedSet, Relation};
+use super::declared::{Children, Declared, Relation};
+use super::{Figure, Published, PublishedRows, TOTAL};
+use crate::report::disclosure::{self, CellId, CellSpec, CostClass, PublishedSet};
 
 /// The published set could not be protected: nothing is written.
 #[derive(Debug, thiserror::Error)]
 pub enum DisclosureError {
-    /// The marts disagree with each other or hold no number where a count belongs.
+    /// The marts disagree with each other, hold no number where a count belongs, or a
+    /// declaration names a table or column that is not a published count.
     #[error("disclosure control: {0}")]
     Input(String),
     /// The engine refused the set, or its audit still found a pinned cell.
@@ -54,7 +54,7 @@ pub struct DisclosureRecord {
     pub suppress_below: u32,
     /// Distinct published cells that count children's cases.
     pub case_count_cells: usize,
-    /// Relations between them a reader can use (spec 02, relations 1, 3 and 5).
+    /// Relations between them a reader can use (spec 02, relations 1, 3, 5 and 6).
     pub relations: usize,
     /// Cells written `c`.
     pub cells_suppressed: usize,
@@ -67,277 +67,43 @@ pub struct DisclosureRecord {
     pub pinned: usize,
 }
 
-/// Where a cell is printed in the typed rows.
-#[derive(Debug, Clone, Copy)]
-enum Place {
-    DriftOpen(usize),
-    DriftDrifting(usize),
-    DriftFlag(usize, usize),
-    SummaryOpen(usize),
-    SummaryDrifting(usize),
-    SummaryNoOwner(usize),
-    WorkloadOpen(usize),
-}
+/// A place a cell is printed: a table (by its index in [`Published::tables`]), a row, a
+/// column.
+type Place = (usize, usize, &'static str);
 
-/// A school's cells that other rows print again or sum.
-struct SchoolCells {
-    open: CellId,
-    drifting: CellId,
-    no_owner: CellId,
-    /// Its `drift_by_school.csv` row, the school's unit for the engine.
-    row: usize,
-}
-
-/// The published set being built: the cells, and every place each is printed.
-struct Cells {
-    set: PublishedSet,
-    places: Vec<Vec<Place>>,
-}
-
-impl Cells {
-    /// Adds a cell of `school` (an index, for the engine's preference for complements
-    /// in a school that already has a suppressed cell).
-    fn add(
-        &mut self,
-        figure: Figure<u64>,
-        label: String,
-        cost: CostClass,
-        school: usize,
-        may_complement: bool,
-        place: Place,
-    ) -> Result<CellId, DisclosureError> {
-        let Figure::Value(value) = figure else {
-            return Err(DisclosureError::Input(format!(
-                "{label}: a case count must be a number before disclosure control"
-            )));
-        };
-        let id = self.set.add_cell(CellSpec {
-            value,
-            label,
-            cost_class: cost,
-            may_complement,
-            unit: Some(school),
-        })?;
-        self.places.push(vec![place]);
-        Ok(id)
-    }
-
-    fn value(&self, cell: CellId) -> u64 {
-        self.set.cell(cell).value
-    }
-}
-
-/// Protects `published` with `suppress_below`: builds the cells and relations, runs the
-/// engine, writes `c` into every place of every suppressed cell.
+/// Protects `published` with `suppress_below`: builds the cells and relations its
+/// declarations give, runs the engine, writes `c` into every place of every suppressed
+/// cell and every figure worked out from one.
 pub fn protect(
     published: &mut Published,
     suppress_below: u32,
 ) -> Result<DisclosureRecord, DisclosureError> {
-    let mut cells = Cells {
-        set: PublishedSet::default(),
-        places: Vec::new(),
+    let (set, places) = {
+        let built = Builder::build(published.tables())?;
+        (built.set, built.places)
     };
-    let mut schools: BTreeMap<(String, String), SchoolCells> = BTreeMap::new();
-    for (at, row) in published.drift.iter().enumerate() {
-        let name = |column: &str| {
-            format!(
-                "drift_by_school.csv {} {} {column}",
-                row.trust_id, row.school_urn
-            )
-        };
-        let mut add =
-            |figure, column, cost, place| cells.add(figure, name(column), cost, at, true, place);
-        let open = add(
-            row.open_cases,
-            "open_cases",
-            CostClass::OpenCases,
-            Place::DriftOpen(at),
-        )?;
-        let drifting = add(
-            row.drifting,
-            "drifting",
-            CostClass::Drifting,
-            Place::DriftDrifting(at),
-        )?;
-        let flags = [
-            ("overdue_action", row.overdue_action),
-            ("not_reviewed", row.not_reviewed),
-            ("no_progress", row.no_progress),
-            ("escalated_stale", row.escalated_stale),
-            ("carried_over", row.carried_over),
-            ("no_owner", row.no_owner),
-        ];
-        let mut flag_cells = Vec::with_capacity(flags.len());
-        for (k, (column, figure)) in flags.into_iter().enumerate() {
-            flag_cells.push(add(
-                figure,
-                column,
-                CostClass::FlagBreakdown,
-                Place::DriftFlag(at, k),
-            )?);
-        }
-        cells.set.relate(Relation::AtMost {
-            part: drifting,
-            whole: open,
-        })?;
-        for &flag in &flag_cells {
-            cells.set.relate(Relation::AtMost {
-                part: flag,
-                whole: drifting,
-            })?;
-        }
-        schools.insert(
-            (row.trust_id.clone(), row.school_urn.clone()),
-            SchoolCells {
-                open,
-                drifting,
-                no_owner: flag_cells[5],
-                row: at,
-            },
-        );
-    }
-
-    // Relation 2: a school's summary row prints its drift row's cells again.
-    let mut totals: BTreeMap<String, usize> = BTreeMap::new();
-    for (at, row) in published.summary.iter().enumerate() {
-        if row.school_urn == TOTAL {
-            totals.insert(row.trust_id.clone(), at);
+    let protection = disclosure::protect(&set, suppress_below)?;
+    let mut tables = published.tables_mut();
+    for (cell, places) in places.iter().enumerate() {
+        if !protection.suppressed[cell] {
             continue;
         }
-        let key = (row.trust_id.clone(), row.school_urn.clone());
-        let Some(school) = schools.get(&key) else {
-            return Err(DisclosureError::Input(format!(
-                "summary.csv {} {}: no drift_by_school.csv row for the school",
-                row.trust_id, row.school_urn
-            )));
-        };
-        for (cell, figure, place) in [
-            (school.open, row.open_cases, Place::SummaryOpen(at)),
-            (
-                school.drifting,
-                row.drifting_cases,
-                Place::SummaryDrifting(at),
-            ),
-            (
-                school.no_owner,
-                row.no_owner_cases,
-                Place::SummaryNoOwner(at),
-            ),
-        ] {
-            if Figure::Value(cells.value(cell)) != figure {
-                return Err(DisclosureError::Input(format!(
-                    "summary.csv {} {}: a case count differs from drift_by_school.csv",
-                    row.trust_id, row.school_urn
-                )));
-            }
-            cells.places[cell.0].push(place);
-        }
-    }
-
-    // Relation 1: each trust's TOTAL is the sum of its schools.
-    for (trust, at) in &totals {
-        let row = &published.summary[*at];
-        // A trust's totals are a unit of their own, after the schools'.
-        let unit = published.drift.len() + *at;
-        let mut add = |figure, column: &str, place| {
-            cells.add(
-                figure,
-                format!("summary.csv {trust} TOTAL {column}"),
-                CostClass::TrustTotal,
-                unit,
-                true,
-                place,
-            )
-        };
-        let open = add(row.open_cases, "open_cases", Place::SummaryOpen(*at))?;
-        let drifting = add(
-            row.drifting_cases,
-            "drifting_cases",
-            Place::SummaryDrifting(*at),
-        )?;
-        let no_owner = add(
-            row.no_owner_cases,
-            "no_owner_cases",
-            Place::SummaryNoOwner(*at),
-        )?;
-        let of_trust = |pick: fn(&SchoolCells) -> CellId| -> Vec<CellId> {
-            schools
-                .iter()
-                .filter(|((t, _), _)| t == trust)
-                .map(|(_, school)| pick(school))
-                .collect()
-        };
-        for (whole, parts) in [
-            (open, of_trust(|s| s.open)),
-            (drifting, of_trust(|s| s.drifting)),
-            (no_owner, of_trust(|s| s.no_owner)),
-        ] {
-            if !parts.is_empty() {
-                cells.set.relate(Relation::Sum { whole, parts })?;
-            }
-        }
-        cells.set.relate(Relation::AtMost {
-            part: drifting,
-            whole: open,
-        })?;
-        cells.set.relate(Relation::AtMost {
-            part: no_owner,
-            whole: drifting,
-        })?;
-    }
-
-    // Relation 3: a school's open cases and its DSLs' and deputies'.
-    let mut dsls: BTreeMap<(String, String), Vec<CellId>> = BTreeMap::new();
-    for (at, row) in published.workload.iter().enumerate() {
-        let label = format!(
-            "workload_dsl.csv {} {} {} (row {}) open_cases",
-            row.trust_id,
-            row.school_urn,
-            row.role,
-            at + 1
-        );
-        let key = (row.trust_id.clone(), row.school_urn.clone());
-        // A DSL of a school with no drift row is a unit of their own.
-        let unit = schools.get(&key).map_or(usize::MAX - at, |s| s.row);
-        // "So a DSL over the threshold always shows their caseload."
-        let may_complement = row.over_caseload != Some(true);
-        let id = cells.add(
-            row.open_cases,
-            label,
-            CostClass::StaffCaseload,
-            unit,
-            may_complement,
-            Place::WorkloadOpen(at),
-        )?;
-        dsls.entry(key).or_default().push(id);
-    }
-    for (key, parts) in dsls {
-        let Some(open) = schools.get(&key).map(|s| s.open) else {
-            continue;
-        };
-        let owned: u64 = parts.iter().map(|&p| cells.value(p)).sum();
-        let open_value = cells.value(open);
-        if owned <= open_value {
-            cells.set.relate(Relation::PartsAtMost {
-                whole: open,
-                parts,
-                exact: owned == open_value,
-            })?;
-        }
-    }
-
-    let protection = disclosure::protect(&cells.set, suppress_below)?;
-    for (cell, places) in cells.places.iter().enumerate() {
-        if protection.suppressed[cell] {
-            for place in places {
-                suppress(published, *place);
+        for &(table, row, column) in places {
+            let table = &mut tables[table];
+            table.suppress(row, column);
+            for &(figure, declared) in table.declared() {
+                if let Declared::WorkedOutFrom(sources) = declared
+                    && sources.contains(&column)
+                {
+                    table.suppress(row, figure);
+                }
             }
         }
     }
     Ok(DisclosureRecord {
         suppress_below,
-        case_count_cells: cells.places.len(),
-        relations: cells.set.relations().len(),
+        case_count_cells: places.len(),
+        relations: set.relations().len(),
         cells_suppressed: protection.suppressed.iter().filter(|s| **s).count(),
         primary: protection.primary,
         complements: protection.complements,
@@ -345,33 +111,343 @@ pub fn protect(
     })
 }
 
-/// Writes `c` at `place`, and into every figure worked out from it.
-fn suppress(published: &mut Published, place: Place) {
-    match place {
-        Place::DriftOpen(at) => published.drift[at].open_cases = Figure::Suppressed,
-        Place::DriftDrifting(at) => published.drift[at].drifting = Figure::Suppressed,
-        Place::DriftFlag(at, k) => {
-            let row = &mut published.drift[at];
-            let flag = [
-                &mut row.overdue_action,
-                &mut row.not_reviewed,
-                &mut row.no_progress,
-                &mut row.escalated_stale,
-                &mut row.carried_over,
-                &mut row.no_owner,
-            ];
-            if let Some(cell) = flag.into_iter().nth(k) {
-                *cell = Figure::Suppressed;
-            }
+/// The published set being built from the tables' declarations.
+struct Builder<'a> {
+    tables: [&'a dyn PublishedRows; 8],
+    /// Each table's rows by trust and school.
+    rows_of: Vec<BTreeMap<(&'a str, &'a str), Vec<usize>>>,
+    set: PublishedSet,
+    /// Every place each cell is printed, by cell.
+    places: Vec<Vec<Place>>,
+    cells: BTreeMap<Place, CellId>,
+    /// Each trust's and school's unit, for the engine's preference for complements in a
+    /// school that already has a suppressed cell.
+    units: BTreeMap<(&'a str, &'a str), usize>,
+    /// The engine's relations already added (a relation printed twice is one).
+    related: BTreeSet<(u8, usize, Vec<usize>)>,
+}
+
+impl<'a> Builder<'a> {
+    fn build(tables: [&'a dyn PublishedRows; 8]) -> Result<Builder<'a>, DisclosureError> {
+        check_declarations(&tables)?;
+        let rows_of = tables
+            .iter()
+            .map(|table| {
+                let mut rows: BTreeMap<(&str, &str), Vec<usize>> = BTreeMap::new();
+                for row in 0..table.len() {
+                    rows.entry(table.school(row)).or_default().push(row);
+                }
+                rows
+            })
+            .collect();
+        let mut builder = Builder {
+            tables,
+            rows_of,
+            set: PublishedSet::default(),
+            places: Vec::new(),
+            cells: BTreeMap::new(),
+            units: BTreeMap::new(),
+            related: BTreeSet::new(),
+        };
+        // A table another one names (relations 2 and 3) gets its cells first.
+        let mut order: Vec<usize> = (0..tables.len()).collect();
+        order.sort_by_key(|&t| !builder.is_named(t));
+        for &t in &order {
+            builder.add_cells(t)?;
         }
-        Place::SummaryOpen(at) => published.summary[at].open_cases = Figure::Suppressed,
-        Place::SummaryDrifting(at) => published.summary[at].drifting_cases = Figure::Suppressed,
-        Place::SummaryNoOwner(at) => published.summary[at].no_owner_cases = Figure::Suppressed,
-        Place::WorkloadOpen(at) => {
-            let row = &mut published.workload[at];
-            row.open_cases = Figure::Suppressed;
-            // Relation 4 and the primary rule: worked out from the count, so `c` with it.
-            row.weighted_caseload = Figure::Suppressed;
+        for &t in &order {
+            builder.add_relations(t)?;
+        }
+        Ok(builder)
+    }
+
+    /// Whether another table's declaration names table `t`.
+    fn is_named(&self, t: usize) -> bool {
+        let name = self.tables[t].name();
+        self.tables.iter().any(|table| {
+            children_of(*table).any(|(_, children)| {
+                children.relations.iter().any(|relation| match relation {
+                    Relation::SameAs { table, .. } | Relation::PartsOf { table, .. } => {
+                        *table == name
+                    }
+                    _ => false,
+                })
+            })
+        })
+    }
+
+    fn table_index(&self, name: &str) -> usize {
+        // `check_declarations` has made sure every named table is one of ours.
+        self.tables
+            .iter()
+            .position(|t| t.name() == name)
+            .unwrap_or_default()
+    }
+
+    fn label(&self, (t, row, column): Place) -> String {
+        let table = self.tables[t];
+        let (trust, school) = table.school(row);
+        let shared = self.rows_of[t][&(trust, school)].len() > 1;
+        let at = if shared {
+            format!(" (row {})", row + 1)
+        } else {
+            String::new()
+        };
+        format!("{}.csv {trust} {school}{at} {column}", table.name())
+    }
+
+    fn value(&self, (t, row, column): Place) -> Result<u64, DisclosureError> {
+        match self.tables[t].count(row, column) {
+            Some(Figure::Value(value)) => Ok(value),
+            _ => Err(DisclosureError::Input(format!(
+                "{}: a case count must be a number before disclosure control",
+                self.label((t, row, column))
+            ))),
         }
     }
+
+    /// The single row of table `t` for a trust and school, if it has one.
+    fn row_of(&self, t: usize, school: (&str, &str)) -> Option<usize> {
+        match self.rows_of[t].get(&school).map(Vec::as_slice) {
+            Some([row]) => Some(*row),
+            _ => None,
+        }
+    }
+
+    /// Adds table `t`'s cells, row by row: a new cell for each count, or the cell of the
+    /// same figure in the table it names (relation 2).
+    fn add_cells(&mut self, t: usize) -> Result<(), DisclosureError> {
+        let table = self.tables[t];
+        for row in 0..table.len() {
+            let school = table.school(row);
+            for (column, children) in children_of(table) {
+                let place = (t, row, column);
+                let value = self.value(place)?;
+                let same_as = children.relations.iter().find_map(|r| match r {
+                    Relation::SameAs { table, column } => Some((*table, *column)),
+                    _ => None,
+                });
+                if let Some((other, other_column)) = same_as
+                    && school.1 != TOTAL
+                {
+                    let u = self.table_index(other);
+                    let cell = self
+                        .row_of(u, school)
+                        .and_then(|r| self.cells.get(&(u, r, other_column)).copied())
+                        .ok_or_else(|| {
+                            DisclosureError::Input(format!(
+                                "{}: no {other}.csv row for the school",
+                                self.label(place)
+                            ))
+                        })?;
+                    if self.set.cell(cell).value != value {
+                        return Err(DisclosureError::Input(format!(
+                            "{}: a case count differs from {other}.csv",
+                            self.label(place)
+                        )));
+                    }
+                    self.places[cell.0].push(place);
+                    self.cells.insert(place, cell);
+                    continue;
+                }
+                let next_unit = self.units.len();
+                let unit = *self.units.entry(school).or_insert(next_unit);
+                let cost_class = if school.1 == TOTAL {
+                    CostClass::TrustTotal
+                } else {
+                    children.cost
+                };
+                let may_complement = children
+                    .shown_when
+                    .is_none_or(|shown| table.truth(row, shown) != Some(true));
+                let cell = self.set.add_cell(CellSpec {
+                    value,
+                    label: self.label(place),
+                    cost_class,
+                    may_complement,
+                    unit: Some(unit),
+                })?;
+                self.places.push(vec![place]);
+                self.cells.insert(place, cell);
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the engine's relation unless an equal one is there already.
+    fn relate(
+        &mut self,
+        kind: u8,
+        whole: CellId,
+        parts: &[CellId],
+        relation: disclosure::Relation,
+    ) -> Result<(), DisclosureError> {
+        let mut key: Vec<usize> = parts.iter().map(|p| p.0).collect();
+        key.sort_unstable();
+        if self.related.insert((kind, whole.0, key)) {
+            self.set.relate(relation)?;
+        }
+        Ok(())
+    }
+
+    fn cell(&self, place: Place) -> CellId {
+        // Every count of every table has its cell before any relation is added.
+        self.cells[&place]
+    }
+
+    /// Adds the relations table `t`'s columns declare.
+    fn add_relations(&mut self, t: usize) -> Result<(), DisclosureError> {
+        let table = self.tables[t];
+        for (column, children) in children_of(table) {
+            for relation in children.relations {
+                match *relation {
+                    Relation::SameAs { .. } => {}
+                    Relation::AtMost(whole) => {
+                        for row in 0..table.len() {
+                            let part = self.cell((t, row, column));
+                            let whole = self.cell((t, row, whole));
+                            let relation = disclosure::Relation::AtMost { part, whole };
+                            self.relate(5, whole, &[part], relation)?;
+                        }
+                    }
+                    Relation::AtMostSumOf(columns) => {
+                        for row in 0..table.len() {
+                            let whole = self.cell((t, row, column));
+                            let parts: Vec<CellId> =
+                                columns.iter().map(|c| self.cell((t, row, c))).collect();
+                            let relation = disclosure::Relation::AtMostSumOf {
+                                whole,
+                                parts: parts.clone(),
+                            };
+                            self.relate(6, whole, &parts, relation)?;
+                        }
+                    }
+                    Relation::TotalOfSchools => self.add_totals(t, column)?,
+                    Relation::PartsOf {
+                        table: other,
+                        column: other_column,
+                    } => self.add_parts(t, column, self.table_index(other), other_column)?,
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// Relation 1: each trust's `TOTAL` of `column` is the sum of its schools'.
+    fn add_totals(&mut self, t: usize, column: &'static str) -> Result<(), DisclosureError> {
+        let table = self.tables[t];
+        for row in 0..table.len() {
+            let (trust, school) = table.school(row);
+            if school != TOTAL {
+                continue;
+            }
+            let whole = self.cell((t, row, column));
+            let parts: Vec<CellId> = (0..table.len())
+                .filter(|&r| {
+                    let (of, school) = table.school(r);
+                    of == trust && school != TOTAL
+                })
+                .map(|r| self.cell((t, r, column)))
+                .collect();
+            if !parts.is_empty() {
+                let relation = disclosure::Relation::Sum {
+                    whole,
+                    parts: parts.clone(),
+                };
+                self.relate(1, whole, &parts, relation)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// Relation 3: the rows of each school in table `t` sum to at most (or exactly)
+    /// `other_column` of table `u`'s row for the school, where that holds.
+    fn add_parts(
+        &mut self,
+        t: usize,
+        column: &'static str,
+        u: usize,
+        other_column: &'static str,
+    ) -> Result<(), DisclosureError> {
+        let groups: Vec<((&str, &str), Vec<usize>)> = self.rows_of[t]
+            .iter()
+            .map(|(school, rows)| (*school, rows.clone()))
+            .collect();
+        for (school, rows) in groups {
+            let Some(other_row) = self.row_of(u, school) else {
+                continue;
+            };
+            let whole = self.cell((u, other_row, other_column));
+            let parts: Vec<CellId> = rows.iter().map(|&r| self.cell((t, r, column))).collect();
+            let owned: u64 = parts.iter().map(|p| self.set.cell(*p).value).sum();
+            let of_school = self.set.cell(whole).value;
+            if owned <= of_school {
+                let relation = disclosure::Relation::PartsAtMost {
+                    whole,
+                    parts: parts.clone(),
+                    exact: owned == of_school,
+                };
+                self.relate(3, whole, &parts, relation)?;
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The columns of `table` declared as counts of children, in order.
+fn children_of(table: &dyn PublishedRows) -> impl Iterator<Item = (&'static str, Children)> {
+    table
+        .declared()
+        .iter()
+        .filter_map(|&(column, declared)| match declared {
+            Declared::Children(children) => Some((column, children)),
+            Declared::WorkedOutFrom(_) => None,
+        })
+}
+
+/// Every table and column a declaration names is a published count of children.
+fn check_declarations(tables: &[&dyn PublishedRows]) -> Result<(), DisclosureError> {
+    let is_count = |table: &str, column: &str| {
+        tables
+            .iter()
+            .filter(|t| t.name() == table)
+            .any(|t| children_of(*t).any(|(c, _)| c == column))
+    };
+    for table in tables {
+        let name = table.name();
+        let fail = |column: &str, what: &str| {
+            Err(DisclosureError::Input(format!(
+                "{name}.csv {column}: its declaration names {what}, which is not a published count of children"
+            )))
+        };
+        for &(column, declared) in table.declared() {
+            if !table.columns().contains(&column) {
+                return fail(column, column);
+            }
+            let named: Vec<(&str, &str)> = match declared {
+                Declared::WorkedOutFrom(sources) => sources.iter().map(|s| (name, *s)).collect(),
+                Declared::Children(children) => children
+                    .relations
+                    .iter()
+                    .flat_map(|relation| match relation {
+                        Relation::TotalOfSchools => vec![(name, column)],
+                        Relation::SameAs { table, column }
+                        | Relation::PartsOf { table, column } => {
+                            vec![(*table, *column)]
+                        }
+                        Relation::AtMost(other) => vec![(name, *other)],
+                        Relation::AtMostSumOf(others) => {
+                            others.iter().map(|o| (name, *o)).collect()
+                        }
+                    })
+                    .collect(),
+            };
+            for (table, other) in named {
+                if !is_count(table, other) {
+                    return fail(column, &format!("{table}.{other}"));
+                }
+            }
+        }
+    }
+    Ok(())
 }
