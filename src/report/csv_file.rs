@@ -1,6 +1,10 @@
 //! The one CSV writer of the report: a header, then records quoted by the `csv` crate,
 //! written straight to the file and hashed as they go (spec 03, "Report outputs").
 //!
+//! Files for people to open (the governors' files) start with a UTF-8 byte-order mark,
+//! so that Excel on Windows shows names like Siân and Tomás correctly (spec 03); the
+//! lead's data files, read by programs as much as by people, do not.
+//!
 //! The lead's files are written a slice of rows at a time: nationally over five years
 //! `actions.csv` alone is millions of rows, which as typed rows held at once took
 //! gigabytes. They name staff and cases, so they are readable by their owner only
@@ -25,9 +29,13 @@ const SLICE: usize = 64 * 1024;
 enum Readers {
     /// Its owner only (the lead's files).
     Owner,
-    /// As the output folder allows (the governors' files).
+    /// As the output folder allows (the governors' files), opened in a spreadsheet:
+    /// written with a byte-order mark.
     Folder,
 }
+
+/// The UTF-8 byte-order mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
 
 /// A CSV file being written.
 struct CsvFile {
@@ -58,11 +66,17 @@ impl CsvFile {
             Readers::Folder => std::fs::File::create(&path),
         }
         .with_context(|| format!("cannot write {}", path.display()))?;
+        let mut hashed = Hashed {
+            inner: BufWriter::new(created),
+            hasher: Sha256::new(),
+        };
+        if readers == Readers::Folder {
+            hashed
+                .write_all(BOM)
+                .with_context(|| format!("cannot write {}", path.display()))?;
+        }
         let mut file = CsvFile {
-            writer: csv::Writer::from_writer(Hashed {
-                inner: BufWriter::new(created),
-                hasher: Sha256::new(),
-            }),
+            writer: csv::Writer::from_writer(hashed),
             relative,
             path,
             rows: 0,
