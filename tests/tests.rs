@@ -4,6 +4,9 @@
 
 mod util;
 
+/// An independent attacker on the published set: HiGHS over the governors' CSV files
+/// alone (spec 02, "Disclosure control", issue #21).
+mod attack;
 /// Large files read in chunks give what files read whole give (issue #13).
 mod chunked;
 /// queries/ run on DuckDB over the same store give the same tables (issue #13).
