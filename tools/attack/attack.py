@@ -49,20 +49,26 @@ The reader's knowledge:
 - relation 7 (a change printed beside an earlier report's figure) has no published file
   yet: see RELATIONS below for where it goes.
 
-A suppressed cell is **pinned** when fewer than two values of the protection range
-1..suppress_below-1 are still feasible for it (the spec: "must include at least two of
+The spec: the values a `c` can still take "must include at least two of
 1..suppress_below - 1 (never a single value, and never 0)"; the range is 1..2 when
-suppress_below is 2, as "two of 1..1" cannot be met). Each pin says what the reader
-learns (`kind`):
+suppress_below is 2, as "two of 1..1" cannot be met. For every `c` with fewer than two
+values of the range left, the result says what the reader learns (`kind`):
 - `small`: exactly one value of the range is left: a small count is recovered (or is
   the only small value it can be);
 - `exact`: no value of the range is left and the cell has one value: a complement is
   recovered exactly (issue #21's Lowfield: drifting = 7);
 - `not_small`: no value of the range is left: the reader knows the `c` is 0 or at least
-  suppress_below, so a complement and not a small count. docs/decisions.md ("Who the
-  audit protects against") reads these as no disclosure; the spec's words above do not
-  exempt them, so they are pins here. `pin_kind` is the one place the rule is written;
+  suppress_below, so a complement and not a small count;
 - `shown_elsewhere`: relation 2, the figure is printed in another place.
+
+A cell is **pinned** (exit 1) when a small count is given away: `small` and
+`shown_elsewhere`. `exact` and `not_small` are listed as `narrowed`, not pinned: they
+say a `c` is a complement (0 or at least suppress_below) and, for `exact`, which one;
+no child's small count follows from them alone, and whatever does follow is itself a
+`small` pin. This is the reading docs/decisions.md ("Who the audit protects against")
+gives the spec's rule and oversight's own audit applies: taken to the letter, a
+complement that must cover a DSL over the caseload threshold (always shown) could never
+be protected. `PINNED_KINDS` is the one place the rule is written.
 
 Suppressed cells are split into components (cells linked by a relation; shown cells are
 constants, so components are independent): a component is one trust at most, so a
@@ -224,7 +230,7 @@ def read_published(report: Path) -> Published:
     if not files:
         raise AttackError(f"{folder}: no governors' CSV files")
     for path in files:
-        with path.open(newline="", encoding="utf-8") as handle:
+        with path.open(newline="", encoding="utf-8-sig") as handle:
             reader = csv.DictReader(handle)
             header = reader.fieldnames or []
             keys = ROW_KEYS.get(path.name, ())
@@ -557,6 +563,10 @@ def protection_range(suppress_below: int) -> list[int]:
     return list(range(1, max(suppress_below - 1, 2) + 1))
 
 
+# The kinds that give away a small count: the report fails with any of them.
+PINNED_KINDS = ("small", "shown_elsewhere")
+
+
 def pin_kind(feasible_small: list[int], least: int, greatest: int | None) -> str | None:
     """The rule: what a reader learns of a suppressed cell, None when it is protected
     (at least two values of the protection range left)."""
@@ -583,6 +593,7 @@ def attack(report: Path, without: frozenset[str] = frozenset()) -> dict:
     small = protection_range(published.suppress_below)
 
     pinned = []
+    narrowed = []
     for place, value, shown in model.shown_elsewhere:
         pinned.append({
             **place.label(),
@@ -617,8 +628,9 @@ def attack(report: Path, without: frozenset[str] = frozenset()) -> dict:
             kind = pin_kind(feasible, least, greatest)
             if kind is None:
                 continue
+            found = pinned if kind in PINNED_KINDS else narrowed
             for place in places[model.variables[v]]:
-                pinned.append({
+                found.append({
                     **place.label(),
                     "kind": kind,
                     "feasible_small": feasible,
@@ -643,6 +655,7 @@ def attack(report: Path, without: frozenset[str] = frozenset()) -> dict:
         "solver_calls": calls,
         "seconds": round(time.perf_counter() - started, 3),
         "pinned": pinned,
+        "narrowed": narrowed,
         "skipped": [{"why": why, "cells": cells} for why, cells in skipped.items()],
         "contradictions": contradictions,
     }
