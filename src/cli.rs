@@ -197,4 +197,11 @@ pub struct ReportArgs {
     /// tables and the queries in order. No report is written.
     #[arg(long, value_name = "DIR", conflicts_with_all = ["out", "tables_only"])]
     pub export_inputs: Option<PathBuf>,
+    /// Show beside each headline figure the figure of the earlier report in
+    /// PREVIOUS_OUT (its files checked against its manifest), with the direction in
+    /// words, in governors/since.csv and the packs; and write restricted/changes.csv:
+    /// cases that started or stopped drifting, actions closed, people who met their
+    /// standard then and not now (and the reverse).
+    #[arg(long, value_name = "PREVIOUS_OUT", conflicts_with = "export_inputs")]
+    pub since: Option<PathBuf>,
 }

@@ -44,6 +44,8 @@ pub struct ReportRun {
     /// The output folder.
     pub out: PathBuf,
     pub draw: Draw,
+    /// An earlier report's folder to compare with (`report --since`).
+    pub since: Option<PathBuf>,
 }
 
 /// What a command asks of a report, before anything is read.
@@ -90,6 +92,7 @@ impl ReportRun {
             trusts,
             out: request.out.to_path_buf(),
             draw: request.draw,
+            since: None,
         })
     }
 

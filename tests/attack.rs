@@ -377,15 +377,19 @@ fn assert_nothing_pinned(name: &str, report: &Path) {
     );
     assert_pins_are_true(&verdict, &real, suppress_below);
     // Every suppressed case count is a cell the attacker knows (relation 2 counts a
-    // figure printed twice once), and only weighted caseloads (relation 4) are skipped.
+    // figure printed twice once), and only weighted caseloads (relation 4) are skipped,
+    // with since.csv's earlier cells (that report's) and directions printed `c`.
     assert_eq!(
         verdict.json["figures_hidden"], manifest["disclosure"]["cells_suppressed"],
         "{name}: the attacker and the report's audit count different suppressed cells"
     );
     for skipped in verdict.json["skipped"].as_array().unwrap() {
         for cell in skipped["cells"].as_array().unwrap() {
+            let cell = cell.as_str().unwrap();
+            let since = cell.starts_with("governors/since.csv")
+                && (cell.ends_with("_was") || cell.ends_with("_direction"));
             assert!(
-                cell.as_str().unwrap().ends_with(" weighted_caseload"),
+                cell.ends_with(" weighted_caseload") || since,
                 "{name}: {cell} skipped"
             );
         }
@@ -644,5 +648,89 @@ fn attack_pins_a_primary_once_a_complement_is_shown() {
         "showing any one of {} complements pins nothing new: {}",
         tried.len(),
         tried.join("; ")
+    );
+}
+
+#[test]
+fn attack_finds_nothing_pinned_beside_an_earlier_report() {
+    // Spec 02, relation 7: "a figure shown beside the same figure of an earlier report
+    // (direction of travel, spec 03) is linked to it ... and the earlier report's
+    // published cells are known to every reader". Issue #21's store reported as of
+    // 2026-10-20, then a half-term later with `--since`: since.csv prints the case counts
+    // beside the earlier ones with the direction in words, and nothing is pinned.
+    if !scipy_available("attack_finds_nothing_pinned_beside_an_earlier_report") {
+        return;
+    }
+    let work = Workdir::new();
+    generated_report(&work, "40", "160", "2", "61", "2026-12-07");
+    let policy = repo().join("sample-data/policy.toml");
+    let report = |as_of: &str, out: &str, extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "-q",
+            "--store",
+            "store",
+            "--policy",
+            policy.to_str().unwrap(),
+            "--out",
+            out,
+            "--as-of",
+            as_of,
+            "--tables-only",
+        ];
+        args.extend(extra);
+        work.run(&args).ok();
+    };
+    report("2026-10-20", "then", &[]);
+    report("2026-12-07", "now", &["--since", "then"]);
+    let now = work.path().join("now");
+    assert!(now.join("governors/since.csv").exists());
+    assert_nothing_pinned("issue #21's store beside its report of 2026-10-20", &now);
+}
+
+#[test]
+fn attack_pins_a_drifting_count_through_relation_7() {
+    // Spec 02, relation 7, written by hand: two schools hide their drifting counts and
+    // the trust TOTAL shows 5; a direction "same" printed beside Ashby's earlier 3 says
+    // Ashby still has 3, so Birch's hidden count is 2. The attacker must see it, and must
+    // not without relation 7. (oversight prints `c` for a direction beside a `c`.)
+    if !scipy_available("attack_pins_a_drifting_count_through_relation_7") {
+        return;
+    }
+    let work = Workdir::new();
+    let set = work.path().join("published");
+    write(
+        &set,
+        "manifest.json",
+        r#"{"disclosure": {"suppress_below": 3}}"#,
+    );
+    write(
+        &set,
+        "governors/summary.csv",
+        "trust_id,school_urn,school_name,open_cases,drifting_cases,no_owner_cases\n\
+         TR9,900001,Ashby Primary,10,c,0\n\
+         TR9,900002,Birch Primary,10,c,0\n\
+         TR9,TOTAL,Test Trust,20,5,0\n",
+    );
+    write(
+        &set,
+        "governors/since.csv",
+        "trust_id,school_urn,school_name,open_cases,open_cases_was,open_cases_direction,drifting_cases,drifting_cases_was,drifting_cases_direction\n\
+         TR9,900001,Ashby Primary,10,10,same,c,3,same\n\
+         TR9,900002,Birch Primary,10,10,same,c,4,c\n\
+         TR9,TOTAL,Test Trust,20,20,same,5,7,down\n",
+    );
+    let verdict = attack(&set, &[]);
+    assert_eq!(verdict.code, Some(1), "{}", verdict.json);
+    let birch = verdict
+        .pins()
+        .iter()
+        .find(|p| p["line"] == 3 && p["column"] == "drifting_cases" && p["kind"] == "small");
+    assert!(birch.is_some_and(|p| p["least"] == 2), "{}", verdict.json);
+    let without = attack(&set, &["--without", "7"]);
+    assert!(
+        without.pins().iter().all(|p| p["kind"] != "small"),
+        "{}",
+        without.json
     );
 }

@@ -137,6 +137,7 @@ impl Case<'_> {
             trusts,
             out: work.path().join("unused"),
             draw: Draw::TablesOnly,
+            since: None,
         }
     }
 }

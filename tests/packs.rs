@@ -325,7 +325,7 @@ fn collect_text(node: &Handle, text: &mut String) {
 }
 
 /// The text a reader sees, whitespace collapsed.
-fn document_text(html: &str) -> String {
+pub fn document_text(html: &str) -> String {
     let mut text = String::new();
     collect_text(&parse_html(html).document, &mut text);
     text.split_whitespace().collect::<Vec<_>>().join(" ")

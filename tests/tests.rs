@@ -57,5 +57,7 @@ mod sample_report;
 mod scale;
 /// Hand-made metric scenarios reported by the real binary.
 mod scenario;
+// report --since: the earlier report beside this one (spec 03, issue #19).
+mod since;
 /// Small-number suppression in the governors' outputs (spec 02, "Suppression").
 mod suppression;

@@ -26,7 +26,7 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
         (Some(out), None) => (out, false),
         (None, None) => anyhow::bail!("report needs --out DIR (or --export-inputs DIR)"),
     };
-    let run = ReportRun::resolve(ReportRequest {
+    let mut run = ReportRun::resolve(ReportRequest {
         store: &args.store,
         policy: &args.policy,
         out,
@@ -45,6 +45,7 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
             (None, None) => VersionChoice::Newest,
         },
     })?;
+    run.since = args.since.clone();
     if export {
         return export_inputs(&run, output);
     }
@@ -97,7 +98,12 @@ pub struct ReportOutcome {
 pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutcome> {
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
-    let metrics = metrics::compute(run)?;
+    let mut metrics = metrics::compute(run)?;
+    if let Some(dir) = &run.since {
+        let earlier = report::since::read(dir)
+            .with_context(|| format!("reading the earlier report in {}", dir.display()))?;
+        metrics::since(&mut metrics, earlier.tables)?;
+    }
     // The earlier years of `trend.csv` (only the queries behind it run for them): the
     // same file whether or not the charts are drawn.
     let earlier = metrics::earlier_years(

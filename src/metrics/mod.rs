@@ -81,18 +81,25 @@ macro_rules! folder {
     };
 }
 
-/// Declares each query once, by the table it makes: its file is
-/// `queries/<layer folder>/<name>.sql`, compiled into the binary.
+/// A query, by the table it makes: its file is `queries/<layer folder>/<name>.sql`,
+/// compiled into the binary.
+macro_rules! query {
+    ($layer:ident $name:literal) => {
+        Query {
+            name: $name,
+            file: concat!(folder!($layer), $name, ".sql"),
+            layer: Layer::$layer,
+            sql: include_str!(concat!("../../queries/", folder!($layer), $name, ".sql")),
+        }
+    };
+}
+
+/// Declares each query of every report once, and [`QUERIES`] in their order.
 macro_rules! queries {
     ($( $(#[$doc:meta])* $query:ident = $layer:ident $name:literal ),* $(,)?) => {
         $(
             $(#[$doc])*
-            pub const $query: Query = Query {
-                name: $name,
-                file: concat!(folder!($layer), $name, ".sql"),
-                layer: Layer::$layer,
-                sql: include_str!(concat!("../../queries/", folder!($layer), $name, ".sql")),
-            };
+            pub const $query: Query = query!($layer $name);
         )*
 
         /// Every query, in the order they run (a query reads only the ones before it).
@@ -132,6 +139,44 @@ queries! {
     RESCHEDULES_BY_SCHOOL = Governors "reschedules_by_school",
     SUMMARY = Governors "summary",
     TREND = Governors "trend",
+}
+
+/// `governors/since.csv`: the headline figures beside an earlier report's (`report
+/// --since`, spec 03 "Direction of travel"). Not in [`QUERIES`]: it reads the earlier
+/// report's files, so it runs only when one is given ([`since`]).
+pub const SINCE: Query = query!(Governors "since");
+
+/// `restricted/changes.csv`: what changed since an earlier report, for the lead (as
+/// [`SINCE`]).
+pub const CHANGES: Query = query!(Restricted "changes");
+
+/// Runs [`SINCE`] and [`CHANGES`] over this report's tables and an earlier report's
+/// files (`earlier`: `previous_summary`, `previous_drift_cases`, `previous_actions`,
+/// `previous_frequency` as text, and `previous_report` with its `as_of`), adding their
+/// results to `metrics`.
+pub fn since(
+    metrics: &mut Metrics,
+    earlier: Vec<(&'static str, DataFrame)>,
+) -> Result<(), MetricsError> {
+    planner_stack();
+    let mut ctx = SQLContext::new();
+    for query in [SUMMARY, DRIFT_CASES, ACTIONS, FREQUENCY] {
+        ctx.register(query.name, metrics.table(&query)?.clone().lazy());
+    }
+    for (name, frame) in earlier {
+        ctx.register(name, frame.lazy());
+    }
+    for query in [SINCE, CHANGES] {
+        let frame = ctx
+            .execute(query.sql)
+            .and_then(LazyFrame::collect)
+            .map_err(|source| MetricsError::Query {
+                file: query.file,
+                source,
+            })?;
+        metrics.tables.insert(query.name, frame);
+    }
+    Ok(())
 }
 
 /// Every output table, by name.

@@ -29,9 +29,17 @@ const SLICE: usize = 64 * 1024;
 enum Readers {
     /// Its owner only (the lead's files).
     Owner,
-    /// As the output folder allows (the governors' files), opened in a spreadsheet:
-    /// written with a byte-order mark.
+    /// As the output folder allows (the governors' files).
     Folder,
+}
+
+/// How a file is meant to be read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Opened {
+    /// By a person in a spreadsheet: written with a byte-order mark.
+    InSpreadsheet,
+    /// As data, by programs as much as people: no byte-order mark.
+    AsData,
 }
 
 /// The UTF-8 byte-order mark.
@@ -52,6 +60,7 @@ impl CsvFile {
         relative: String,
         header: &[&str],
         readers: Readers,
+        opened: Opened,
     ) -> anyhow::Result<CsvFile> {
         let path = out.join(&relative);
         if let Some(dir) = path.parent() {
@@ -70,7 +79,7 @@ impl CsvFile {
             inner: BufWriter::new(created),
             hasher: Sha256::new(),
         };
-        if readers == Readers::Folder {
+        if opened == Opened::InSpreadsheet {
             hashed
                 .write_all(BOM)
                 .with_context(|| format!("cannot write {}", path.display()))?;
@@ -114,7 +123,13 @@ impl CsvFile {
 /// Writes a published table as `governors/<name>.csv`.
 pub fn write_rows(out: &Path, table: &dyn PublishedRows) -> anyhow::Result<Written> {
     let relative = format!("governors/{}.csv", table.name());
-    let mut file = CsvFile::create(out, relative, table.columns(), Readers::Folder)?;
+    let mut file = CsvFile::create(
+        out,
+        relative,
+        table.columns(),
+        Readers::Folder,
+        Opened::InSpreadsheet,
+    )?;
     for row in 0..table.len() {
         file.record(&table.record(row))?;
     }
@@ -122,10 +137,14 @@ pub fn write_rows(out: &Path, table: &dyn PublishedRows) -> anyhow::Result<Writt
 }
 
 /// Writes the result of `T`'s query as `restricted/<name>.csv`, a slice at a time.
-pub fn write_restricted<T: OutputTable>(metrics: &Metrics, out: &Path) -> anyhow::Result<Written> {
+pub fn write_restricted<T: OutputTable>(
+    metrics: &Metrics,
+    out: &Path,
+    opened: Opened,
+) -> anyhow::Result<Written> {
     let frame = metrics.table(&T::QUERY)?;
     let relative = format!("restricted/{}.csv", T::QUERY.name);
-    let mut file = CsvFile::create(out, relative, T::COLUMNS, Readers::Owner)?;
+    let mut file = CsvFile::create(out, relative, T::COLUMNS, Readers::Owner, opened)?;
     let mut offset = 0;
     // At least once, so an empty result's columns are checked too.
     loop {

@@ -87,6 +87,8 @@ pub struct TrustFigures {
     /// Its `trend.csv` TOTAL rows, every year shown.
     pub trend: Vec<Trend>,
     pub schools: Vec<SchoolFigures>,
+    /// Its `since.csv` TOTAL row (`report --since` only).
+    pub since: Option<crate::report::published::Since>,
 }
 
 /// Everything the charts and packs show.
@@ -255,6 +257,11 @@ impl Figures {
                     .cloned()
                     .collect(),
                 schools,
+                since: published.since.as_ref().and_then(|rows| {
+                    rows.iter()
+                        .find(|r| r.trust_id == total.trust_id && r.school_urn == total.school_urn)
+                        .cloned()
+                }),
             });
         }
         Figures {

@@ -21,6 +21,7 @@ mod manifest;
 pub mod pack;
 pub mod published;
 pub mod restricted;
+pub mod since;
 pub mod table;
 pub mod words;
 

@@ -12,7 +12,8 @@ use chrono::NaiveDate;
 
 use super::published::Decimal;
 use crate::metrics::{
-    ACTIONS, DRIFT_CASES, FREQUENCY, FUNCTIONS, INTERVALS, RECORDING, RESCHEDULES, WORKLOAD,
+    ACTIONS, CHANGES, DRIFT_CASES, FREQUENCY, FUNCTIONS, INTERVALS, RECORDING, RESCHEDULES,
+    WORKLOAD,
 };
 use crate::report::table::output_tables;
 
@@ -133,20 +134,44 @@ output_tables! {
     }
 }
 
+output_tables! {
+    /// `restricted/changes.csv` (`report --since` only): what changed since the earlier
+    /// report, a row per change (spec 03, "Direction of travel"; the changes are
+    /// documented in `queries/changes.sql`). For the lead to open: with a byte-order mark.
+    Changes = CHANGES {
+        trust_id: String,
+        school_urn: String,
+        change: String,
+        case_ref: String,
+        action_id: String,
+        staff_id: String,
+        rule: String,
+        detail: String,
+    }
+}
+
 /// Writes every restricted file of `metrics` into `out`, in the order of spec 03.
 pub fn write_all(
     metrics: &crate::metrics::Metrics,
     out: &std::path::Path,
 ) -> anyhow::Result<Vec<super::Written>> {
-    use super::csv_file::write_restricted;
-    Ok(vec![
-        write_restricted::<Frequency>(metrics, out)?,
-        write_restricted::<Intervals>(metrics, out)?,
-        write_restricted::<Reschedules>(metrics, out)?,
-        write_restricted::<Actions>(metrics, out)?,
-        write_restricted::<DriftCases>(metrics, out)?,
-        write_restricted::<Workload>(metrics, out)?,
-        write_restricted::<Recording>(metrics, out)?,
-        write_restricted::<Functions>(metrics, out)?,
-    ])
+    use super::csv_file::{Opened, write_restricted};
+    let mut written = vec![
+        write_restricted::<Frequency>(metrics, out, Opened::AsData)?,
+        write_restricted::<Intervals>(metrics, out, Opened::AsData)?,
+        write_restricted::<Reschedules>(metrics, out, Opened::AsData)?,
+        write_restricted::<Actions>(metrics, out, Opened::AsData)?,
+        write_restricted::<DriftCases>(metrics, out, Opened::AsData)?,
+        write_restricted::<Workload>(metrics, out, Opened::AsData)?,
+        write_restricted::<Recording>(metrics, out, Opened::AsData)?,
+        write_restricted::<Functions>(metrics, out, Opened::AsData)?,
+    ];
+    if metrics.table(&CHANGES).is_ok() {
+        written.push(write_restricted::<Changes>(
+            metrics,
+            out,
+            Opened::InSpreadsheet,
+        )?);
+    }
+    Ok(written)
 }

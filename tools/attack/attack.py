@@ -46,8 +46,10 @@ The reader's knowledge:
 - relation 6: a school's drifting <= the sum of its six flag counts (overdue_action,
   not_reviewed, no_progress, escalated_stale, carried_over, no_owner): every drifting
   case has at least one flag;
-- relation 7 (a change printed beside an earlier report's figure) has no published file
-  yet: see RELATIONS below for where it goes.
+- relation 7: `since.csv` (`report --since`) prints open_cases and drifting_cases beside
+  the earlier report's cells with the direction in words; beside an earlier number, up,
+  down and same bound the figure now (a reader knows every cell the earlier report
+  printed). The earlier cells themselves are that report's, protected by it: skipped.
 
 The spec: the values a `c` can still take "must include at least two of
 1..suppress_below - 1 (never a single value, and never 0)"; the range is 1..2 when
@@ -139,6 +141,19 @@ FIGURE_COLUMNS = {
         "no_owner_cases": "no_owner",
     },
     "workload_dsl.csv": {"open_cases": "open_cases"},
+    # `report --since`: the same figures as summary.csv's (relation 2), beside the earlier
+    # report's (relation 7, below).
+    "since.csv": {
+        "open_cases": "open_cases",
+        "drifting_cases": "drifting",
+    },
+}
+
+# since.csv: each case-count figure, the earlier report's cell beside it and the
+# direction in words (relation 7).
+SINCE_COLUMNS = {
+    "open_cases": ("open_cases_was", "open_cases_direction"),
+    "drifting_cases": ("drifting_cases_was", "drifting_cases_direction"),
 }
 
 # Columns whose `c` is known and deliberately not modelled, with the reason.
@@ -147,6 +162,25 @@ SKIPPED_COLUMNS = {
         "relation 4 (weights x category counts) is not modelled: the weights are policy, "
         "the category counts are not published, and the cell is c with open_cases"
     ),
+    **{
+        ("since.csv", column): (
+            "the earlier report's cell, printed as it was then: that report's protection"
+        )
+        for column in (
+            "open_cases_was", "drifting_cases_was", "frequency_met_pct_was",
+            "actions_on_time_pct_was", "recorded_on_time_pct_was",
+            "functions_balanced_pct_was", "overdue_actions_was", "dsls_over_caseload_was",
+        )
+    },
+    **{
+        ("since.csv", column): "relation 7: a direction printed as c tells nothing"
+        for column in (
+            "open_cases_direction", "drifting_cases_direction", "frequency_met_direction",
+            "actions_on_time_direction", "recorded_on_time_direction",
+            "functions_balanced_direction", "overdue_actions_direction",
+            "dsls_over_caseload_direction",
+        )
+    },
 }
 
 # The roles of relation 3: "its DSLs' and deputies' open cases".
@@ -157,6 +191,7 @@ ROW_KEYS = {
     "drift_by_school.csv": ("trust_id", "school_urn", "school_name"),
     "summary.csv": ("trust_id", "school_urn", "school_name"),
     "workload_dsl.csv": ("trust_id", "school_urn", "role", "display_name"),
+    "since.csv": ("trust_id", "school_urn", "school_name"),
 }
 
 TOTAL = "TOTAL"
@@ -206,6 +241,8 @@ class Published:
     dsl_rows: dict[tuple[str, str], list[Figure]] = field(default_factory=dict)
     skipped: list[tuple[Place, str]] = field(default_factory=list)
     unknown: list[Place] = field(default_factory=list)
+    # since.csv: (figure, the earlier report's cell, the direction printed).
+    directions: list[tuple[Figure, str, str]] = field(default_factory=list)
 
     def has(self, figure: Figure) -> bool:
         return figure in self.places
@@ -265,6 +302,11 @@ def read_row(
             published.dsl_rows.setdefault((trust, urn), [])
     elif figures:
         owner = ("school", trust, urn)
+        if file == "since.csv":
+            for column, (was, direction) in SINCE_COLUMNS.items():
+                published.directions.append(
+                    ((*owner, figures[column]), row[was], row[direction])
+                )
         if urn != TOTAL and urn not in published.schools.setdefault(trust, []):
             published.schools[trust].append(urn)
     else:
@@ -307,18 +349,13 @@ class Constraint:
 
 @dataclass
 class Reader:
-    """Everything the relations read. `earlier` is for relation 7 (below)."""
+    """Everything the relations read."""
 
     published: Published
-    earlier: Published | None = None
 
     def places(self) -> dict[Figure, list[Place]]:
-        """Every printed figure the reader has: this report's and, once relation 7 is
-        read, the earlier report's, as figures of their own (prefixed "earlier")."""
-        places = dict(self.published.places)
-        if self.earlier is not None:
-            places.update({("earlier", *f): pl for f, pl in self.earlier.places.items()})
-        return places
+        """Every printed figure the reader has."""
+        return dict(self.published.places)
 
 
 def trust_totals(reader: Reader) -> Iterator[Constraint]:
@@ -389,23 +426,36 @@ def drifting_within_flags(reader: Reader) -> Iterator[Constraint]:
         yield Constraint("6", terms, 0, np.inf, f"{row[1]} {row[2]} drifting <= sum of flags")
 
 
+def beside_earlier(reader: Reader) -> Iterator[Constraint]:
+    """Relation 7: a figure printed beside the earlier report's with a direction: up is
+    now >= then + 1, down now <= then - 1, same now = then, where the earlier cell is a
+    number (a reader knows every cell the earlier report printed). Beside an earlier `c`
+    the direction would relate two unknowns of different reports; it is not modelled
+    (oversight prints none there)."""
+    for figure, was, direction in reader.published.directions:
+        try:
+            before = int(was)
+        except ValueError:
+            continue
+        bounds = {"up": (before + 1, np.inf), "down": (-np.inf, before - 1),
+                  "same": (before, before)}.get(direction)
+        if bounds is not None:
+            yield Constraint(
+                "7", {figure: 1}, *bounds,
+                f"{figure[1]} {figure[2]} {figure[3]} {direction} from {before}",
+            )
+
+
 # Relation 2 is not a constraint: it is the identity of a figure (one variable for every
 # place it is printed, see `Published.places`). Relation 4 is not modelled (see the module
 # docstring and SKIPPED_COLUMNS).
 #
-# Relation 7 ("changes"): when a report prints a figure beside an earlier report's (a
-# direction-of-travel file, spec 03), read that earlier report's governors' files into
-# `Reader.earlier` (`Reader.places` already gives its figures to the model, prefixed
-# "earlier": its `c` cells variables of their own, its shown cells constants), read the
-# printed changes into `Published`, and add a function here yielding
-# `now - before = printed change` for each (or `now - before` within a printed band).
-# Nothing else changes: components, the solver and the pin rule take any linear
-# constraint.
 RELATIONS: list[tuple[str, Callable[[Reader], Iterator[Constraint]]]] = [
     ("1", trust_totals),
     ("3", dsl_caseloads),
     ("5", within_drifting),
     ("6", drifting_within_flags),
+    ("7", beside_earlier),
 ]
 
 

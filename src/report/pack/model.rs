@@ -9,7 +9,7 @@ use crate::model::DriftFlag;
 use crate::report::charts::{RenderedChart, path_segment};
 use crate::report::figures::{Figures, SchoolFigures, TrustFigures};
 use crate::report::manifest::InputRecord;
-use crate::report::published::{Figure, Percent, PeriodId};
+use crate::report::published::{Direction, Figure, Percent, PeriodId, SUPPRESSED, Since};
 use crate::report::words::{date, fig, name, period, policy, source, year};
 
 /// A whole pack: the governors' pack or one school's evidence pack.
@@ -48,6 +48,39 @@ pub struct Headline {
     pub label: String,
     pub value: String,
     pub detail: String,
+    /// The figure governors were shown in the earlier report and the direction since
+    /// (`report --since`; empty without it).
+    pub was: String,
+}
+
+/// "was 75.0% on 20 July 2026: up", the earlier report's figure beside this one as
+/// `since.csv` has it (spec 03, "Direction of travel"); empty without `--since`.
+fn was(
+    since: Option<&Since>,
+    pick: impl Fn(&Since) -> (&String, Figure<Direction>),
+    percent: bool,
+) -> String {
+    let Some(row) = since else {
+        return String::new();
+    };
+    let (before, direction) = pick(row);
+    let when = chrono::NaiveDate::parse_from_str(&row.was_as_of, "%Y-%m-%d")
+        .map(|d| d.format("%-d %B %Y").to_string())
+        .unwrap_or_else(|_| row.was_as_of.clone());
+    let shown = match before.as_str() {
+        "" => return format!("nothing to show on {}", date(when)),
+        SUPPRESSED => fig(before.clone()),
+        _ if percent => format!("{}%", fig(before.clone())),
+        _ => fig(before.clone()),
+    };
+    let moved = match direction {
+        Figure::Value(Direction::Up) => ": up".to_string(),
+        Figure::Value(Direction::Down) => ": down".to_string(),
+        Figure::Value(Direction::Same) => ": no change".to_string(),
+        Figure::Suppressed => format!(" ({} hides which way it moved)", fig(direction)),
+        Figure::Empty => String::new(),
+    };
+    format!("was {shown} on {}{moved}", date(when))
 }
 
 /// One school's section.
@@ -185,6 +218,7 @@ pub fn notes(figures: &Figures, inputs: &[InputRecord]) -> Vec<String> {
 /// A trust's headline figures, from its `TOTAL` row of `summary.csv`.
 pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
     let total = &trust.total;
+    let since = trust.since.as_ref();
     vec![
         Headline {
             label: "Supervision frequency met".to_string(),
@@ -193,6 +227,11 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
                 "{} of {} people due supervision in the periods ended so far",
                 fig(total.frequency_met),
                 fig(total.frequency_due)
+            ),
+            was: was(
+                since,
+                |r| (&r.frequency_met_pct_was, r.frequency_met_direction),
+                true,
             ),
         },
         Headline {
@@ -204,11 +243,21 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
                 year(figures.report_year),
                 fig(total.overdue_actions)
             ),
+            was: was(
+                since,
+                |r| (&r.actions_on_time_pct_was, r.actions_on_time_direction),
+                true,
+            ),
         },
         Headline {
             label: "Drifting cases".to_string(),
             value: fig(total.drifting_cases),
             detail: format!("of {} open children's cases", fig(total.open_cases)),
+            was: was(
+                since,
+                |r| (&r.drifting_cases_was, r.drifting_cases_direction),
+                false,
+            ),
         },
         Headline {
             label: "DSLs over caseload".to_string(),
@@ -216,6 +265,11 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
             detail: format!(
                 "of {} DSLs and deputies, above their policy's weighted caseload",
                 fig(total.dsls_listed)
+            ),
+            was: was(
+                since,
+                |r| (&r.dsls_over_caseload_was, r.dsls_over_caseload_direction),
+                false,
             ),
         },
         Headline {
@@ -226,6 +280,11 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
                 fig(total.sessions_held),
                 percent(total.signed_both_pct, "none")
             ),
+            was: was(
+                since,
+                |r| (&r.recorded_on_time_pct_was, r.recorded_on_time_direction),
+                true,
+            ),
         },
         Headline {
             label: "All supervision functions covered".to_string(),
@@ -234,6 +293,16 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
                 "{} of the {} people due supervision, so far this year",
                 fig(total.functions_balanced),
                 fig(total.people_in_scope)
+            ),
+            was: was(
+                since,
+                |r| {
+                    (
+                        &r.functions_balanced_pct_was,
+                        r.functions_balanced_direction,
+                    )
+                },
+                true,
             ),
         },
     ]

@@ -63,9 +63,78 @@ pub struct PeriodId {
     pub year: AcademicYear,
 }
 
+/// Which way a figure went since an earlier report (spec 03, "Direction of travel").
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Direction {
+    Up,
+    Down,
+    Same,
+}
+
+impl Direction {
+    /// The word the CSV shows.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Direction::Up => "up",
+            Direction::Down => "down",
+            Direction::Same => "same",
+        }
+    }
+}
+
+impl Text for Direction {
+    fn text(&self) -> String {
+        self.as_str().to_string()
+    }
+}
+
+/// A direction: empty when either figure is not a number; `c` when the figure now is
+/// (spec 02, relation 7).
+impl ColumnValue for Figure<Direction> {
+    fn read(
+        frame: &DataFrame,
+        query: &'static str,
+        name: &'static str,
+    ) -> Result<Vec<Self>, ShapeError> {
+        let values = cast(frame, query, name, &DataType::String, "text")?;
+        let values = values.str().map_err(|e| shape(query, name, e))?;
+        values
+            .iter()
+            .map(|value| match value {
+                None | Some("") => Ok(Figure::Empty),
+                Some(word) => [Direction::Up, Direction::Down, Direction::Same]
+                    .into_iter()
+                    .find(|d| d.as_str() == word)
+                    .map(Figure::Value)
+                    .ok_or_else(|| ShapeError {
+                        query,
+                        column: name,
+                        problem: "a direction other than up, down or same".to_string(),
+                    }),
+            })
+            .collect()
+    }
+
+    fn cell(&self) -> String {
+        self.text()
+    }
+
+    fn suppress(&mut self) -> bool {
+        *self = Figure::Suppressed;
+        true
+    }
+}
+
 /// A figure's text as the CSV shows it.
 pub trait Text {
     fn text(&self) -> String;
+}
+
+/// A figure of an earlier report, as it was printed then (a number, `c` or empty).
+impl Text for String {
+    fn text(&self) -> String {
+        self.clone()
+    }
 }
 
 impl Text for u64 {

@@ -19,6 +19,29 @@ pub enum Declared {
     /// Worked out from counts of children of the same row (a weighted caseload from its
     /// open cases: spec 02, relation 4 and the primary rule): `c` whenever one of them is.
     WorkedOutFrom(&'static [&'static str]),
+    /// Relation 7: the change of figure `now` of the same row since the earlier report's
+    /// `before` (a direction in words): `c` whenever either is, so it never tells more
+    /// than the two figures printed beside it.
+    ChangeOf {
+        now: &'static str,
+        before: &'static str,
+    },
+}
+
+impl Declared {
+    /// The columns of the same row this figure is worked out from: `c` when one is.
+    pub fn sources(&self) -> Vec<&'static str> {
+        match *self {
+            Declared::Children(_) => Vec::new(),
+            Declared::WorkedOutFrom(sources) => sources.to_vec(),
+            Declared::ChangeOf { now, before } => vec![now, before],
+        }
+    }
+}
+
+/// Relation 7 between `now` and `before`.
+pub const fn change_of(now: &'static str, before: &'static str) -> Declared {
+    Declared::ChangeOf { now, before }
 }
 
 /// A column counting children.

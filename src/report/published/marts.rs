@@ -10,17 +10,17 @@
 //! so here, with its relations; `protect` reads nothing else.
 //!
 //! The relations (spec 02, numbered as there): 1 [`TotalOfSchools`], 2 [`same_as`],
-//! 3 [`parts_of`], 4 [`Declared::WorkedOutFrom`], 5 [`AtMost`], 6 [`AtMostSumOf`].
-//! Relation 7 (a change beside an earlier report's figure) has no published column yet.
+//! 3 [`parts_of`], 4 [`Declared::WorkedOutFrom`], 5 [`AtMost`], 6 [`AtMostSumOf`],
+//! 7 [`change_of`].
 
 use chrono::NaiveDate;
 
-use super::cell::{Decimal, Figure, Percent, PeriodId};
+use super::cell::{Decimal, Direction, Figure, Percent, PeriodId};
 use super::declared::Relation::{AtMost, AtMostSumOf, TotalOfSchools};
-use super::declared::{Declared, children, children_shown_when, parts_of, same_as};
+use super::declared::{Declared, change_of, children, children_shown_when, parts_of, same_as};
 use crate::metrics::{
     ACTIONS_BY_SCHOOL, DRIFT_BY_SCHOOL, FREQUENCY_BY_SCHOOL, RECORDING_BY_SCHOOL,
-    RESCHEDULES_BY_SCHOOL, SUMMARY, TREND, WORKLOAD_DSL,
+    RESCHEDULES_BY_SCHOOL, SINCE, SUMMARY, TREND, WORKLOAD_DSL,
 };
 use crate::model::DriftFlag;
 use crate::report::disclosure::CostClass::{Drifting, FlagBreakdown, OpenCases, StaffCaseload};
@@ -202,6 +202,51 @@ output_tables! {
         recording_judged: u64,
         recorded_on_time: u64,
         recorded_on_time_pct: Figure<Percent>,
+    }
+
+    /// `governors/since.csv` (`report --since` only): each school's and trust's headline
+    /// figures beside those of the earlier report, as printed then, and the direction in
+    /// words (spec 03, "Direction of travel"; columns documented in
+    /// `queries/governors/since.sql`). The counts of children are the same cells as in
+    /// `summary.csv`; each direction is relation 7.
+    Since = SINCE {
+        trust_id: String,
+        school_urn: String,
+        school_name: String,
+        was_as_of: String,
+        frequency_met_pct: Figure<Percent>,
+        frequency_met_pct_was: String,
+        frequency_met_direction: Figure<Direction> =
+            change_of("frequency_met_pct", "frequency_met_pct_was"),
+        actions_on_time_pct: Figure<Percent>,
+        actions_on_time_pct_was: String,
+        actions_on_time_direction: Figure<Direction> =
+            change_of("actions_on_time_pct", "actions_on_time_pct_was"),
+        recorded_on_time_pct: Figure<Percent>,
+        recorded_on_time_pct_was: String,
+        recorded_on_time_direction: Figure<Direction> =
+            change_of("recorded_on_time_pct", "recorded_on_time_pct_was"),
+        functions_balanced_pct: Figure<Percent>,
+        functions_balanced_pct_was: String,
+        functions_balanced_direction: Figure<Direction> =
+            change_of("functions_balanced_pct", "functions_balanced_pct_was"),
+        open_cases: Figure<u64> =
+            children(OpenCases, &[same_as(Summary::NAME, "open_cases")]),
+        open_cases_was: String,
+        open_cases_direction: Figure<Direction> = change_of("open_cases", "open_cases_was"),
+        drifting_cases: Figure<u64> =
+            children(Drifting, &[same_as(Summary::NAME, "drifting_cases")]),
+        drifting_cases_was: String,
+        drifting_cases_direction: Figure<Direction> =
+            change_of("drifting_cases", "drifting_cases_was"),
+        overdue_actions: u64,
+        overdue_actions_was: String,
+        overdue_actions_direction: Figure<Direction> =
+            change_of("overdue_actions", "overdue_actions_was"),
+        dsls_over_caseload: u64,
+        dsls_over_caseload_was: String,
+        dsls_over_caseload_direction: Figure<Direction> =
+            change_of("dsls_over_caseload", "dsls_over_caseload_was"),
     }
 }
 

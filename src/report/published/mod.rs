@@ -15,10 +15,10 @@ mod protect;
 
 use crate::metrics::{Metrics, MetricsError, Query};
 use crate::report::table::OutputTable;
-pub use cell::{Decimal, Figure, Percent, PeriodId, SUPPRESSED, ShapeError};
+pub use cell::{Decimal, Direction, Figure, Percent, PeriodId, SUPPRESSED, ShapeError};
 pub use marts::{
     ActionsBySchool, DriftBySchool, FrequencyBySchool, RecordingBySchool, ReschedulesBySchool,
-    Summary, TOTAL, Trend, WorkloadDsl,
+    Since, Summary, TOTAL, Trend, WorkloadDsl,
 };
 pub use protect::{DisclosureError, DisclosureRecord};
 
@@ -37,6 +37,8 @@ pub struct Published {
     pub summary: Vec<Summary>,
     /// The report year's half-terms and those of the earlier years shown, in order.
     pub trend: Vec<Trend>,
+    /// The headline figures beside an earlier report's (`report --since` only).
+    pub since: Option<Vec<Since>>,
     /// What disclosure control suppressed, and its audit (for `manifest.json`).
     pub disclosure: DisclosureRecord,
 }
@@ -140,6 +142,10 @@ impl Published {
             reschedules: load(metrics)?,
             summary: load(metrics)?,
             trend,
+            since: match metrics.table(&Since::QUERY) {
+                Ok(frame) => Some(Since::load(frame)?),
+                Err(_) => None,
+            },
             disclosure: DisclosureRecord::default(),
         };
         published.disclosure = protect::protect(&mut published, suppress_below)?;
@@ -147,8 +153,8 @@ impl Published {
     }
 
     /// Every governors' table, in the order its CSV file is written.
-    pub fn tables(&self) -> [&dyn PublishedRows; 8] {
-        [
+    pub fn tables(&self) -> Vec<&dyn PublishedRows> {
+        let mut tables: Vec<&dyn PublishedRows> = vec![
             &self.frequency,
             &self.actions,
             &self.drift,
@@ -157,12 +163,16 @@ impl Published {
             &self.reschedules,
             &self.summary,
             &self.trend,
-        ]
+        ];
+        if let Some(since) = &self.since {
+            tables.push(since);
+        }
+        tables
     }
 
     /// [`Published::tables`], to write `c` into.
-    fn tables_mut(&mut self) -> [&mut dyn PublishedRows; 8] {
-        [
+    fn tables_mut(&mut self) -> Vec<&mut dyn PublishedRows> {
+        let mut tables: Vec<&mut dyn PublishedRows> = vec![
             &mut self.frequency,
             &mut self.actions,
             &mut self.drift,
@@ -171,6 +181,10 @@ impl Published {
             &mut self.reschedules,
             &mut self.summary,
             &mut self.trend,
-        ]
+        ];
+        if let Some(since) = &mut self.since {
+            tables.push(since);
+        }
+        tables
     }
 }

@@ -22,7 +22,10 @@
 //!   count, so a weighted caseload is never shown beside a hidden count);
 //! - relation 5, [`AtMost`](Relation::AtMost): [`disclosure::Relation::AtMost`];
 //! - relation 6, [`AtMostSumOf`](Relation::AtMostSumOf):
-//!   [`disclosure::Relation::AtMostSumOf`].
+//!   [`disclosure::Relation::AtMostSumOf`];
+//! - relation 7, [`Declared::ChangeOf`]: not a cell; the direction beside an earlier
+//!   report's figure is `c` whenever the figure now or then is, so it tells nothing the
+//!   two printed figures do not (the earlier report's cells are constants a reader knows).
 //!
 //! A figure declared `shown_when` a true column of its row (a DSL over their caseload
 //! threshold) is never chosen as a complement.
@@ -85,20 +88,15 @@ pub fn protect(
     let protection = disclosure::protect(&set, suppress_below)?;
     let mut tables = published.tables_mut();
     for (cell, places) in places.iter().enumerate() {
-        if !protection.suppressed[cell] {
-            continue;
-        }
-        for &(table, row, column) in places {
-            let table = &mut tables[table];
-            table.suppress(row, column);
-            for &(figure, declared) in table.declared() {
-                if let Declared::WorkedOutFrom(sources) = declared
-                    && sources.contains(&column)
-                {
-                    table.suppress(row, figure);
-                }
+        if protection.suppressed[cell] {
+            for &(table, row, column) in places {
+                tables[table].suppress(row, column);
             }
         }
+    }
+    // Relations 4 and 7, and the primary rule: a figure worked out from a `c` is `c`.
+    for table in &mut tables {
+        suppress_worked_out(&mut **table);
     }
     Ok(DisclosureRecord {
         suppress_below,
@@ -111,9 +109,28 @@ pub fn protect(
     })
 }
 
+/// Writes `c` into each figure of `table` worked out from a figure printed `c` in its row.
+fn suppress_worked_out(table: &mut dyn PublishedRows) {
+    let columns = table.columns();
+    let at = |column: &str| columns.iter().position(|c| *c == column);
+    for row in 0..table.len() {
+        let cells = table.record(row);
+        for &(figure, declared) in table.declared() {
+            let hidden = declared
+                .sources()
+                .iter()
+                .filter_map(|source| at(source))
+                .any(|i| cells[i] == super::SUPPRESSED);
+            if hidden {
+                table.suppress(row, figure);
+            }
+        }
+    }
+}
+
 /// The published set being built from the tables' declarations.
 struct Builder<'a> {
-    tables: [&'a dyn PublishedRows; 8],
+    tables: Vec<&'a dyn PublishedRows>,
     /// Each table's rows by trust and school.
     rows_of: Vec<BTreeMap<(&'a str, &'a str), Vec<usize>>>,
     set: PublishedSet,
@@ -128,7 +145,7 @@ struct Builder<'a> {
 }
 
 impl<'a> Builder<'a> {
-    fn build(tables: [&'a dyn PublishedRows; 8]) -> Result<Builder<'a>, DisclosureError> {
+    fn build(tables: Vec<&'a dyn PublishedRows>) -> Result<Builder<'a>, DisclosureError> {
         check_declarations(&tables)?;
         let rows_of = tables
             .iter()
@@ -149,9 +166,7 @@ impl<'a> Builder<'a> {
             units: BTreeMap::new(),
             related: BTreeSet::new(),
         };
-        // A table another one names (relations 2 and 3) gets its cells first.
-        let mut order: Vec<usize> = (0..tables.len()).collect();
-        order.sort_by_key(|&t| !builder.is_named(t));
+        let order = builder.order()?;
         for &t in &order {
             builder.add_cells(t)?;
         }
@@ -161,19 +176,33 @@ impl<'a> Builder<'a> {
         Ok(builder)
     }
 
-    /// Whether another table's declaration names table `t`.
-    fn is_named(&self, t: usize) -> bool {
-        let name = self.tables[t].name();
-        self.tables.iter().any(|table| {
-            children_of(*table).any(|(_, children)| {
-                children.relations.iter().any(|relation| match relation {
+    /// The tables in an order where each comes after every table its declarations name
+    /// (relations 2 and 3 link to cells that must exist already), else as written.
+    fn order(&self) -> Result<Vec<usize>, DisclosureError> {
+        let names = |t: usize| -> Vec<usize> {
+            children_of(self.tables[t])
+                .flat_map(|(_, children)| children.relations.iter())
+                .filter_map(|relation| match relation {
                     Relation::SameAs { table, .. } | Relation::PartsOf { table, .. } => {
-                        *table == name
+                        Some(self.table_index(table))
                     }
-                    _ => false,
+                    _ => None,
                 })
-            })
-        })
+                .filter(|&u| u != t)
+                .collect()
+        };
+        let mut order: Vec<usize> = Vec::with_capacity(self.tables.len());
+        while order.len() < self.tables.len() {
+            let next = (0..self.tables.len())
+                .find(|t| !order.contains(t) && names(*t).iter().all(|u| order.contains(u)))
+                .ok_or_else(|| {
+                    DisclosureError::Input(
+                        "the tables' declarations name each other in a circle".to_string(),
+                    )
+                })?;
+            order.push(next);
+        }
+        Ok(order)
     }
 
     fn table_index(&self, name: &str) -> usize {
@@ -227,19 +256,23 @@ impl<'a> Builder<'a> {
                     Relation::SameAs { table, column } => Some((*table, *column)),
                     _ => None,
                 });
-                if let Some((other, other_column)) = same_as
-                    && school.1 != TOTAL
-                {
+                // A trust's TOTAL row is the same figure where the other table has one.
+                let same = same_as.map(|(other, other_column)| {
                     let u = self.table_index(other);
                     let cell = self
                         .row_of(u, school)
-                        .and_then(|r| self.cells.get(&(u, r, other_column)).copied())
-                        .ok_or_else(|| {
-                            DisclosureError::Input(format!(
-                                "{}: no {other}.csv row for the school",
-                                self.label(place)
-                            ))
-                        })?;
+                        .and_then(|r| self.cells.get(&(u, r, other_column)).copied());
+                    (other, cell)
+                });
+                if let Some((other, cell)) = same
+                    && (cell.is_some() || school.1 != TOTAL)
+                {
+                    let cell = cell.ok_or_else(|| {
+                        DisclosureError::Input(format!(
+                            "{}: no {other}.csv row for the school",
+                            self.label(place)
+                        ))
+                    })?;
                     if self.set.cell(cell).value != value {
                         return Err(DisclosureError::Input(format!(
                             "{}: a case count differs from {other}.csv",
@@ -401,7 +434,7 @@ fn children_of(table: &dyn PublishedRows) -> impl Iterator<Item = (&'static str,
         .iter()
         .filter_map(|&(column, declared)| match declared {
             Declared::Children(children) => Some((column, children)),
-            Declared::WorkedOutFrom(_) => None,
+            Declared::WorkedOutFrom(_) | Declared::ChangeOf { .. } => None,
         })
 }
 
@@ -425,7 +458,14 @@ fn check_declarations(tables: &[&dyn PublishedRows]) -> Result<(), DisclosureErr
                 return fail(column, column);
             }
             let named: Vec<(&str, &str)> = match declared {
-                Declared::WorkedOutFrom(sources) => sources.iter().map(|s| (name, *s)).collect(),
+                Declared::WorkedOutFrom(_) | Declared::ChangeOf { .. } => {
+                    for source in declared.sources() {
+                        if !table.columns().contains(&source) {
+                            return fail(column, source);
+                        }
+                    }
+                    continue;
+                }
                 Declared::Children(children) => children
                     .relations
                     .iter()
