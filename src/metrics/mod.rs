@@ -15,7 +15,6 @@
 //! `report_params` (one row: `as_of`, `report_year`, `year_starts_on`, `year_ends_on`).
 
 pub mod export;
-mod params;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -24,9 +23,7 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 use rayon::prelude::*;
 
-pub use params::ReportParams;
-
-use crate::context::ReportRun;
+use crate::context::{ParamsError, ReportParams, ReportRun};
 use crate::contract::Table;
 use crate::policy::Policy;
 use crate::store::{Store, StoreError};
@@ -41,8 +38,8 @@ pub enum MetricsError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Params(String),
+    #[error(transparent)]
+    Params(#[from] ParamsError),
 }
 
 /// Which layer a query belongs to.
