@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod confine;
+pub mod decode;
 pub mod known;
 pub mod mapping;
 pub mod pseudonym;
@@ -289,7 +290,7 @@ pub struct FileOutcome {
     pub quarantined: Vec<Quarantined>,
     pub dropped_columns: Vec<String>,
     /// How a mapping produced the table; `None` for a canonical file.
-    pub mapped: Option<mapping::MappedRead>,
+    pub mapped: Option<read::MappedRead>,
     /// The trusts its stored rows belong to, so a school's evidence pack lists only the
     /// inputs of its own trust.
     pub trusts: BTreeSet<String>,
