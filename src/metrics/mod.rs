@@ -279,7 +279,7 @@ fn side_inputs(
 
 /// The queries' inputs besides the store, for every trust of `run` at once: the tables
 /// each pass of [`compute`] registers for its slice of trusts (`report --export-inputs`
-/// writes them for another engine; see `inputs`).
+/// writes them for another engine: [`export`]).
 pub fn side_tables(run: &ReportRun) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
     side_inputs(&run.store, &run.policy, &run.params, &run.trusts)
 }

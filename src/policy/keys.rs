@@ -6,8 +6,8 @@
 //! docs/policy.md all follow from this (`declare.rs`).
 //!
 //! To add a setting: add its line here and use its column in the SQL; then
-//! `OVERSIGHT_WRITE_DOCS=1 cargo test --lib policy::tests::docs` writes its row into
-//! docs/policy.md (README, "How to add a setting").
+//! `OVERSIGHT_WRITE_DOCS=1 cargo test -p oversight --lib policy::tests::docs` writes its
+//! row into docs/policy.md (README, "How to add a setting").
 
 use std::collections::BTreeMap;
 

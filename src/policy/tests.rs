@@ -872,6 +872,6 @@ fn docs_policy_md_shows_the_declared_settings() {
     }
     panic!(
         "docs/policy.md's settings table is not keys.rs's: run \
-         `OVERSIGHT_WRITE_DOCS=1 cargo test --lib policy::tests::docs` to write it:\n{table}"
+         `OVERSIGHT_WRITE_DOCS=1 cargo test -p oversight --lib policy::tests::docs` to write it:\n{table}"
     );
 }
