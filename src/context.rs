@@ -6,12 +6,16 @@
 //! that (metrics, publication, CSV files, charts, packs, manifest) takes this context and
 //! reads no file or flag again.
 
+mod params;
+
 use std::path::{Path, PathBuf};
 
 use anyhow::Context;
 use chrono::NaiveDate;
 
-use crate::metrics::ReportParams;
+pub use params::{ParamsError, ReportParams};
+
+use crate::ingest::PseudonymKey;
 use crate::policy::{AcademicYear, Policy};
 use crate::store::{Store, VersionChoice};
 
@@ -73,7 +77,7 @@ impl ReportRun {
     /// and the trusts.
     pub fn resolve(request: ReportRequest) -> anyhow::Result<ReportRun> {
         let mut store = Store::open_to_read(request.store, request.version)?;
-        crate::cmd::check_report_key(&store, request.key_file)?;
+        PseudonymKey::for_store(&store, request.key_file)?;
         let policy = Policy::load(request.policy)?;
         let policy_source = PolicySource {
             path: request.policy.to_path_buf(),

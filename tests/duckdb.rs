@@ -16,8 +16,8 @@
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use oversight::context::{Draw, PolicySource, ReportRun};
-use oversight::metrics::{self, Layer, QUERIES, ReportParams};
+use oversight::context::{Draw, PolicySource, ReportParams, ReportRun};
+use oversight::metrics::{self, Layer, QUERIES};
 use oversight::policy::{AcademicYear, Policy};
 use oversight::store::{Store, VersionChoice};
 use polars::prelude::*;

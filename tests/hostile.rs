@@ -18,7 +18,7 @@ use chrono::NaiveDate;
 use proptest::prelude::*;
 
 use oversight::contract::Table;
-use oversight::ingest::mapping::source::{Format, SourceSpec};
+use oversight::ingest::decode::source::{Format, SourceSpec};
 use oversight::ingest::read::{DateBounds, ReadFile};
 
 /// The readers under test.
@@ -523,7 +523,7 @@ impl Harness {
                     },
                 };
                 if let Ok(opened) =
-                    oversight::ingest::mapping::source::open_bytes(&spec, bytes.clone())
+                    oversight::ingest::decode::source::open_bytes(&spec, bytes.clone())
                 {
                     let wanted: Vec<usize> = (0..opened.header.len().min(20)).collect();
                     let _ = opened.records(&wanted, &mut |_| {});

@@ -2,7 +2,7 @@
 //! governors and inspectors", rewritten), through the real binary: primary suppression
 //! of small case counts, complements where a relation would give a `c` back, and the
 //! audit recorded in `manifest.json`. The disclosure engine's own hand-worked cases, one
-//! per relation, are in `src/report/disclosure/tests.rs`.
+//! per relation, are in `crates/disclosure/src/tests.rs`.
 //!
 //! Drift is made simple to count here: as of 2026-01-20, a CP case opened on 2025-09-10
 //! and never discussed is `not_reviewed` (132 days > 42) and so drifting; a CONCERN case

@@ -14,6 +14,8 @@ mod duckdb;
 /// Exports over time: file names, keys, trust ids in another case; bounded reads of
 /// workbooks and policy files (spec 01, issue #18).
 mod exports;
+/// No import cycle between modules, at any level of `src/` (issue #21).
+mod imports;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
 mod ingest;
 /// The Parquet store as other engines read it, and crash safety (spec 03).

@@ -21,7 +21,7 @@ use crate::store::IngestMode;
 pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
     let bundles = find_bundles_with(&args.bundles, args.mapping.as_deref())?;
     let key = PseudonymKey::resolve(args.key_file.as_deref())?;
-    super::warn_about_key(&key);
+    key.warn();
     let progress = spinner(output, &format!("ingesting {} bundles", bundles.len()));
     let mode = match (args.window, args.append) {
         (Some((from, to)), _) => IngestMode::Window { from, to },

@@ -50,38 +50,6 @@ pub fn spinner(output: Output, message: &str) -> ProgressBar {
     bar
 }
 
-/// Prints what the user should know about their key (a key file others may read).
-pub fn warn_about_key(key: &crate::ingest::PseudonymKey) {
-    for warning in &key.warnings {
-        eprintln!("oversight: warning: {warning}");
-    }
-}
-
-/// Refuses to report on `store` without the key its case refs were made with (issue
-/// #11): a report read with one key and ingested into with another would mix cases.
-pub fn check_report_key(
-    store: &crate::store::Store,
-    key_file: Option<&std::path::Path>,
-) -> anyhow::Result<()> {
-    let Some(expected) = store.key_record() else {
-        return Ok(());
-    };
-    match crate::ingest::PseudonymKey::resolve_existing(key_file)? {
-        Some(key) => {
-            warn_about_key(&key);
-            Ok(store.check_key(&key.fingerprint(), &key.source.origin())?)
-        }
-        None => anyhow::bail!(
-            "no pseudonymisation key: the store at {} was made with the key from {} \
-             (fingerprint {}); set {} to it or pass --key-file with the file that holds it",
-            store.root().display(),
-            expected.key_from,
-            expected.short(),
-            crate::ingest::pseudonym::KEY_ENV
-        ),
-    }
-}
-
 /// How many quarantined rows a report lists: all with `--verbose`.
 pub fn examples(output: Output) -> usize {
     if output.verbose { usize::MAX } else { 20 }

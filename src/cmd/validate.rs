@@ -16,7 +16,7 @@ use crate::ingest::{self, PseudonymKey};
 pub fn validate(args: ValidateArgs, output: Output) -> anyhow::Result<ExitCode> {
     let bundles = find_bundles_with(&args.bundles, args.mapping.as_deref())?;
     let key = PseudonymKey::resolve_or_ephemeral(args.key_file.as_deref())?;
-    super::warn_about_key(&key);
+    key.warn();
     let report = ingest::validate(&bundles, &key, today())?;
     if !output.quiet {
         print!("{}", report.display(examples(output)));

@@ -13,6 +13,7 @@
 
 pub mod check;
 pub mod confine;
+pub mod decode;
 pub mod known;
 pub mod mapping;
 pub mod pseudonym;
@@ -60,6 +61,19 @@ pub enum IngestError {
     NotABundle { path: PathBuf, message: String },
     #[error("pseudonymisation key: {message}")]
     Key { message: String },
+    /// A report on a store made with a key, and no key configured.
+    #[error(
+        "no pseudonymisation key: the store at {} was made with the key from {} \
+         (fingerprint {}); set {} to it or pass --key-file with the file that holds it",
+        store.display(),
+        expected.key_from,
+        expected.short(),
+        pseudonym::KEY_ENV
+    )]
+    NoKeyForStore { store: PathBuf, expected: KeyRecord },
+    /// The store refused the key (another key made its case refs).
+    #[error(transparent)]
+    Store(#[from] StoreError),
     #[error(
         "two files for the {table} table: {} (file names are matched without regard to case): keep one",
         files.iter().map(|f| f.display().to_string()).collect::<Vec<_>>().join(" and ")
@@ -276,7 +290,7 @@ pub struct FileOutcome {
     pub quarantined: Vec<Quarantined>,
     pub dropped_columns: Vec<String>,
     /// How a mapping produced the table; `None` for a canonical file.
-    pub mapped: Option<mapping::MappedRead>,
+    pub mapped: Option<read::MappedRead>,
     /// The trusts its stored rows belong to, so a school's evidence pack lists only the
     /// inputs of its own trust.
     pub trusts: BTreeSet<String>,

@@ -18,6 +18,7 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 
 use super::IngestError;
+use crate::store::Store;
 
 /// The environment variable that holds the key.
 pub const KEY_ENV: &str = "OVERSIGHT_KEY";
@@ -160,6 +161,33 @@ impl PseudonymKey {
             Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes a key of any length");
         mac.update(FINGERPRINT_LABEL);
         hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// Prints what the user should know about the key (a key file others may read) on
+    /// stderr.
+    pub fn warn(&self) {
+        for warning in &self.warnings {
+            eprintln!("oversight: warning: {warning}");
+        }
+    }
+
+    /// The key a report on `store` reads with ([`PseudonymKey::resolve_existing`]),
+    /// refused unless it is the key the store's case refs were made with (issue #11): a
+    /// report read with one key and ingested into with another would mix cases. `None`
+    /// for a store with nothing committed yet, which any key may read.
+    pub fn for_store(store: &Store, key_file: Option<&Path>) -> Result<Option<Self>, IngestError> {
+        let Some(expected) = store.key_record() else {
+            return Ok(None);
+        };
+        let Some(key) = Self::resolve_existing(key_file)? else {
+            return Err(IngestError::NoKeyForStore {
+                store: store.root().to_owned(),
+                expected,
+            });
+        };
+        key.warn();
+        store.check_key(&key.fingerprint(), &key.source.origin())?;
+        Ok(Some(key))
     }
 
     /// The key configured for reading a store (`report`): `OVERSIGHT_KEY`, `key_file`,

@@ -1,7 +1,7 @@
 //! Reading one table into typed rows, in three steps kept apart:
 //!
 //! 1. **decode** the source into a header and records of text cells
-//!    ([`source`](super::mapping::source): CSV or a workbook sheet);
+//!    ([`source`](super::decode::source): CSV or a workbook sheet);
 //! 2. **map** each record onto the table's canonical columns as text: for a canonical
 //!    file the header names are the canonical names ([`read_file`]); a mapping file says
 //!    otherwise ([`mapping`](super::mapping));
@@ -18,9 +18,8 @@ use std::path::{Path, PathBuf};
 use chrono::NaiveDate;
 
 use super::IngestError;
-use super::mapping::MappedRead;
-use super::mapping::source;
-use super::mapping::stream::CsvStream;
+use super::decode::source;
+use super::decode::stream::CsvStream;
 use super::values;
 pub use crate::contract::Cell;
 use crate::contract::{Column, Kind, Quarantined, Table, excerpt, excerpt_list};
@@ -69,6 +68,41 @@ pub struct ReadFile {
     pub dropped_columns: Vec<String>,
     /// How a mapping file produced the table; `None` for a canonical file.
     pub mapped: Option<MappedRead>,
+}
+
+/// Where one canonical column came from, for the report.
+#[derive(Debug, Clone)]
+pub struct ColumnSource {
+    pub column: &'static str,
+    /// The export header it was read from (`None` for a constant or an absent column).
+    pub header: Option<String>,
+    /// The rule in words: `<- "Session Date", dates %d/%m/%Y`.
+    pub rule: String,
+}
+
+/// How a mapping produced one table.
+#[derive(Debug, Clone)]
+pub struct MappedRead {
+    /// The mapping file.
+    pub mapping: PathBuf,
+    /// How the source was decoded: `CSV, Windows-1252, ';'-separated`.
+    pub read_as: String,
+    /// Every canonical column, in [`Table::columns`] order.
+    pub columns: Vec<ColumnSource>,
+    /// Other tables are read from the same source: it is a flat export.
+    pub flat: bool,
+    /// Rows that repeated an earlier line's row exactly and were folded into it.
+    pub folded: u64,
+}
+
+impl MappedRead {
+    /// The export header a canonical column was read from.
+    pub fn header_of(&self, column: &str) -> Option<&str> {
+        self.columns
+            .iter()
+            .find(|c| c.column == column)
+            .and_then(|c| c.header.as_deref())
+    }
 }
 
 /// A cell of canonical text (empty for null), or why the line has no text for it.
@@ -436,9 +470,7 @@ impl Layout {
                     .next()
                     .unwrap_or(Ok(String::new()))
                     .map_err(|bad| match bad {
-                        source::BadCell::TooLong(chars) => {
-                            super::mapping::rules::too_long_reason(chars)
-                        }
+                        source::BadCell::TooLong(chars) => source::too_long_reason(chars),
                         _ => "not UTF-8 text: export the file as UTF-8".to_string(),
                     }),
             })

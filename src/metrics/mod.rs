@@ -15,7 +15,6 @@
 //! `report_params` (one row: `as_of`, `report_year`, `year_starts_on`, `year_ends_on`).
 
 pub mod export;
-mod params;
 
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
@@ -24,9 +23,7 @@ use polars::prelude::*;
 use polars::sql::SQLContext;
 use rayon::prelude::*;
 
-pub use params::ReportParams;
-
-use crate::context::ReportRun;
+use crate::context::{ParamsError, ReportParams, ReportRun};
 use crate::contract::Table;
 use crate::policy::Policy;
 use crate::store::{Store, StoreError};
@@ -41,8 +38,8 @@ pub enum MetricsError {
     },
     #[error(transparent)]
     Store(#[from] StoreError),
-    #[error("{0}")]
-    Params(String),
+    #[error(transparent)]
+    Params(#[from] ParamsError),
     #[error("queries/{file}: its result was asked for, but the query was not run")]
     NotRun { file: &'static str },
 }
@@ -340,7 +337,7 @@ fn side_inputs(
 
 /// The queries' inputs besides the store, for every trust of `run` at once: the tables
 /// each pass of [`compute`] registers for its slice of trusts (`report --export-inputs`
-/// writes them for another engine; see `inputs`).
+/// writes them for another engine: [`export`]).
 pub fn side_tables(run: &ReportRun) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
     side_inputs(&run.store, &run.policy, &run.params, &run.trusts)
 }

@@ -6,7 +6,8 @@
 use serde::Serialize;
 
 use super::calendar::Granularity;
-use super::settings::{Origin, SettingLayer, Settings};
+use super::keys::Settings;
+use super::settings::{Origin, SettingLayer};
 use crate::model::{CaseCategory, Function, Role, SessionKind};
 
 fn role_label(role: Role) -> &'static str {

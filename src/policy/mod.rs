@@ -24,19 +24,14 @@
 //!
 //! # Settings
 //! `[defaults]`, each `[schools."URN"]` and each preset file (at its top level) may give
-//! any of these keys (every table rejects unknown keys):
-//! `in_scope_roles`, `reschedule_within_working_days`, `record_within_working_days`,
-//! `training_valid_months`, `in_scope_case_owners`, `contracts_required`,
-//! `contract_review_months`, `dsl_training_valid_months`, `policy_reviewed_on`,
-//! `policy_review_due_on` (TOML dates), `required_functions`, `rules` (array of tables:
-//! `name`, `kinds`, `per` = half_term|term|academic_year, `min`, `max_gap_working_days`,
-//! `planned_only`, `min_minutes`),
-//! `drift` (`overdue_days`, `review_days` = {CATEGORY = days}, `no_progress_discussions`,
-//! `escalation_days`, `carried_sessions`) and `workload` (`weights` = {CATEGORY =
-//! weight}, `max_weighted_caseload`, `max_cases_per_hour`). `[defaults]` and school
-//! tables may also name a `preset`; a preset may not name another. A `[source]` table
-//! quotes the policy's sentence behind each setting the same table makes (keys: setting
-//! names, `rules.<name>`, `rules.<name>.<field>`).
+//! any of the settings declared, once each, in `keys.rs` ([`SETTING_KEYS`]; its type,
+//! default, range and columns: the table of docs/policy.md, made from it by
+//! [`settings_doc`]); every table rejects unknown keys. A rule (`rules` is an array of
+//! tables) has `name`, `kinds`, `per` = half_term|term|academic_year, `min`,
+//! `max_gap_working_days`, `planned_only`, `min_minutes`. `[defaults]` and school tables
+//! may also name a `preset`; a preset may not name another. A `[source]` table quotes
+//! the policy's sentence behind each setting the same table makes (keys: setting names,
+//! `rules.<name>`, `rules.<name>.<field>`).
 //!
 //! # Resolution
 //! A school's settings are built up key by key, each layer's key replacing the earlier
@@ -64,15 +59,19 @@
 //! numbers out of range, URN keys that are not 6–7 digits, missing preset or calendar
 //! files, and bad calendar or bank-holiday rows.
 //!
-//! Number ranges: working days and days 0–10000; `training_valid_months` 1–10000;
-//! `min` 1–10000; `max_gap_working_days` 1–10000; `no_progress_discussions` 2–10000;
-//! `carried_sessions` 1–10000; `suppress_below` 2–10000; weights and the two workload
-//! maxima finite and >= 0.
+//! Number ranges: each setting's is declared with it (`keys.rs`); a rule's `min` and
+//! `max_gap_working_days` 1–10000, `min_minutes` 1–600; `suppress_below` 2–10000.
 
 mod calendar;
+mod check;
+mod columns;
+mod declare;
 mod describe;
 mod error;
 mod file;
+mod keys;
+mod kinds;
+mod resolve;
 mod settings;
 pub mod tables;
 
@@ -85,14 +84,14 @@ use serde::Serialize;
 pub use calendar::{AcademicYear, Calendar, Granularity, HalfTerm, Period, Term};
 pub use describe::{Provenance, RuleStatement};
 pub use error::PolicyError;
-pub use settings::{
-    DriftSettings, Origin, Rule, SETTING_KEYS, SettingLayer, Settings, WorkloadSettings,
-};
+pub use keys::{DriftSettings, SETTING_KEYS, Settings, WorkloadSettings, settings_doc};
+pub use settings::{Origin, Rule, SettingLayer};
 pub use tables::{CALENDAR_DAYS_MARGIN, PolicyTables};
 
+use check::{Checker, MAX_WHOLE};
 use error::key_segment;
-use file::{Checker, MAX_WHOLE, RawPolicyFile, RawSettings, is_urn};
-use settings::Layer;
+use file::{RawPolicyFile, is_urn};
+use keys::{Layer, RawSettings};
 
 /// The default `suppress_below` (spec 02: "default 3: so 1 and 2").
 pub const DEFAULT_SUPPRESS_BELOW: u32 = 3;

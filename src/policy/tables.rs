@@ -7,7 +7,7 @@
 //!
 //! | table | one row per | columns |
 //! |---|---|---|
-//! | `policy_schools` | school URN asked for | school_urn, preset (null if none), in_scope_roles (`;`), in_scope_case_owners, contracts_required, reschedule_within_working_days, record_within_working_days, training_valid_months, overdue_days, no_progress_discussions, escalation_days, carried_sessions, contract_review_months, dsl_training_valid_months, max_weighted_caseload, max_cases_per_hour, suppress_below, required_functions (`;`), requires_managerial, requires_developmental, requires_supportive, requires_mediation, requires_multi_agency, requires_voice_of_child, policy_reviewed_on, policy_review_due_on (dates, null if not given) |
+//! | `policy_schools` | school URN asked for | school_urn, preset (null if none), then each setting's columns in the order of `keys.rs` (the settings table of docs/policy.md names them: a setting's own name, without `drift.` or `workload.`; `;`-joined lists; `requires_<function>` for `required_functions`), then suppress_below |
 //! | `policy_roles` | school × in-scope role | school_urn, role |
 //! | `policy_rules` | school × rule (order as written) | school_urn, rule, per (null if none), min (null if none), max_gap_working_days (null if none), kinds (`;`), planned_only, min_minutes (null if none) |
 //! | `policy_rule_kinds` | school × rule × kind | school_urn, rule, kind |
@@ -25,19 +25,15 @@
 //! its last academic year). A date before the first half-term has no row (its index
 //! would be 0).
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use polars::prelude::*;
 use polars::sql::SQLContext;
 
 use super::Policy;
-use super::calendar::{Calendar, UNIX_EPOCH_DAYS_FROM_CE};
-use crate::model::{CaseCategory, Function};
-
-/// Reads one whole-number setting.
-type IntSetting = fn(&super::Settings) -> u32;
-
-/// Reads one optional date setting.
-type DateSetting = fn(&super::Settings) -> Option<NaiveDate>;
+use super::calendar::Calendar;
+use super::columns::{col, date_col, frame, joined};
+use super::keys::{Settings, setting_columns};
+use crate::model::CaseCategory;
 
 /// Days of `calendar_days` after the last half-term's end.
 pub const CALENDAR_DAYS_MARGIN: u64 = 400;
@@ -98,45 +94,6 @@ impl PolicyTables {
             ctx.register(name, frame.clone().lazy());
         }
     }
-}
-
-fn frame(columns: Vec<Column>) -> DataFrame {
-    DataFrame::new_infer_height(columns).expect("policy table columns have equal lengths")
-}
-
-fn col<T, P: ?Sized>(name: &str, values: T) -> Column
-where
-    Series: NamedFrom<T, P>,
-{
-    Column::new(name.into(), values)
-}
-
-fn date_col(name: &str, dates: &[NaiveDate]) -> Column {
-    let days: Vec<i32> = dates
-        .iter()
-        .map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE)
-        .collect();
-    col(name, days)
-        .cast(&DataType::Date)
-        .expect("Int32 casts to Date")
-}
-
-fn optional_date_col(name: &str, dates: &[Option<NaiveDate>]) -> Column {
-    let days: Vec<Option<i32>> = dates
-        .iter()
-        .map(|d| d.map(|d| d.num_days_from_ce() - UNIX_EPOCH_DAYS_FROM_CE))
-        .collect();
-    col(name, days)
-        .cast(&DataType::Date)
-        .expect("Int32 casts to Date")
-}
-
-fn joined<T: std::fmt::Display>(items: &[T]) -> String {
-    items
-        .iter()
-        .map(|i| i.to_string())
-        .collect::<Vec<_>>()
-        .join(";")
 }
 
 fn calendar_periods(calendar: &Calendar) -> DataFrame {
@@ -201,10 +158,10 @@ impl Policy {
         let mut urns: Vec<&str> = school_urns.iter().map(String::as_str).collect();
         urns.sort_unstable();
         urns.dedup();
-        let schools: Vec<(&str, &super::Settings)> =
-            urns.iter().map(|u| (*u, self.settings(u))).collect();
+        let schools: Vec<(&str, &Settings)> = urns.iter().map(|u| (*u, self.settings(u))).collect();
 
-        // policy_schools
+        // policy_schools: each setting's columns (keys.rs), then the trust-wide ones.
+        let settings: Vec<&Settings> = schools.iter().map(|(_, s)| *s).collect();
         let mut columns = vec![
             col("school_urn", urns.clone()),
             col(
@@ -214,98 +171,12 @@ impl Policy {
                     .map(|(_, s)| s.preset.clone())
                     .collect::<Vec<_>>(),
             ),
-            col(
-                "in_scope_roles",
-                schools
-                    .iter()
-                    .map(|(_, s)| joined(&s.in_scope_roles))
-                    .collect::<Vec<_>>(),
-            ),
         ];
-        columns.push(col(
-            "in_scope_case_owners",
-            schools
-                .iter()
-                .map(|(_, s)| s.in_scope_case_owners)
-                .collect::<Vec<_>>(),
-        ));
-        columns.push(col(
-            "contracts_required",
-            schools
-                .iter()
-                .map(|(_, s)| s.contracts_required)
-                .collect::<Vec<_>>(),
-        ));
-        let ints: [(&str, IntSetting); 9] = [
-            ("reschedule_within_working_days", |s| {
-                s.reschedule_within_working_days
-            }),
-            ("record_within_working_days", |s| {
-                s.record_within_working_days
-            }),
-            ("training_valid_months", |s| s.training_valid_months),
-            ("overdue_days", |s| s.drift.overdue_days),
-            ("no_progress_discussions", |s| {
-                s.drift.no_progress_discussions
-            }),
-            ("escalation_days", |s| s.drift.escalation_days),
-            ("carried_sessions", |s| s.drift.carried_sessions),
-            ("contract_review_months", |s| s.contract_review_months),
-            ("dsl_training_valid_months", |s| s.dsl_training_valid_months),
-        ];
-        for (name, get) in ints {
-            columns.push(col(
-                name,
-                schools
-                    .iter()
-                    .map(|(_, s)| i64::from(get(s)))
-                    .collect::<Vec<_>>(),
-            ));
-        }
-        columns.push(col(
-            "max_weighted_caseload",
-            schools
-                .iter()
-                .map(|(_, s)| s.workload.max_weighted_caseload)
-                .collect::<Vec<_>>(),
-        ));
-        columns.push(col(
-            "max_cases_per_hour",
-            schools
-                .iter()
-                .map(|(_, s)| s.workload.max_cases_per_hour)
-                .collect::<Vec<_>>(),
-        ));
+        columns.extend(setting_columns(&settings));
         columns.push(col(
             "suppress_below",
             vec![i64::from(self.suppress_below); schools.len()],
         ));
-        columns.push(col(
-            "required_functions",
-            schools
-                .iter()
-                .map(|(_, s)| joined(&s.required_functions))
-                .collect::<Vec<_>>(),
-        ));
-        for function in Function::ALL {
-            columns.push(col(
-                &format!("requires_{}", function.as_str()),
-                schools
-                    .iter()
-                    .map(|(_, s)| s.required_functions.contains(function))
-                    .collect::<Vec<_>>(),
-            ));
-        }
-        let dates: [(&str, DateSetting); 2] = [
-            ("policy_reviewed_on", |s| s.policy_reviewed_on),
-            ("policy_review_due_on", |s| s.policy_review_due_on),
-        ];
-        for (name, get) in dates {
-            columns.push(optional_date_col(
-                name,
-                &schools.iter().map(|(_, s)| get(s)).collect::<Vec<_>>(),
-            ));
-        }
         let policy_schools = frame(columns);
 
         // policy_roles

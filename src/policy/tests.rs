@@ -505,7 +505,19 @@ fn policy_tables_have_one_row_per_school_and_setting() {
         schools.column("max_cases_per_hour").unwrap().dtype(),
         &DataType::Float64
     );
-    assert_eq!(schools.width(), 26); // 20, and the six keys spec 04 added
+    // Every setting with no table of its own is a column, under its name without
+    // `drift.` or `workload.` (required_functions with a `requires_` column per
+    // function), after school_urn and preset and before the trust-wide suppress_below
+    // (26 columns for the 20 keys, six of them added by spec 04).
+    let own_tables = ["rules", "drift.review_days", "workload.weights"];
+    for key in SETTING_KEYS.iter().filter(|k| !own_tables.contains(k)) {
+        let column = key.rsplit('.').next().unwrap();
+        assert!(schools.column(column).is_ok(), "{key}");
+    }
+    assert_eq!(
+        schools.width(),
+        2 + SETTING_KEYS.len() - own_tables.len() + Function::ALL.len() + 1
+    );
 
     assert_eq!(
         strings(&t.policy_roles, "role"),
@@ -833,4 +845,33 @@ fn sample_calendar_matches_the_sample_readme_working_days() {
         "2026/27"
     );
     assert_eq!(c.years().len(), 3);
+}
+
+// ---------------------------------------------------------------- the declaration's docs
+
+#[test]
+fn docs_policy_md_shows_the_declared_settings() {
+    // Issue #21: docs/policy.md's settings table is made from the declaration (keys.rs),
+    // between two markers; `OVERSIGHT_WRITE_DOCS=1` writes it there.
+    const BEGIN: &str = "<!-- settings: made from src/policy/keys.rs by settings_doc() -->\n";
+    const END: &str = "<!-- end of settings -->\n";
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/policy.md");
+    let text = std::fs::read_to_string(&path).unwrap();
+    let start = text
+        .find(BEGIN)
+        .expect("docs/policy.md marks its settings table")
+        + BEGIN.len();
+    let stop = start + text[start..].find(END).expect("the table's end is marked");
+    let table = settings_doc();
+    if text[start..stop] == table {
+        return;
+    }
+    if std::env::var_os("OVERSIGHT_WRITE_DOCS").is_some() {
+        std::fs::write(&path, format!("{}{table}{}", &text[..start], &text[stop..])).unwrap();
+        return;
+    }
+    panic!(
+        "docs/policy.md's settings table is not keys.rs's: run \
+         `OVERSIGHT_WRITE_DOCS=1 cargo test -p oversight --lib policy::tests::docs` to write it:\n{table}"
+    );
 }

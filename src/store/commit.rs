@@ -184,7 +184,7 @@ fn sync_file_system(_: &Path) -> Result<bool, StoreError> {
 pub fn delta_entry(table: Table, version: u64) -> PathBuf {
     Path::new(table.name())
         .join(delta::LOG_DIR)
-        .join(delta::entry_name(version))
+        .join(history::file_name(version))
 }
 
 /// The bytes of table `table`'s Delta entry for `version` (0: the table's creation).

@@ -14,7 +14,9 @@
 //! `commitInfo` when the version did not change it, so the numbers stay aligned. The
 //! entries are a projection of the store's own log ([`super::history`]): their bytes
 //! follow from it, so they can be written again after a kill and checked byte for byte
-//! (`oversight store check`).
+//! (`oversight store check`). A log entry is named as the store's own version file is
+//! ([`history::file_name`](super::history::file_name)): twenty digits, as the protocol
+//! says.
 
 use serde_json::{Value, json};
 
@@ -23,19 +25,6 @@ use crate::contract::{Kind, Table};
 
 /// The folder of a table's log, inside the table's folder.
 pub const LOG_DIR: &str = "_delta_log";
-
-/// The name of the log entry of `version`: twenty digits, as the protocol says.
-pub fn entry_name(version: u64) -> String {
-    format!("{version:020}.json")
-}
-
-/// The version a log entry's file name stands for, if it is one.
-pub fn entry_version(name: &str) -> Option<u64> {
-    let digits = name.strip_suffix(".json")?;
-    (digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| digits.parse().ok())
-        .flatten()
-}
 
 /// The Delta schema of a table: its stored columns, then the partition column.
 fn schema_string(table: Table) -> String {
@@ -160,15 +149,6 @@ pub fn version_entry(table: Table, commit: &StoreCommit) -> Vec<u8> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn entry_names_are_twenty_digits_and_read_back() {
-        assert_eq!(entry_name(7), "00000000000000000007.json");
-        assert_eq!(entry_version("00000000000000000007.json"), Some(7));
-        assert_eq!(entry_version("7.json"), None);
-        assert_eq!(entry_version("00000000000000000007.json.tmp"), None);
-        assert_eq!(entry_version("0000000000000000000x.json"), None);
-    }
 
     #[test]
     fn the_schema_lists_stored_columns_then_the_partition_column() {

@@ -168,9 +168,19 @@ mod table_name {
     }
 }
 
-/// The name of version `version`'s file.
+/// The name of version `version`'s file: twenty digits, as the Delta protocol names a
+/// table's log entry of the same version (`super::delta`).
 pub fn file_name(version: u64) -> String {
-    super::delta::entry_name(version)
+    format!("{version:020}.json")
+}
+
+/// The version a file name ([`file_name`]: a version file, or a Delta log entry) stands
+/// for, if it is one.
+pub fn version_of(name: &str) -> Option<u64> {
+    let digits = name.strip_suffix(".json")?;
+    (digits.len() == 20 && digits.bytes().all(|b| b.is_ascii_digit()))
+        .then(|| digits.parse().ok())
+        .flatten()
 }
 
 /// The path of version `version`'s file, relative to the store.
@@ -232,7 +242,7 @@ impl History {
         for entry in read_dir_if_there(&dir)?.into_iter().flatten() {
             let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
             let name = entry.file_name();
-            if let Some(version) = name.to_str().and_then(super::delta::entry_version) {
+            if let Some(version) = name.to_str().and_then(version_of) {
                 versions.push(version);
             }
         }
@@ -371,4 +381,18 @@ pub fn read_bounded(path: &Path, limit: u64) -> Result<Vec<u8>, StoreError> {
         });
     }
     Ok(bytes)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn file_names_are_twenty_digits_and_read_back() {
+        assert_eq!(file_name(7), "00000000000000000007.json");
+        assert_eq!(version_of("00000000000000000007.json"), Some(7));
+        assert_eq!(version_of("7.json"), None);
+        assert_eq!(version_of("00000000000000000007.json.tmp"), None);
+        assert_eq!(version_of("0000000000000000000x.json"), None);
+    }
 }

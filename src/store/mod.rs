@@ -467,7 +467,7 @@ fn check_tables_follow(root: &Path, head: u64) -> Result<(), StoreError> {
         };
         for entry in entries {
             let entry = entry.map_err(|e| StoreError::io(&dir, e))?;
-            let Some(version) = entry.file_name().to_str().and_then(delta::entry_version) else {
+            let Some(version) = entry.file_name().to_str().and_then(history::version_of) else {
                 continue;
             };
             if version > head {

@@ -7,8 +7,9 @@
 //! repeats session columns per case is split. Reading a mapped export is then three
 //! separate steps, one module each:
 //!
-//! - [`source`]: decode the file into a header and text records (CSV in UTF-8 or
-//!   Windows-1252, any usual delimiter; or a workbook sheet);
+//! - [`source`](crate::ingest::decode::source): decode the file into a header and text
+//!   records (CSV in UTF-8 or Windows-1252, any usual delimiter; or a workbook sheet),
+//!   as every read does ([`decode`](crate::ingest::decode));
 //! - [`rules`]: map each record onto the canonical columns as canonical text;
 //! - [`flat`]: split a file shared by several tables without duplicating rows;
 //!
@@ -20,52 +21,15 @@
 pub mod flat;
 pub mod model;
 pub mod rules;
-pub mod source;
-pub mod stream;
-pub mod workbook;
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 pub use model::{MAPPING_FILE, Mapping, MappingError, TableMapping};
 
 use super::IngestError;
-use super::read::{DateBounds, Parsed, ReadFile, SourceFile};
+use super::decode::source;
+use super::read::{ColumnSource, DateBounds, MappedRead, Parsed, ReadFile, SourceFile};
 use crate::contract::{Kind, Table};
-
-/// Where one canonical column came from, for the report.
-#[derive(Debug, Clone)]
-pub struct ColumnSource {
-    pub column: &'static str,
-    /// The export header it was read from (`None` for a constant or an absent column).
-    pub header: Option<String>,
-    /// The rule in words: `<- "Session Date", dates %d/%m/%Y`.
-    pub rule: String,
-}
-
-/// How a mapping produced one table.
-#[derive(Debug, Clone)]
-pub struct MappedRead {
-    /// The mapping file.
-    pub mapping: PathBuf,
-    /// How the source was decoded: `CSV, Windows-1252, ';'-separated`.
-    pub read_as: String,
-    /// Every canonical column, in [`Table::columns`] order.
-    pub columns: Vec<ColumnSource>,
-    /// Other tables are read from the same source: it is a flat export.
-    pub flat: bool,
-    /// Rows that repeated an earlier line's row exactly and were folded into it.
-    pub folded: u64,
-}
-
-impl MappedRead {
-    /// The export header a canonical column was read from.
-    pub fn header_of(&self, column: &str) -> Option<&str> {
-        self.columns
-            .iter()
-            .find(|c| c.column == column)
-            .and_then(|c| c.header.as_deref())
-    }
-}
 
 /// Reads every table `mapping` names from the export folder `dir`, in table order.
 pub fn read_bundle(

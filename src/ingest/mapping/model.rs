@@ -14,8 +14,8 @@ use std::path::{Path, PathBuf};
 use chrono::{NaiveDate, NaiveDateTime};
 use serde::Deserialize;
 
-use super::source::{Delimiter, Encoding, Format, SourceSpec, is_workbook};
 use crate::contract::{Column, Kind, Table};
+use crate::ingest::decode::source::{Delimiter, Encoding, Format, SourceSpec, is_workbook};
 use crate::ingest::values;
 
 /// The name of a mapping file inside an export folder, used when present.

@@ -11,8 +11,8 @@ use chrono::NaiveDate;
 
 use super::flat;
 use super::model::{ColumnRule, DateFormat, TableMapping, closest};
-use super::source::{BadCell, Record};
 use crate::contract::{Kind, excerpt, excerpt_list};
+use crate::ingest::decode::source::{BadCell, Record, too_long_reason};
 
 /// How many of an export's header names an error message lists.
 const HEADER_NAMES_SHOWN: usize = 30;
@@ -342,14 +342,6 @@ pub fn bad_cell_reason(bad: &BadCell) -> String {
         BadCell::SheetError(error) => format!("the spreadsheet cell holds the error {error}"),
         BadCell::TooLong(chars) => too_long_reason(*chars),
     }
-}
-
-/// Why a cell longer than [`MAX_CELL_CHARS`](super::source::MAX_CELL_CHARS) is not read.
-pub fn too_long_reason(chars: usize) -> String {
-    format!(
-        "the cell is {chars} characters long; at most {} are read (the most a spreadsheet cell holds)",
-        super::source::MAX_CELL_CHARS
-    )
 }
 
 /// An Excel serial day number (1900 date system) as a date: 46022 is 2025-12-31. A

@@ -109,6 +109,13 @@ pub enum BadCell {
     TooLong(usize),
 }
 
+/// Why a cell longer than [`MAX_CELL_CHARS`] is not read, as a quarantine reason.
+pub fn too_long_reason(chars: usize) -> String {
+    format!(
+        "the cell is {chars} characters long; at most {MAX_CELL_CHARS} are read (the most a spreadsheet cell holds)"
+    )
+}
+
 /// One data line: the wanted cells only, in the order they were asked for.
 #[derive(Debug, Clone)]
 pub struct Record {

@@ -3,8 +3,22 @@
 use chrono::NaiveDate;
 use polars::prelude::*;
 
-use super::MetricsError;
-use crate::policy::{AcademicYear, Policy};
+use crate::policy::{AcademicYear, Policy, PolicyError};
+
+/// Why the report year of a run cannot be resolved.
+#[derive(Debug, thiserror::Error)]
+pub enum ParamsError {
+    /// The as-of date lies outside the calendar, and no `--year` was given. (Not a
+    /// `source`: the message says it once.)
+    #[error("--as-of {as_of}: {outside}")]
+    AsOf {
+        as_of: NaiveDate,
+        outside: PolicyError,
+    },
+    /// The calendar has no half-terms for the year asked for.
+    #[error("the calendar has no half-terms for the report year {year}")]
+    NoHalfTerms { year: AcademicYear },
+}
 
 /// What a report run is computed for (spec 02: "Every figure is computed as of a date
 /// for one report year").
@@ -25,19 +39,17 @@ impl ReportParams {
         policy: &Policy,
         as_of: NaiveDate,
         year: Option<AcademicYear>,
-    ) -> Result<Self, MetricsError> {
+    ) -> Result<Self, ParamsError> {
         let calendar = policy.calendar();
         let year: AcademicYear = match year {
             Some(year) => year,
             None => calendar
                 .academic_year_of(as_of)
-                .map_err(|e| MetricsError::Params(format!("--as-of {as_of}: {e}")))?,
+                .map_err(|outside| ParamsError::AsOf { as_of, outside })?,
         };
-        let period = calendar.year_period(year).ok_or_else(|| {
-            MetricsError::Params(format!(
-                "the calendar has no half-terms for the report year {year}"
-            ))
-        })?;
+        let period = calendar
+            .year_period(year)
+            .ok_or(ParamsError::NoHalfTerms { year })?;
         Ok(ReportParams {
             as_of,
             report_year: year,
