@@ -14,8 +14,8 @@ use super::{spinner, today};
 use crate::cli::{Output, ReportArgs};
 use crate::context::{Draw, ReportRequest, ReportRun};
 use crate::metrics;
-use crate::report::published::cell::Text;
 use crate::report::published::{Published, Summary};
+use crate::report::table::cell::Text;
 use crate::report::{self, Written};
 use crate::store::VersionChoice;
 

@@ -11,7 +11,7 @@ use std::fmt::Display;
 
 use super::figures::{capitalised, period_name};
 use super::published::Figure;
-use super::published::cell::Text;
+use super::table::cell::Text;
 
 /// Starts a mark; the kind's letter follows, then [`BODY`], the text and [`END`].
 const START: char = '\u{E000}';

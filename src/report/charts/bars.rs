@@ -16,7 +16,7 @@ use super::style::{
 };
 use crate::report::figures::Figures;
 use crate::report::published::Figure;
-use crate::report::published::cell::{Magnitude, Text};
+use crate::report::table::cell::{Magnitude, Text};
 
 /// A bar's value.
 #[derive(Debug, Clone, PartialEq)]

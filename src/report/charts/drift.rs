@@ -79,7 +79,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
                             "open cases: {}",
                             row.map_or_else(
                                 || "0".to_string(),
-                                |r| crate::report::published::cell::Text::text(&r.open_cases)
+                                |r| crate::report::table::cell::Text::text(&r.open_cases)
                             )
                         ),
                         values: values(row),

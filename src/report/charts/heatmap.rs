@@ -18,8 +18,8 @@ use super::style::{
 use super::{Chart, ChartKind, Drawing, Scope};
 use crate::policy::{Granularity, Rule};
 use crate::report::figures::{Figures, SchoolFigures, half_term_label};
-use crate::report::published::cell::Text;
 use crate::report::published::{Figure, Percent, Trend};
+use crate::report::table::cell::Text;
 use crate::report::words::{fig, name, period, period_opening};
 
 /// One cell's state.

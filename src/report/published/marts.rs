@@ -15,15 +15,17 @@
 
 use chrono::NaiveDate;
 
-use super::cell::{Decimal, Direction, Figure, Percent, PeriodId};
-use super::declared::Relation::{AtMost, AtMostSumOf, TotalOfSchools};
-use super::declared::{Declared, change_of, children, children_shown_when, parts_of, same_as};
 use crate::metrics::{
     ACTIONS_BY_SCHOOL, DRIFT_BY_SCHOOL, FREQUENCY_BY_SCHOOL, RECORDING_BY_SCHOOL,
     RESCHEDULES_BY_SCHOOL, SINCE, SUMMARY, TREND, WORKLOAD_DSL,
 };
 use crate::model::DriftFlag;
 use crate::report::disclosure::CostClass::{Drifting, FlagBreakdown, OpenCases, StaffCaseload};
+use crate::report::table::cell::{Decimal, Direction, Figure, Percent, PeriodId};
+use crate::report::table::declared::Relation::{AtMost, AtMostSumOf, TotalOfSchools};
+use crate::report::table::declared::{
+    Declared, change_of, children, children_shown_when, parts_of, same_as,
+};
 use crate::report::table::output_tables;
 
 /// A drift flag's count: at most the school's drifting cases (relation 5).

@@ -8,14 +8,14 @@
 //! works a figure out again: a number in a chart or a pack sentence is a field of one of
 //! these rows, so it is shown or `c` exactly as in its CSV.
 
-pub mod cell;
-pub mod declared;
 pub mod marts;
 mod protect;
 
 use crate::metrics::{Metrics, MetricsError, Query};
 use crate::report::table::OutputTable;
-pub use cell::{Decimal, Direction, Figure, Percent, PeriodId, SUPPRESSED, ShapeError};
+pub use crate::report::table::cell::{
+    Decimal, Direction, Figure, Percent, PeriodId, SUPPRESSED, ShapeError,
+};
 pub use marts::{
     ActionsBySchool, DriftBySchool, FrequencyBySchool, RecordingBySchool, ReschedulesBySchool,
     Since, Summary, TOTAL, Trend, WorkloadDsl,
@@ -61,7 +61,7 @@ pub trait PublishedRows {
     fn name(&self) -> &'static str;
     fn columns(&self) -> &'static [&'static str];
     /// What its figures declare, by column.
-    fn declared(&self) -> &'static [(&'static str, declared::Declared)];
+    fn declared(&self) -> &'static [(&'static str, crate::report::table::Declared)];
     fn len(&self) -> usize;
     fn is_empty(&self) -> bool {
         self.len() == 0
@@ -82,7 +82,7 @@ impl<T: OutputTable> PublishedRows for Vec<T> {
     fn columns(&self) -> &'static [&'static str] {
         T::COLUMNS
     }
-    fn declared(&self) -> &'static [(&'static str, declared::Declared)] {
+    fn declared(&self) -> &'static [(&'static str, crate::report::table::Declared)] {
         T::DECLARED
     }
     fn len(&self) -> usize {

@@ -1,7 +1,7 @@
 //! Disclosure control over the whole published set (spec 02, "Disclosure control for
 //! governors and inspectors"): every published figure that counts children becomes a
 //! cell of one [`PublishedSet`], tied by the relations its column declares
-//! ([`declared`](super::declared), written beside each column in
+//! ([`declared`](crate::report::table::declared), written beside each column in
 //! [`marts`](super::marts)); the disclosure engine protects the set (primary and
 //! complementary suppression, then an exact audit), and the decisions are written back
 //! into the typed rows, so every file, chart and pack shows each figure or `c` the same
@@ -34,9 +34,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use serde::Serialize;
 
-use super::declared::{Children, Declared, Relation};
 use super::{Figure, Published, PublishedRows, TOTAL};
 use crate::report::disclosure::{self, CellId, CellSpec, CostClass, PublishedSet};
+use crate::report::table::declared::{Children, Declared, Relation};
 
 /// The published set could not be protected: nothing is written.
 #[derive(Debug, thiserror::Error)]

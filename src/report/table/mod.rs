@@ -13,10 +13,13 @@
 
 use polars::prelude::DataFrame;
 
-use super::published::Figure;
-pub use super::published::cell::{ColumnValue, ShapeError};
-pub use super::published::declared::Declared;
+pub mod cell;
+pub mod declared;
+
 use crate::metrics::Query;
+use cell::Figure;
+pub use cell::{ColumnValue, ShapeError};
+pub use declared::Declared;
 
 /// A typed output table: the rows of one query's result, written as one CSV file.
 pub trait OutputTable: Sized {
@@ -84,7 +87,7 @@ macro_rules! output_tables {
                 vec![$( ColumnValue::cell(&self.$field) ),*]
             }
 
-            fn count(&self, column: &str) -> Option<$crate::report::published::Figure<u64>> {
+            fn count(&self, column: &str) -> Option<$crate::report::table::cell::Figure<u64>> {
                 use $crate::report::table::ColumnValue;
                 match column {
                     $( stringify!($field) => ColumnValue::count(&self.$field), )*
