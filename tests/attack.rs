@@ -454,6 +454,22 @@ fn write(report: &Path, path: &str, text: &str) {
     fs::write(path, text).unwrap();
 }
 
+/// A hand-made published set, suppress_below 3: `files` as `(path, text)` under a
+/// report folder, in a fresh work folder (kept alive with it).
+fn hand_made(files: &[(&str, &str)]) -> (Workdir, PathBuf) {
+    let work = Workdir::new();
+    let set = work.path().join("published");
+    write(
+        &set,
+        "manifest.json",
+        r#"{"disclosure": {"suppress_below": 3}}"#,
+    );
+    for (path, text) in files {
+        write(&set, path, text);
+    }
+    (work, set)
+}
+
 #[test]
 fn attack_pins_a_drifting_count_through_relation_6() {
     // Spec 02, relation 6: "every drifting case has at least one flag, so drifting is at
@@ -464,28 +480,21 @@ fn attack_pins_a_drifting_count_through_relation_6() {
     if !scipy_available("attack_pins_a_drifting_count_through_relation_6") {
         return;
     }
-    let work = Workdir::new();
-    let set = work.path().join("published");
-    write(
-        &set,
-        "manifest.json",
-        r#"{"disclosure": {"suppress_below": 3}}"#,
-    );
-    write(
-        &set,
-        "governors/drift_by_school.csv",
-        "trust_id,school_urn,school_name,open_cases,drifting,overdue_action,not_reviewed,no_progress,escalated_stale,carried_over,no_owner\n\
+    let (_work, set) = hand_made(&[
+        (
+            "governors/drift_by_school.csv",
+            "trust_id,school_urn,school_name,open_cases,drifting,overdue_action,not_reviewed,no_progress,escalated_stale,carried_over,no_owner\n\
          TR9,900001,Lowfield Primary Academy,10,c,0,0,7,0,0,0\n\
          TR9,900002,Glebe Primary Academy,5,c,0,0,c,0,0,c\n",
-    );
-    write(
-        &set,
-        "governors/summary.csv",
-        "trust_id,school_urn,school_name,open_cases,drifting_cases,no_owner_cases\n\
+        ),
+        (
+            "governors/summary.csv",
+            "trust_id,school_urn,school_name,open_cases,drifting_cases,no_owner_cases\n\
          TR9,900001,Lowfield Primary Academy,10,c,0\n\
          TR9,900002,Glebe Primary Academy,5,c,c\n\
          TR9,TOTAL,Test Trust,15,9,c\n",
-    );
+        ),
+    ]);
     let verdict = attack(&set, &[]);
     assert_eq!(
         verdict.code,
@@ -663,23 +672,10 @@ fn attack_finds_nothing_pinned_beside_an_earlier_report() {
     }
     let work = Workdir::new();
     generated_report(&work, "40", "160", "2", "61", "2026-12-07");
-    let policy = repo().join("sample-data/policy.toml");
     let report = |as_of: &str, out: &str, extra: &[&str]| {
-        let mut args = vec![
-            "report",
-            "-q",
-            "--store",
-            "store",
-            "--policy",
-            policy.to_str().unwrap(),
-            "--out",
-            out,
-            "--as-of",
-            as_of,
-            "--tables-only",
-        ];
+        let mut args = vec!["-q", "--tables-only"];
         args.extend(extra);
-        work.run(&args).ok();
+        crate::since::report(&work, as_of, out, &args).ok();
     };
     report("2026-10-20", "then", &[]);
     report("2026-12-07", "now", &["--since", "then"]);
@@ -697,29 +693,22 @@ fn attack_pins_a_drifting_count_through_relation_7() {
     if !scipy_available("attack_pins_a_drifting_count_through_relation_7") {
         return;
     }
-    let work = Workdir::new();
-    let set = work.path().join("published");
-    write(
-        &set,
-        "manifest.json",
-        r#"{"disclosure": {"suppress_below": 3}}"#,
-    );
-    write(
-        &set,
-        "governors/summary.csv",
-        "trust_id,school_urn,school_name,open_cases,drifting_cases,no_owner_cases\n\
+    let (_work, set) = hand_made(&[
+        (
+            "governors/summary.csv",
+            "trust_id,school_urn,school_name,open_cases,drifting_cases,no_owner_cases\n\
          TR9,900001,Ashby Primary,10,c,0\n\
          TR9,900002,Birch Primary,10,c,0\n\
          TR9,TOTAL,Test Trust,20,5,0\n",
-    );
-    write(
-        &set,
-        "governors/since.csv",
-        "trust_id,school_urn,school_name,open_cases,open_cases_was,open_cases_direction,drifting_cases,drifting_cases_was,drifting_cases_direction\n\
+        ),
+        (
+            "governors/since.csv",
+            "trust_id,school_urn,school_name,open_cases,open_cases_was,open_cases_direction,drifting_cases,drifting_cases_was,drifting_cases_direction\n\
          TR9,900001,Ashby Primary,10,10,same,c,3,same\n\
          TR9,900002,Birch Primary,10,10,same,c,4,c\n\
          TR9,TOTAL,Test Trust,20,20,same,5,7,down\n",
-    );
+        ),
+    ]);
     let verdict = attack(&set, &[]);
     assert_eq!(verdict.code, Some(1), "{}", verdict.json);
     let birch = verdict

@@ -26,7 +26,9 @@ fn sample() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")
 }
 
-fn report(work: &Workdir, as_of: &str, out: &str, extra: &[&str]) -> crate::util::Run {
+/// `report` of the store `store` in `work` with sample-data's policy into `out`, as of
+/// `as_of`, with `extra` arguments.
+pub fn report(work: &Workdir, as_of: &str, out: &str, extra: &[&str]) -> crate::util::Run {
     let policy = sample().join("policy.toml");
     let mut args = vec![
         "report",
