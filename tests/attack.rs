@@ -158,14 +158,7 @@ fn generated_report(
 // --- The real figures, from the report's own restricted/ files ---------------------------
 
 /// The six drift flags (spec 02 §4), as drift_by_school.csv names its columns.
-const FLAGS: [&str; 6] = [
-    "overdue_action",
-    "not_reviewed",
-    "no_progress",
-    "escalated_stale",
-    "carried_over",
-    "no_owner",
-];
+const FLAGS: &[&str] = oversight::model::DriftFlag::NAMES;
 
 /// Column -> figure of each governors' file whose cells count children's cases.
 fn figure_columns(file: &str) -> Vec<(&'static str, &'static str)> {
