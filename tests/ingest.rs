@@ -624,3 +624,46 @@ fn without_a_key_a_private_per_user_key_file_is_created_once() {
         before.get(std::path::Path::new("cases/trust_id=TR001"))
     );
 }
+
+#[test]
+fn a_canonical_staff_file_saved_from_excel_is_read_whole_not_quarantined() {
+    // Issue #19: "a Windows-1252 `staff.csv` from Excel quarantines 161 of 885 rows by
+    // knock-on"; spec 03 (mapping files): "Files may be UTF-8 with or without a BOM, or
+    // Windows-1252", now detected in canonical files as in mapped ones, with Excel's `;`.
+    let work = Workdir::new();
+    let bundle = work.bundle("excel", &[]);
+    let staff = fs::read_to_string(bundle.join("staff.csv"))
+        .unwrap()
+        .replace("Ann Able", "Siân Tomás")
+        .replace(',', ";")
+        .replace('\n', "\r\n");
+    let (bytes, _, unmappable) = encoding_rs::WINDOWS_1252.encode(&staff);
+    assert!(!unmappable);
+    fs::write(bundle.join("staff.csv"), &bytes).unwrap();
+    let ingest = work.run(&["ingest", "--store", "store", "excel"]);
+    ingest.ok();
+    assert!(
+        ingest
+            .stdout()
+            .contains("staff.csv: CSV, Windows-1252, ';'-separated"),
+        "{}",
+        ingest.stdout()
+    );
+    let store = oversight::store::Store::open(&work.path().join("store")).unwrap();
+    let staff = store
+        .read_partition(oversight::contract::Table::Staff, "TR001")
+        .unwrap()
+        .unwrap();
+    assert_eq!(staff.height(), 3, "every staff row stored");
+    let names: Vec<String> = staff
+        .column("display_name")
+        .unwrap()
+        .str()
+        .unwrap()
+        .iter()
+        .flatten()
+        .map(str::to_string)
+        .collect();
+    assert!(names.contains(&"Siân Tomás".to_string()), "{names:?}");
+    assert_eq!(quarantine(&work.path().join("store")), vec![]);
+}

@@ -45,6 +45,9 @@ pub struct SourceFile {
     /// Lower-case hex SHA-256 of the file's bytes.
     pub sha256: String,
     pub bytes: u64,
+    /// How a canonical file was read when it is not UTF-8 with commas (`CSV,
+    /// Windows-1252, ';'-separated`), as a file saved from Excel may be.
+    pub read_as: Option<String>,
 }
 
 impl SourceFile {
@@ -219,7 +222,7 @@ impl Chunks<std::fs::File> {
     }
 }
 
-impl<R: std::io::Read> Chunks<R> {
+impl<R: std::io::Read + std::io::Seek> Chunks<R> {
     /// Reads `reader` as the canonical file `path` of `table`.
     pub fn from_reader(
         table: Table,
@@ -307,6 +310,7 @@ impl<R: std::io::Read> Chunks<R> {
     /// Reads what is left: the file as the ingest log records it, and the headers the
     /// contract does not know.
     pub fn finish(self) -> Result<(SourceFile, Vec<String>), IngestError> {
+        let read_as = self.stream.sniffed.read_as();
         let (sha256, bytes) = self.stream.finish()?;
         let source = SourceFile {
             table: self.table,
@@ -314,6 +318,7 @@ impl<R: std::io::Read> Chunks<R> {
             sheet: None,
             sha256,
             bytes,
+            read_as,
         };
         Ok((source, self.layout.dropped))
     }

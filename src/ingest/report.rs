@@ -186,6 +186,20 @@ impl fmt::Display for ReportDisplay<'_> {
                 writeln!(f, "  {}", shown_path(path))?;
             }
         }
+        let saved_from_excel: Vec<_> = r
+            .files
+            .iter()
+            .filter_map(|o| Some((o, o.source.read_as.as_ref()?)))
+            .collect();
+        if !saved_from_excel.is_empty() {
+            writeln!(
+                f,
+                "Read as Excel saves CSV (a canonical file should be UTF-8 with commas):"
+            )?;
+            for (o, read_as) in saved_from_excel {
+                writeln!(f, "  {}: {read_as}", shown_path(&o.source.path))?;
+            }
+        }
         for version in &r.lost_to {
             writeln!(
                 f,
@@ -267,6 +281,11 @@ impl fmt::Display for DetailsDisplay<'_> {
                     "  read as      {}, through {}",
                     mapped.read_as,
                     mapped.mapping.display()
+                )?;
+            } else if let Some(read_as) = &o.source.read_as {
+                writeln!(
+                    f,
+                    "  read as      {read_as} (a canonical file should be UTF-8 with commas: saved from Excel?)"
                 )?;
             }
             let mut rows = format!(

@@ -234,7 +234,7 @@ fn csv_reader(text: &[u8], delimiter: u8) -> csv::Reader<&[u8]> {
 }
 
 /// The most frequent candidate delimiter outside quotes in the first line.
-fn detect_delimiter(text: &[u8]) -> u8 {
+pub(super) fn detect_delimiter(text: &[u8]) -> u8 {
     const CANDIDATES: [u8; 4] = [b',', b';', b'\t', b'|'];
     let mut counts = [0usize; 4];
     let mut quoted = false;
@@ -255,7 +255,7 @@ fn detect_delimiter(text: &[u8]) -> u8 {
     }
 }
 
-fn delimiter_name(delimiter: u8) -> String {
+pub(super) fn delimiter_name(delimiter: u8) -> String {
     match delimiter {
         b'\t' => "tab-separated".to_string(),
         other => format!("'{}'-separated", other as char),

@@ -154,6 +154,8 @@ fn read_source(
         sheet: sheet.clone(),
         sha256: opened.sha256.clone(),
         bytes: opened.bytes,
+        // The mapping's own `read_as` says how it was read.
+        read_as: None,
     };
     let sources: Vec<SourceFile> = group.iter().map(|t| source_file(t.table)).collect();
     let mut parsed: Vec<Parsed> = group
