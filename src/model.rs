@@ -145,6 +145,41 @@ canonical_enum!(
     }
 );
 
+impl Role {
+    /// The role in plain English, as packs and sentences word it ("deputy DSL", not
+    /// "DDSL").
+    pub fn label(self) -> &'static str {
+        match self {
+            Role::Dsl => "DSL",
+            Role::Ddsl => "deputy DSL",
+            Role::Headteacher => "headteacher",
+            Role::PastoralLead => "pastoral lead",
+            Role::YearHead => "head of year",
+            Role::Senco => "SENCO",
+            Role::Teacher => "teacher",
+            Role::TeachingAssistant => "teaching assistant",
+            Role::FamilySupport => "family support worker",
+            Role::External => "external staff",
+            Role::Other => "other staff",
+        }
+    }
+}
+
+impl CaseCategory {
+    /// The category as packs word it: the acronyms safeguarding leads use, and
+    /// "concern" and "step-down" rather than their stored spellings.
+    pub fn label(self) -> &'static str {
+        match self {
+            CaseCategory::Cp => "CP",
+            CaseCategory::Cin => "CIN",
+            CaseCategory::Cla => "CLA",
+            CaseCategory::Eh => "EH",
+            CaseCategory::Concern => "concern",
+            CaseCategory::StepDown => "step-down",
+        }
+    }
+}
+
 impl DriftFlag {
     /// The flag in plain English, as every chart, table and pack sentence words it.
     pub fn label(self) -> &'static str {

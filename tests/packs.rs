@@ -955,3 +955,59 @@ fn no_school_without_supervision_agreements_shows_a_contract_rate() {
             .any(|r| r["school_urn"] == "140004" && !r["contract_in_date_pct"].is_empty())
     );
 }
+
+#[test]
+fn packs_word_roles_categories_and_true_or_false_as_a_reader_would() {
+    // Issue #19, "Defects a reader sees": "'STEP_DOWN 0.5', 'DDSL' and raw true/false in
+    // prose" and in the evidence packs' workload tables. The roles and categories read
+    // as in the policy sentences ("deputy DSL", "step-down"), yes/no for true/false.
+    let work = sample_report();
+    let out = work.path().join("out");
+    let mut packs = vec![out.join("governors/pack.html")];
+    for (trust, urn, _) in schools(&out) {
+        packs.push(out.join(format!("schools/{trust}/{urn}/evidence.html")));
+    }
+    for pack in &packs {
+        let text = document_text(&fs::read_to_string(pack).unwrap());
+        // A school's policy quoted in its own words ("“...”") may say "DDSL": only
+        // oversight's own words are checked.
+        let ours: String = text
+            .split('“')
+            .map(|part| part.split_once('”').map_or(part, |(_, after)| after))
+            .collect();
+        for stored in ["STEP_DOWN", "CONCERN", "DDSL", "true", "false"] {
+            let whole_word = ours
+                .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+                .any(|word| word == stored);
+            assert!(!whole_word, "{}: {stored:?} in the text", pack.display());
+        }
+    }
+    let brackenfield =
+        document_text(&fs::read_to_string(out.join("schools/TR001/140001/evidence.html")).unwrap());
+    assert!(
+        brackenfield.contains("step-down 0.5"),
+        "the weights in words"
+    );
+    assert!(brackenfield.contains("deputy DSL"), "the role in words");
+}
+
+#[test]
+fn a_school_that_requires_no_contracts_is_never_said_to_hold_no_one_to_ones() {
+    // Issue #19: "Brackenfield's recording chart says 'no one-to-one sessions' for
+    // contracts when it held three (its policy simply does not require contracts: an
+    // inspector is misled)".
+    let work = sample_report();
+    let out = work.path().join("out");
+    let chart = out.join("charts/TR001/140001/recording-quality.svg");
+    let texts = svg_texts(&chart);
+    assert!(
+        texts.iter().all(|t| t != "no one-to-one sessions"),
+        "{texts:?}"
+    );
+    assert!(
+        texts
+            .iter()
+            .any(|t| t == "contracts not required by its policy"),
+        "{texts:?}"
+    );
+}

@@ -8,23 +8,7 @@ use serde::Serialize;
 use super::calendar::Granularity;
 use super::keys::Settings;
 use super::settings::{Origin, SettingLayer};
-use crate::model::{CaseCategory, Function, Role, SessionKind};
-
-fn role_label(role: Role) -> &'static str {
-    match role {
-        Role::Dsl => "DSL",
-        Role::Ddsl => "deputy DSL",
-        Role::Headteacher => "headteacher",
-        Role::PastoralLead => "pastoral lead",
-        Role::YearHead => "head of year",
-        Role::Senco => "SENCO",
-        Role::Teacher => "teacher",
-        Role::TeachingAssistant => "teaching assistant",
-        Role::FamilySupport => "family support worker",
-        Role::External => "external staff",
-        Role::Other => "other staff",
-    }
-}
+use crate::model::{CaseCategory, Function, SessionKind};
 
 fn kind_label(kind: SessionKind) -> &'static str {
     match kind {
@@ -142,7 +126,7 @@ pub(crate) fn rules_in_words(s: &Settings) -> Vec<RuleStatement> {
             provenance: Provenance::of(s.origin(setting)),
         })
     };
-    let roles: Vec<&str> = s.in_scope_roles.iter().map(|r| role_label(*r)).collect();
+    let roles: Vec<&str> = s.in_scope_roles.iter().map(|r| r.label()).collect();
     say(
         "in_scope_roles",
         format!("Supervision is due for: {}", join(&roles, "and")),
@@ -280,7 +264,7 @@ pub(crate) fn rules_in_words(s: &Settings) -> Vec<RuleStatement> {
         let parts: Vec<String> = by_days
             .iter()
             .map(|(n, categories)| {
-                let names: Vec<&str> = categories.iter().map(|c| c.as_str()).collect();
+                let names: Vec<&str> = categories.iter().map(|c| c.label()).collect();
                 format!("{} ({})", plural(*n, "day", "days"), names.join(", "))
             })
             .collect();
@@ -318,7 +302,7 @@ pub(crate) fn rules_in_words(s: &Settings) -> Vec<RuleStatement> {
     let weights: Vec<String> = w
         .weights
         .iter()
-        .map(|(c, weight)| format!("{c} {weight}"))
+        .map(|(c, weight)| format!("{} {weight}", c.label()))
         .collect();
     say(
         "workload.max_weighted_caseload",

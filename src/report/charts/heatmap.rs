@@ -2,8 +2,9 @@
 //! people due supervision who met the rule, half-term by half-term (spec 02 §1).
 //!
 //! A term or year rule is judged once for its whole period, so its cell spans the
-//! half-terms of that period. Each cell is shaded from light (none met) to dark (all met)
-//! and carries its figures as text ("66.7%", "2 of 3"), so it reads the same in black
+//! half-terms of that period. Each cell is shaded from light (all met) to dark (none
+//! met), so the cells that need a committee's eye are the darkest (issue #19), and
+//! carries its figures as text ("66.7%", "2 of 3"), so it reads the same in black
 //! and white. Periods still in progress are hatched and say so: they are not judged yet.
 
 use std::ops::Range;
@@ -298,13 +299,13 @@ fn reading(figures: &Figures, scope: Scope) -> Vec<String> {
     sentences
 }
 
-/// The shade of a share met: light for none, dark for all. The share is squared first,
-/// so the shares a committee tells apart most (two thirds, three quarters, all) are
-/// further apart in grey than a straight scale would put them.
+/// The shade of a share met: the worst darkest, light for all met. The share is squared
+/// first, so the shares a committee tells apart most (two thirds, three quarters, all)
+/// are further apart in grey than a straight scale would put them.
 fn shade(share: f64) -> Fill {
     const LOW: (f64, f64, f64) = (241.0, 245.0, 251.0);
     const HIGH: (f64, f64, f64) = (8.0, 48.0, 107.0);
-    let t = share.clamp(0.0, 1.0).powi(2);
+    let t = 1.0 - share.clamp(0.0, 1.0).powi(2);
     let mix = |a: f64, b: f64| (a + (b - a) * t).round() as u8;
     Fill::solid(RGBColor(
         mix(LOW.0, HIGH.0),
@@ -531,15 +532,17 @@ mod tests {
     use crate::report::charts::style::luminance;
 
     #[test]
-    fn shades_darken_as_more_met_and_keep_the_top_shares_apart_in_grey() {
+    fn the_worst_cells_are_darkest_and_the_top_shares_apart_in_grey() {
+        // Issue #19: "the heatmap shades the lowest scores lightest, so the worst cells
+        // look calmest"; spec 03: "The heatmap shades the worst cells darkest."
         let grey = |share: f64| luminance(shade(share).colour);
         let greys: Vec<f64> = [0.0, 0.25, 0.5, 2.0 / 3.0, 0.75, 1.0]
             .iter()
             .map(|s| grey(*s))
             .collect();
-        assert!(greys.windows(2).all(|w| w[0] > w[1]), "{greys:?}");
+        assert!(greys.windows(2).all(|w| w[0] < w[1]), "{greys:?}");
         // Two thirds and three quarters, the shares a small school's cells show most,
         // are a printer's grey step apart.
-        assert!(grey(2.0 / 3.0) - grey(0.75) > 0.08, "{greys:?}");
+        assert!(grey(0.75) - grey(2.0 / 3.0) > 0.08, "{greys:?}");
     }
 }

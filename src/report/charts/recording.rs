@@ -25,12 +25,19 @@ fn rate(figure: Figure<Percent>) -> Value {
     Value::of(figure, "no sessions judged")
 }
 
-/// A half-term's four rates, in [`MEASURES`] order.
-fn rates(row: &RecordingBySchool) -> [Value; 4] {
+/// A half-term's four rates, in [`MEASURES`] order. Without a contract rate, the chart
+/// says why: the school's policy requires no contracts (issue #19: "no one-to-one
+/// sessions" there misled an inspector), or it held no one-to-one session.
+fn rates(row: &RecordingBySchool, contracts_required: bool) -> [Value; 4] {
+    let no_contract_rate = if contracts_required {
+        "no one-to-one sessions"
+    } else {
+        "contracts not required by its policy"
+    };
     [
         rate(row.recorded_on_time_pct),
         rate(row.signed_both_pct),
-        Value::of(row.contract_in_date_pct, "no one-to-one sessions"),
+        Value::of(row.contract_in_date_pct, no_contract_rate),
         rate(row.supervisor_trained_pct),
     ]
 }
@@ -70,7 +77,7 @@ pub fn build(figures: &Figures, scope: Scope) -> Chart {
                             row.sessions_held,
                             if in_progress { " so far" } else { "" }
                         )),
-                        bars: rates(row)
+                        bars: rates(row, school.settings.contracts_required)
                             .into_iter()
                             .enumerate()
                             .map(|(series, value)| Bar::single(value, series))

@@ -507,9 +507,17 @@ fn table(
     }
 }
 
+/// A true/false cell in words: "yes", "no", or empty.
+fn yes_no(value: Option<bool>) -> String {
+    match value {
+        Some(true) => "yes".to_string(),
+        Some(false) => "no".to_string(),
+        None => String::new(),
+    }
+}
+
 /// A school's rows of the governors' files, for the evidence pack.
 pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
-    let flag = |b: Option<bool>| b.map(|b| b.to_string()).unwrap_or_default();
     let flag_headers: Vec<String> = DriftFlag::ALL
         .iter()
         .map(|f| crate::report::figures::capitalised(f.label()))
@@ -585,35 +593,40 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                 "Role",
                 "Open cases",
                 "Weighted caseload",
-                "Over threshold",
-                "Open actions",
-                "Overdue actions",
-                "Sessions received",
-                "Sessions given",
+                "Over limit",
+                "Actions open",
+                "Actions overdue",
+                "Sessions received / given",
                 "Cases per hour",
-                "DSL training due",
-                "DSL training current",
+                "DSL training",
             ],
             2,
             school
                 .workload
                 .iter()
                 .map(|r| {
+                    let training = match (r.dsl_training_current, r.dsl_training_due_on) {
+                        (Some(true), Some(due)) => {
+                            format!("current, due {}", date(due.format("%-d %b %Y")))
+                        }
+                        (Some(false), Some(due)) => {
+                            format!("lapsed {}", date(due.format("%-d %b %Y")))
+                        }
+                        (Some(false), None) => "none recorded".to_string(),
+                        _ => String::new(),
+                    };
                     vec![
                         name(&r.display_name),
-                        r.role.clone(),
+                        crate::model::Role::parse(&r.role)
+                            .map_or_else(|| name(&r.role), |role| role.label().to_string()),
                         fig(r.open_cases),
                         fig(r.weighted_caseload),
-                        flag(r.over_caseload),
+                        yes_no(r.over_caseload),
                         fig(r.open_actions),
                         fig(r.overdue_actions),
-                        fig(r.sessions_received),
-                        fig(r.sessions_given),
+                        format!("{} / {}", fig(r.sessions_received), fig(r.sessions_given)),
                         fig(r.cases_per_hour),
-                        r.dsl_training_due_on
-                            .map(|d| date(d.format("%-d %B %Y")))
-                            .unwrap_or_default(),
-                        flag(r.dsl_training_current),
+                        training,
                     ]
                 })
                 .collect(),
