@@ -63,3 +63,5 @@ mod scenario;
 mod since;
 /// Small-number suppression in the governors' outputs (spec 02, "Suppression").
 mod suppression;
+/// The lead's to-do list (spec 03, issue #19).
+mod todo;

@@ -128,6 +128,8 @@ queries! {
     RECORDING = Restricted "recording",
     /// `restricted/functions.csv` (spec 02, balance of functions).
     FUNCTIONS = Restricted "functions",
+    /// `restricted/todo.csv`: the lead's to-do list (spec 03).
+    TODO = Restricted "todo",
     FREQUENCY_BY_SCHOOL = Governors "frequency_by_school",
     ACTIONS_BY_SCHOOL = Governors "actions_by_school",
     DRIFT_BY_SCHOOL = Governors "drift_by_school",

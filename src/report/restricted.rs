@@ -12,7 +12,7 @@ use chrono::NaiveDate;
 
 use super::published::Decimal;
 use crate::metrics::{
-    ACTIONS, CHANGES, DRIFT_CASES, FREQUENCY, FUNCTIONS, INTERVALS, RECORDING, RESCHEDULES,
+    ACTIONS, CHANGES, DRIFT_CASES, FREQUENCY, FUNCTIONS, INTERVALS, RECORDING, RESCHEDULES, TODO,
     WORKLOAD,
 };
 use crate::report::table::output_tables;
@@ -135,6 +135,26 @@ output_tables! {
 }
 
 output_tables! {
+    /// `restricted/todo.csv`: what needs doing now, per school, most urgent first (spec
+    /// 03, "The lead's to-do list"; the tasks and their order are documented in
+    /// `queries/todo.sql`). For the lead to open: with a byte-order mark.
+    Todo = TODO {
+        trust_id: String,
+        school_urn: String,
+        school_name: String,
+        urgency: u64,
+        task: String,
+        display_name: String,
+        staff_id: String,
+        case_ref: String,
+        action_id: String,
+        rule: String,
+        due_on: Option<NaiveDate>,
+        days_overdue: Option<i64>,
+        last_supervised_on: Option<NaiveDate>,
+        detail: String,
+    }
+
     /// `restricted/changes.csv` (`report --since` only): what changed since the earlier
     /// report, a row per change (spec 03, "Direction of travel"; the changes are
     /// documented in `queries/changes.sql`). For the lead to open: with a byte-order mark.
@@ -165,6 +185,7 @@ pub fn write_all(
         write_restricted::<Workload>(metrics, out, Opened::AsData)?,
         write_restricted::<Recording>(metrics, out, Opened::AsData)?,
         write_restricted::<Functions>(metrics, out, Opened::AsData)?,
+        write_restricted::<Todo>(metrics, out, Opened::InSpreadsheet)?,
     ];
     if metrics.table(&CHANGES).is_ok() {
         written.push(write_restricted::<Changes>(

@@ -1,0 +1,117 @@
+//! The lead's to-do list (spec 03, "The lead's to-do list", added; issue #19):
+//! `restricted/todo.csv` on the sample, checked against the restricted files it is
+//! made from and the seed policies' own dates.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use crate::sample_report::sample_report;
+
+fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
+    let mut reader = csv::Reader::from_path(path).unwrap();
+    let header = reader.headers().unwrap().clone();
+    reader
+        .records()
+        .map(|r| {
+            let r = r.unwrap();
+            header
+                .iter()
+                .zip(r.iter())
+                .map(|(h, c)| (h.to_string(), c.to_string()))
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn the_todo_list_names_who_must_do_what_most_urgent_first() {
+    // Spec 03: "per school, with names (staff display_name), what needs doing now: people
+    // due or overdue supervision in the current period and when they were last
+    // supervised; overdue actions with their owner and days overdue; drifting cases (case
+    // ref, owner, flags); supervision agreements and DSL training that lapse within 60
+    // days; policy reviews due. Sorted so the most urgent comes first."
+    let work = sample_report();
+    let out = work.path().join("out");
+    let todo = rows(&out.join("restricted/todo.csv"));
+    assert!(
+        std::fs::read(out.join("restricted/todo.csv"))
+            .unwrap()
+            .starts_with("\u{feff}".as_bytes())
+    );
+    // Every drifting case and every overdue action is on it, with its owner's name.
+    let drifting: Vec<String> = rows(&out.join("restricted/drift_cases.csv"))
+        .into_iter()
+        .filter(|r| r["drifting"] == "true")
+        .map(|r| r["case_ref"].clone())
+        .collect();
+    let listed = |task: &str, id: &str| -> Vec<String> {
+        let mut ids: Vec<String> = todo
+            .iter()
+            .filter(|r| r["task"] == task)
+            .map(|r| r[id].clone())
+            .collect();
+        ids.sort();
+        ids
+    };
+    let mut expected = drifting.clone();
+    expected.sort();
+    assert_eq!(listed("drifting_case", "case_ref"), expected);
+    let actions = rows(&out.join("restricted/actions.csv"));
+    let mut overdue: Vec<String> = actions
+        .iter()
+        .filter(|r| r["class"] == "overdue")
+        .map(|r| r["action_id"].clone())
+        .collect();
+    overdue.sort();
+    assert_eq!(listed("overdue_action", "action_id"), overdue);
+    let staff = rows(&out.join("restricted/workload.csv"));
+    for row in todo.iter().filter(|r| r["task"] == "overdue_action") {
+        let action = actions
+            .iter()
+            .find(|a| a["action_id"] == row["action_id"])
+            .unwrap();
+        assert_eq!(row["days_overdue"], action["days_overdue"]);
+        assert_eq!(row["staff_id"], action["owner_id"]);
+        if let Some(person) = staff.iter().find(|s| s["staff_id"] == row["staff_id"]) {
+            assert_eq!(row["display_name"], person["display_name"]);
+        }
+    }
+    // Cornerstone's "policy review was due Summer 2022" (Keystone Academy, 140003).
+    assert!(todo.iter().any(|r| r["school_urn"] == "140003"
+        && r["task"] == "policy_review_due"
+        && r["due_on"] == "2022-08-31"));
+    // People due supervision this period say when they were last supervised.
+    let due: Vec<_> = todo
+        .iter()
+        .filter(|r| r["task"] == "supervision_due")
+        .collect();
+    assert!(!due.is_empty());
+    assert!(due.iter().any(|r| !r["last_supervised_on"].is_empty()));
+    // Most urgent first within each school: urgency never goes down, and within one
+    // urgency the due dates never go back.
+    for pair in todo.windows(2) {
+        let (a, b) = (&pair[0], &pair[1]);
+        if (&a["trust_id"], &a["school_urn"]) != (&b["trust_id"], &b["school_urn"]) {
+            continue;
+        }
+        let (ua, ub): (u32, u32) = (a["urgency"].parse().unwrap(), b["urgency"].parse().unwrap());
+        assert!(
+            ua < ub || (ua == ub && a["due_on"] <= b["due_on"]),
+            "{a:?} then {b:?}"
+        );
+    }
+    let tasks: std::collections::BTreeSet<&str> = todo.iter().map(|r| r["task"].as_str()).collect();
+    assert_eq!(
+        tasks.into_iter().collect::<Vec<_>>(),
+        [
+            "agreement_lapsing",
+            "drifting_case",
+            "overdue_action",
+            "policy_review_due",
+            "supervision_due",
+            "supervision_missed",
+            "training_lapsing"
+        ],
+        "the sample has every kind of task"
+    );
+}
