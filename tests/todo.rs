@@ -115,3 +115,42 @@ fn the_todo_list_names_who_must_do_what_most_urgent_first() {
         "the sample has every kind of task"
     );
 }
+
+#[test]
+fn the_todo_page_words_every_row_for_the_lead_alone() {
+    // Spec 03: "restricted/todo.html, todo.pdf and todo.csv"; the page is the CSV's rows
+    // in words, per school, readable by the owner only like every restricted file.
+    let work = sample_report();
+    let out = work.path().join("out");
+    let path = out.join("restricted/todo.html");
+    let html = std::fs::read_to_string(&path).unwrap();
+    let text = crate::packs::document_text(&html);
+    let todo = rows(&out.join("restricted/todo.csv"));
+    for row in &todo {
+        if !row["display_name"].is_empty() {
+            assert!(text.contains(&row["display_name"]), "{row:?}");
+        }
+        if !row["case_ref"].is_empty() {
+            assert!(text.contains(&row["case_ref"]), "{row:?}");
+        }
+    }
+    let drifting = todo.iter().filter(|r| r["task"] == "drifting_case").count();
+    assert_eq!(text.matches("Drifting case: review it").count(), drifting);
+    for raw in [
+        "drifting_case",
+        "overdue_action",
+        "not_reviewed",
+        "<script",
+        "http",
+    ] {
+        assert!(!html.contains(raw), "{raw} in the page");
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "owner only: {mode:o}");
+    }
+    let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
+    assert!(manifest.contains("restricted/todo.html"));
+}

@@ -23,6 +23,7 @@ pub mod published;
 pub mod restricted;
 pub mod since;
 pub mod table;
+pub mod todo;
 pub mod words;
 
 use std::fs;
@@ -72,6 +73,8 @@ pub fn write(
         let figures = figures::Figures::new(run, &published);
         let (charts, drawn) = charts::write(out, &figures)?;
         written.extend(drawn);
+        let tool = format!("oversight {}", manifest.version);
+        written.push(todo::write(out, metrics, &figures.as_of_text(), &tool)?);
         written.extend(pack::write(out, &figures, &charts, &manifest, &written)?);
     }
     manifest.set_outputs(&written);

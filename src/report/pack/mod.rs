@@ -31,7 +31,7 @@ pub use model::evidence_path;
 pub const GOVERNORS_PACK: &str = "governors/pack.html";
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 4] = [
+const TEMPLATES: [(&str, &str); 5] = [
     (
         "base.html.j2",
         include_str!("../../../templates/base.html.j2"),
@@ -48,9 +48,15 @@ const TEMPLATES: [(&str, &str); 4] = [
         "evidence.html.j2",
         include_str!("../../../templates/evidence.html.j2"),
     ),
+    (
+        "todo.html.j2",
+        include_str!("../../../templates/todo.html.j2"),
+    ),
 ];
 
-fn environment() -> anyhow::Result<Environment<'static>> {
+/// Every template, HTML-escaped whatever its name, with the `safe`, `length` and
+/// `marked` filters.
+pub(super) fn environment() -> anyhow::Result<Environment<'static>> {
     let mut env = Environment::empty();
     // Escape everything, whatever a template is called.
     env.set_auto_escape_callback(|_| AutoEscape::Html);
@@ -83,7 +89,12 @@ fn marked(text: &str) -> minijinja::Value {
     minijinja::Value::from_safe_string(html)
 }
 
-fn render(env: &Environment, template: &str, page: &Page) -> anyhow::Result<Vec<u8>> {
+/// Renders `template` with `page` as its context.
+pub(super) fn render(
+    env: &Environment,
+    template: &str,
+    page: &impl serde::Serialize,
+) -> anyhow::Result<Vec<u8>> {
     let text = env
         .get_template(template)
         .and_then(|t| t.render(minijinja::Value::from_serialize(page)))
