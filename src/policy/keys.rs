@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 
 use super::calendar::Granularity;
 use super::declare::declare_settings;
-use super::kinds::{Amount, ByCategory, Day, Flag, Functions, Roles, Rules, Whole};
+use super::kinds::{Amount, Band, ByCategory, Day, Flag, Functions, Levels, Roles, Rules, Whole};
 use super::settings::Rule;
 use crate::model::CaseCategory::{self, Cin, Cla, Concern, Cp, Eh, StepDown};
 use crate::model::{Function, Role, SessionKind};
@@ -104,5 +104,30 @@ declare_settings! {
         max_weighted_caseload: f64, Amount, default 40.0;
         /// `rushed` when cases discussed per hour of supervision given is above this.
         max_cases_per_hour: f64, Amount, default 12.0;
+    }
+    /// The levels the governors' summary judges each school's headline figures against,
+    /// as red, amber or green (spec 04 `[targets]`).
+    targets: TargetSettings from RawTargets {
+        /// Supervision frequency met, per cent. Default green 95, amber 80: every seed
+        /// policy expects each person supervised every period; one missed person in a
+        /// school of twenty is amber, more than one in five red.
+        frequency_met_pct: Band, Levels { higher_is_better: true },
+            default Band { green: 95.0, amber: 80.0 };
+        /// Actions done on time, per cent. Default green 90, amber 75: actions are
+        /// followed up (all five seeds); a late one in ten is tolerated as green.
+        actions_on_time_pct: Band, Levels { higher_is_better: true },
+            default Band { green: 90.0, amber: 75.0 };
+        /// Sessions recorded on time, per cent. Default green 90, amber 75: records are
+        /// written up promptly (Temple, Captain Cook); as for actions.
+        recorded_on_time_pct: Band, Levels { higher_is_better: true },
+            default Band { green: 90.0, amber: 75.0 };
+        /// Drifting cases per 100 open cases. Default green 10, amber 25: "no drift or
+        /// delay" (Captain Cook, Ashbury Meadow) is the aim; a quarter drifting is red.
+        drifting_cases_per_100_open: Band, Levels { higher_is_better: false },
+            default Band { green: 10.0, amber: 25.0 };
+        /// DSLs and deputies over their weighted caseload. Default green 0, amber 0: any
+        /// DSL over the threshold the policy sets is red.
+        dsls_over_caseload: Band, Levels { higher_is_better: false },
+            default Band { green: 0.0, amber: 0.0 };
     }
 }

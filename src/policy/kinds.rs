@@ -46,6 +46,27 @@ impl Written for Vec<Function> {
 impl Written for Vec<Rule> {
     type Raw = Vec<RawRule>;
 }
+/// A target's two levels (spec 04 `[targets]`): at or beyond `green` a figure is green,
+/// at or beyond `amber` amber, otherwise red ("beyond": above for a figure where more is
+/// better, below for one where less is).
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Band {
+    pub green: f64,
+    pub amber: f64,
+}
+
+/// A [`Band`] as a policy file writes it: `{ green = 95, amber = 80 }`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub(crate) struct RawBand {
+    green: f64,
+    amber: f64,
+}
+
+impl Written for Band {
+    type Raw = RawBand;
+}
+
 impl<V: Written> Written for BTreeMap<CaseCategory, V> {
     type Raw = BTreeMap<String, V::Raw>;
 }
@@ -179,6 +200,70 @@ impl Kind for Amount {
 
     fn doc_value(&self, value: &f64) -> String {
         value.to_string()
+    }
+}
+
+/// A target for a headline figure (spec 04 `[targets]`): two levels, in the figure's
+/// units, ordered so green is at least as good as amber.
+pub(crate) struct Levels {
+    /// More is better (a rate met); otherwise less is (drifting cases).
+    pub higher_is_better: bool,
+}
+
+impl Kind for Levels {
+    type Value = Band;
+
+    fn check(&self, at: &Checker, key: &str, raw: RawBand) -> Result<Band, PolicyError> {
+        let green = at.non_negative_given(&format!("{key}.green"), raw.green)?;
+        let amber = at.non_negative_given(&format!("{key}.amber"), raw.amber)?;
+        let ordered = if self.higher_is_better {
+            green >= amber
+        } else {
+            green <= amber
+        };
+        if !ordered {
+            return Err(at.invalid(
+                key,
+                if self.higher_is_better {
+                    "green at or above amber (more is better)"
+                } else {
+                    "green at or below amber (less is better)"
+                },
+                format!("green = {green}, amber = {amber}"),
+            ));
+        }
+        Ok(Band { green, amber })
+    }
+
+    fn show<S: Serializer>(&self, value: &Band, s: S) -> Result<S::Ok, S::Error> {
+        value.serialize(s)
+    }
+
+    fn columns(&self, name: &str, values: &[&Band]) -> Vec<Column> {
+        vec![
+            column_of(&format!("target_{name}_green"), values, |v| v.green),
+            column_of(&format!("target_{name}_amber"), values, |v| v.amber),
+        ]
+    }
+
+    fn doc_type(&self) -> String {
+        "table `{ green = …, amber = … }`".to_string()
+    }
+
+    fn doc_allowed(&self) -> String {
+        if self.higher_is_better {
+            "numbers >= 0, green >= amber (more is better)".to_string()
+        } else {
+            "numbers >= 0, green <= amber (less is better)".to_string()
+        }
+    }
+
+    fn doc_value(&self, value: &Band) -> String {
+        format!("green {}, amber {}", value.green, value.amber)
+    }
+
+    fn doc_sql(&self, name: &str) -> String {
+        format!("`policy_schools.target_{name}_green`, `target_{name}_amber`")
     }
 }
 

@@ -509,14 +509,20 @@ fn policy_tables_have_one_row_per_school_and_setting() {
     // `drift.` or `workload.` (required_functions with a `requires_` column per
     // function), after school_urn and preset and before the trust-wide suppress_below
     // (26 columns for the 20 keys, six of them added by spec 04).
+    // A target (spec 04 `[targets]`) is two columns, `target_<name>_green` and `_amber`.
     let own_tables = ["rules", "drift.review_days", "workload.weights"];
+    let targets = SETTING_KEYS.iter().filter(|k| k.starts_with("targets.")).count();
     for key in SETTING_KEYS.iter().filter(|k| !own_tables.contains(k)) {
         let column = key.rsplit('.').next().unwrap();
-        assert!(schools.column(column).is_ok(), "{key}");
+        let column = match key.strip_prefix("targets.") {
+            Some(target) => format!("target_{target}_green"),
+            None => column.to_string(),
+        };
+        assert!(schools.column(&column).is_ok(), "{key}");
     }
     assert_eq!(
         schools.width(),
-        2 + SETTING_KEYS.len() - own_tables.len() + Function::ALL.len() + 1
+        2 + SETTING_KEYS.len() - own_tables.len() + targets + Function::ALL.len() + 1
     );
 
     assert_eq!(
@@ -669,7 +675,7 @@ fn describe_defaults_in_plain_english() {
             "An agreed action still open after 3 later discussions of its case counts as \
              carried over",
             "Weighted caseload of no more than 40 per person (weights: CP 3, CIN 2, CLA 2, EH 1, \
-             CONCERN 0.5, STEP_DOWN 0.5)",
+             concern 0.5, step-down 0.5)",
             "No more than 12 cases discussed per hour of supervision",
         ]
     );
