@@ -547,6 +547,9 @@ fn restricted_files_are_never_suppressed() {
     // No restricted cell anywhere is the suppression mark.
     let out = report.work.path().join("out");
     for (path, bytes) in snapshot(&out.join("restricted")) {
+        if path.extension().is_none_or(|e| e != "csv") {
+            continue;
+        }
         let mut reader = csv::Reader::from_reader(bytes.as_slice());
         for record in reader.records() {
             let record = record.unwrap();

@@ -26,6 +26,12 @@
 --   reschedules_judged, rescheduled, rescheduled_pct: cancelled or missed sessions of the
 --     report year (per supervisee) whose rescheduling window has closed, and those
 --     rescheduled in time (spec 02 §2, Cornerstone).
+--   drifting_cases_per_100_open: drifting_cases per 100 open_cases (empty with none
+--     open; `c` when either count is, spec 02's primary rule);
+--   frequency_met_rating, actions_on_time_rating, recorded_on_time_rating,
+--     drifting_rating, dsls_over_caseload_rating: green, amber or red against the
+--     school's [targets] (spec 04), empty for a TOTAL row or an empty figure, `c` when
+--     the figure is.
 -- Rates are worked out from the summed counts, never averaged across schools.
 -- Grain: one row per school, plus one TOTAL row per trust (school_urn = 'TOTAL').
 with frequency_counts as (
@@ -189,41 +195,87 @@ both_levels as (
     select * from per_school
     union all
     select * from per_trust
+),
+
+figures as (
+    select
+        trust_id,
+        school_urn,
+        school_name,
+        frequency_due,
+        frequency_met,
+        case when frequency_due > 0 then 100.0 * frequency_met / frequency_due end as frequency_met_pct,
+        gap_checks,
+        gap_met,
+        actions_done_on_time,
+        actions_done_late,
+        actions_overdue,
+        actions_not_yet_due,
+        actions_done_on_time + actions_done_late + actions_overdue as actions_judged,
+        case
+            when actions_done_on_time + actions_done_late + actions_overdue > 0
+                then 100.0 * actions_done_on_time / (actions_done_on_time + actions_done_late + actions_overdue)
+        end as actions_on_time_pct,
+        overdue_actions,
+        open_cases,
+        drifting_cases,
+        no_owner_cases,
+        dsls_listed,
+        dsls_over_caseload,
+        dsls_trained,
+        reschedules_judged,
+        rescheduled,
+        case when reschedules_judged > 0 then 100.0 * rescheduled / reschedules_judged end as rescheduled_pct,
+        sessions_held,
+        case when recording_judged > 0 then 100.0 * recorded_on_time / recording_judged end as recorded_on_time_pct,
+        case when sessions_held > 0 then 100.0 * signed_both / sessions_held end as signed_both_pct,
+        people_in_scope,
+        balanced as functions_balanced,
+        case when people_in_scope > 0 then 100.0 * balanced / people_in_scope end as functions_balanced_pct,
+        case when open_cases > 0 then 100.0 * drifting_cases / open_cases end as drifting_cases_per_100_open
+    from both_levels
+),
+
+-- Each school's headline figures judged against its policy's [targets] (spec 04: green
+-- at or beyond `green`, amber at or beyond `amber`, else red; a rate as printed, to one
+-- decimal). A TOTAL row is not judged (the targets are each school's), and neither is an
+-- empty figure (no school's URN is TOTAL, so a TOTAL row joins no target).
+rated as (
+    select
+        f.*,
+        case
+            when f.frequency_met_pct is null or ps.school_urn is null then null
+            when round(f.frequency_met_pct, 1) >= ps.target_frequency_met_pct_green then 'green'
+            when round(f.frequency_met_pct, 1) >= ps.target_frequency_met_pct_amber then 'amber'
+            else 'red'
+        end as frequency_met_rating,
+        case
+            when f.actions_on_time_pct is null or ps.school_urn is null then null
+            when round(f.actions_on_time_pct, 1) >= ps.target_actions_on_time_pct_green then 'green'
+            when round(f.actions_on_time_pct, 1) >= ps.target_actions_on_time_pct_amber then 'amber'
+            else 'red'
+        end as actions_on_time_rating,
+        case
+            when f.recorded_on_time_pct is null or ps.school_urn is null then null
+            when round(f.recorded_on_time_pct, 1) >= ps.target_recorded_on_time_pct_green then 'green'
+            when round(f.recorded_on_time_pct, 1) >= ps.target_recorded_on_time_pct_amber then 'amber'
+            else 'red'
+        end as recorded_on_time_rating,
+        case
+            when f.drifting_cases_per_100_open is null or ps.school_urn is null then null
+            when round(f.drifting_cases_per_100_open, 1) <= ps.target_drifting_cases_per_100_open_green then 'green'
+            when round(f.drifting_cases_per_100_open, 1) <= ps.target_drifting_cases_per_100_open_amber then 'amber'
+            else 'red'
+        end as drifting_rating,
+        case
+            when ps.school_urn is null then null
+            when f.dsls_over_caseload <= ps.target_dsls_over_caseload_green then 'green'
+            when f.dsls_over_caseload <= ps.target_dsls_over_caseload_amber then 'amber'
+            else 'red'
+        end as dsls_over_caseload_rating
+    from figures as f
+    left join policy_schools as ps on ps.school_urn = f.school_urn
 )
 
-select
-    trust_id,
-    school_urn,
-    school_name,
-    frequency_due,
-    frequency_met,
-    case when frequency_due > 0 then 100.0 * frequency_met / frequency_due end as frequency_met_pct,
-    gap_checks,
-    gap_met,
-    actions_done_on_time,
-    actions_done_late,
-    actions_overdue,
-    actions_not_yet_due,
-    actions_done_on_time + actions_done_late + actions_overdue as actions_judged,
-    case
-        when actions_done_on_time + actions_done_late + actions_overdue > 0
-            then 100.0 * actions_done_on_time / (actions_done_on_time + actions_done_late + actions_overdue)
-    end as actions_on_time_pct,
-    overdue_actions,
-    open_cases,
-    drifting_cases,
-    no_owner_cases,
-    dsls_listed,
-    dsls_over_caseload,
-    dsls_trained,
-    reschedules_judged,
-    rescheduled,
-    case when reschedules_judged > 0 then 100.0 * rescheduled / reschedules_judged end as rescheduled_pct,
-    sessions_held,
-    case when recording_judged > 0 then 100.0 * recorded_on_time / recording_judged end as recorded_on_time_pct,
-    case when sessions_held > 0 then 100.0 * signed_both / sessions_held end as signed_both_pct,
-    people_in_scope,
-    balanced as functions_balanced,
-    case when people_in_scope > 0 then 100.0 * balanced / people_in_scope end as functions_balanced_pct
-from both_levels
+select * from rated
 order by trust_id, school_urn

@@ -511,7 +511,10 @@ fn policy_tables_have_one_row_per_school_and_setting() {
     // (26 columns for the 20 keys, six of them added by spec 04).
     // A target (spec 04 `[targets]`) is two columns, `target_<name>_green` and `_amber`.
     let own_tables = ["rules", "drift.review_days", "workload.weights"];
-    let targets = SETTING_KEYS.iter().filter(|k| k.starts_with("targets.")).count();
+    let targets = SETTING_KEYS
+        .iter()
+        .filter(|k| k.starts_with("targets."))
+        .count();
     for key in SETTING_KEYS.iter().filter(|k| !own_tables.contains(k)) {
         let column = key.rsplit('.').next().unwrap();
         let column = match key.strip_prefix("targets.") {

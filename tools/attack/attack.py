@@ -162,6 +162,13 @@ SKIPPED_COLUMNS = {
         "relation 4 (weights x category counts) is not modelled: the weights are policy, "
         "the category counts are not published, and the cell is c with open_cases"
     ),
+    ("summary.csv", "drifting_cases_per_100_open"): (
+        "worked out from drifting_cases and open_cases, and c when either is: it is shown "
+        "only beside both, so it adds nothing a reader lacks"
+    ),
+    ("summary.csv", "drifting_rating"): (
+        "judges drifting_cases_per_100_open against the school's target, and is c with it"
+    ),
     **{
         ("since.csv", column): (
             "the earlier report's cell, printed as it was then: that report's protection"

@@ -21,7 +21,7 @@ use crate::metrics::{
 };
 use crate::model::DriftFlag;
 use crate::report::disclosure::CostClass::{Drifting, FlagBreakdown, OpenCases, StaffCaseload};
-use crate::report::table::cell::{Decimal, Direction, Figure, Percent, PeriodId};
+use crate::report::table::cell::{Decimal, Direction, Figure, Percent, PeriodId, Rating};
 use crate::report::table::declared::Relation::{AtMost, AtMostSumOf, TotalOfSchools};
 use crate::report::table::declared::{
     Declared, change_of, children, children_shown_when, parts_of, same_as,
@@ -184,6 +184,16 @@ output_tables! {
         people_in_scope: u64,
         functions_balanced: u64,
         functions_balanced_pct: Figure<Percent>,
+        /// Worked out from two counts of children: `c` when either is (spec 02, primary).
+        drifting_cases_per_100_open: Figure<Decimal> =
+            Declared::WorkedOutFrom(&["open_cases", "drifting_cases"]),
+        frequency_met_rating: Figure<Rating>,
+        actions_on_time_rating: Figure<Rating>,
+        recorded_on_time_rating: Figure<Rating>,
+        /// Judges the rate above: `c` with it.
+        drifting_rating: Figure<Rating> =
+            Declared::WorkedOutFrom(&["open_cases", "drifting_cases"]),
+        dsls_over_caseload_rating: Figure<Rating>,
     }
 
     /// `governors/trend.csv`: frequency, actions and recording half-term by half-term,

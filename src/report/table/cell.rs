@@ -63,66 +63,93 @@ pub struct PeriodId {
     pub year: AcademicYear,
 }
 
-/// Which way a figure went since an earlier report (spec 03, "Direction of travel").
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Direction {
-    Up,
-    Down,
-    Same,
-}
+/// A closed set of words a published column holds (`up`, `green`), read from a text
+/// column (an unknown word is a load-time error naming the query) and written as is;
+/// empty when there is nothing to say, `c` when the figure it judges is.
+macro_rules! figure_words {
+    ($(
+        $(#[$doc:meta])*
+        $name:ident, $what:literal { $($variant:ident => $word:literal),+ $(,)? }
+    )*) => {$(
+        $(#[$doc])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+        pub enum $name { $($variant),+ }
 
-impl Direction {
-    /// The word the CSV shows.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            Direction::Up => "up",
-            Direction::Down => "down",
-            Direction::Same => "same",
+        impl $name {
+            /// The word the CSV shows.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
         }
+
+        impl Text for $name {
+            fn text(&self) -> String {
+                self.as_str().to_string()
+            }
+        }
+
+        impl ColumnValue for Figure<$name> {
+            fn read(
+                frame: &DataFrame,
+                query: &'static str,
+                name: &'static str,
+            ) -> Result<Vec<Self>, ShapeError> {
+                words(frame, query, name, $what, &[$(($word, $name::$variant)),+])
+            }
+
+            fn cell(&self) -> String {
+                self.text()
+            }
+
+            fn suppress(&mut self) -> bool {
+                *self = Figure::Suppressed;
+                true
+            }
+        }
+    )*};
+}
+
+figure_words! {
+    /// Which way a figure went since an earlier report (spec 03, "Direction of travel").
+    Direction, "up, down or same" {
+        Up => "up",
+        Down => "down",
+        Same => "same",
+    }
+
+    /// A headline figure judged against the school's `[targets]` (spec 04).
+    Rating, "green, amber or red" {
+        Green => "green",
+        Amber => "amber",
+        Red => "red",
     }
 }
 
-impl Text for Direction {
-    fn text(&self) -> String {
-        self.as_str().to_string()
-    }
-}
-
-/// A direction: empty when either figure is not a number; `c` when the figure now is
-/// (spec 02, relation 7).
-impl ColumnValue for Figure<Direction> {
-    fn read(
-        frame: &DataFrame,
-        query: &'static str,
-        name: &'static str,
-    ) -> Result<Vec<Self>, ShapeError> {
-        let values = cast(frame, query, name, &DataType::String, "text")?;
-        let values = values.str().map_err(|e| shape(query, name, e))?;
-        values
-            .iter()
-            .map(|value| match value {
-                None | Some("") => Ok(Figure::Empty),
-                Some(word) => [Direction::Up, Direction::Down, Direction::Same]
-                    .into_iter()
-                    .find(|d| d.as_str() == word)
-                    .map(Figure::Value)
-                    .ok_or_else(|| ShapeError {
-                        query,
-                        column: name,
-                        problem: "a direction other than up, down or same".to_string(),
-                    }),
-            })
-            .collect()
-    }
-
-    fn cell(&self) -> String {
-        self.text()
-    }
-
-    fn suppress(&mut self) -> bool {
-        *self = Figure::Suppressed;
-        true
-    }
+/// The words of a text column, each one of `known`; empty for none.
+fn words<W: Copy>(
+    frame: &DataFrame,
+    query: &'static str,
+    name: &'static str,
+    what: &str,
+    known: &[(&str, W)],
+) -> Result<Vec<Figure<W>>, ShapeError> {
+    let values = cast(frame, query, name, &DataType::String, "text")?;
+    let values = values.str().map_err(|e| shape(query, name, e))?;
+    values
+        .iter()
+        .map(|value| match value {
+            None | Some("") => Ok(Figure::Empty),
+            Some(word) => known
+                .iter()
+                .find(|(w, _)| *w == word)
+                .map(|(_, v)| Figure::Value(*v))
+                .ok_or_else(|| ShapeError {
+                    query,
+                    column: name,
+                    problem: format!("a word other than {what}"),
+                }),
+        })
+        .collect()
 }
 
 /// A figure's text as the CSV shows it.
