@@ -1011,3 +1011,76 @@ fn a_school_that_requires_no_contracts_is_never_said_to_hold_no_one_to_ones() {
         "{texts:?}"
     );
 }
+
+#[test]
+fn the_governors_summary_judges_each_school_against_its_targets_in_words() {
+    // Spec 03, "Governors' summary": "one row per school with the headline figures
+    // judged red / amber / green against the policy's [targets] (spec 04), the word
+    // printed beside every colour; then 'needs attention': schools below target, DSLs
+    // over caseload, overdue policy reviews, ... each in one line that says where to
+    // look in the pack". Spec 04: "no colour is ever the only way a judgement is shown".
+    let work = sample_report();
+    let out = work.path().join("out");
+    let html = fs::read_to_string(out.join("governors/pack.html")).unwrap();
+    let dom = parse_html(&html);
+    let mut cells: Vec<(String, String)> = Vec::new();
+    fn walk(node: &Handle, cells: &mut Vec<(String, String)>) {
+        if let NodeData::Element { name, .. } = &node.data
+            && &*name.local == "td"
+            && let Some(class) = attribute(node, "class")
+            && let Some(rating) = class.split(' ').find_map(|c| c.strip_prefix("rag-"))
+        {
+            let mut text = String::new();
+            collect_text(node, &mut text);
+            cells.push((rating.to_string(), text));
+        }
+        for child in node.children.borrow().iter() {
+            walk(child, cells);
+        }
+    }
+    walk(&dom.document, &mut cells);
+    assert!(!cells.is_empty(), "the summary colours its judged cells");
+    for (rating, text) in &cells {
+        assert!(
+            text.contains(rating.as_str()),
+            "{rating} shown by colour only: {text}"
+        );
+    }
+    // Every rating summary.csv gives a school is in the pack, and each school with a red
+    // one is in "needs attention".
+    let text = document_text(&html);
+    let attention = text
+        .split("Needs attention")
+        .nth(1)
+        .expect("a needs-attention list");
+    let mut reds = 0;
+    for row in csv_rows(&out.join("governors/summary.csv")) {
+        let judged: Vec<&str> = [
+            "frequency_met_rating",
+            "actions_on_time_rating",
+            "recorded_on_time_rating",
+            "drifting_rating",
+            "dsls_over_caseload_rating",
+        ]
+        .iter()
+        .map(|c| row[*c].as_str())
+        .filter(|r| matches!(*r, "green" | "amber" | "red"))
+        .collect();
+        let shown = cells
+            .iter()
+            .filter(|(r, _)| judged.contains(&r.as_str()))
+            .count();
+        assert!(judged.is_empty() || shown > 0, "{row:?}");
+        if judged.contains(&"red") {
+            reds += 1;
+            assert!(
+                attention.contains(&row["school_name"]),
+                "{}",
+                row["school_name"]
+            );
+        }
+    }
+    assert!(reds > 0, "the sample has schools below target");
+    // Cornerstone's review, due in Summer 2022, is a line of its own school's.
+    assert!(attention.contains("its policy review was due on 31 August 2022"));
+}

@@ -157,7 +157,8 @@ pub fn write(
                 name: trust.name.clone(),
                 id: trust.id.clone(),
                 headlines: model::headlines(figures, trust),
-                glance: model::glance(trust),
+                summary: model::summary_table(trust),
+                attention: model::attention(figures, trust),
                 charts: charts
                     .trusts
                     .get(&trust.id)

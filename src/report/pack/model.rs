@@ -9,7 +9,7 @@ use crate::model::DriftFlag;
 use crate::report::charts::{RenderedChart, path_segment};
 use crate::report::figures::{Figures, SchoolFigures, TrustFigures};
 use crate::report::manifest::InputRecord;
-use crate::report::published::{Direction, Figure, Percent, PeriodId, SUPPRESSED, Since};
+use crate::report::published::{Direction, Figure, Percent, PeriodId, Rating, SUPPRESSED, Since};
 use crate::report::words::{date, fig, name, period, policy, source, year};
 
 /// A whole pack: the governors' pack or one school's evidence pack.
@@ -38,7 +38,10 @@ pub struct TrustView {
     pub name: String,
     pub id: String,
     pub headlines: Vec<Headline>,
-    pub glance: TableView,
+    /// The governors' summary: the schools judged against their targets.
+    pub summary: SummaryTable,
+    /// What needs the committee's attention, a line per school.
+    pub attention: Vec<String>,
     pub charts: Vec<ChartView>,
 }
 
@@ -308,41 +311,131 @@ pub fn headlines(figures: &Figures, trust: &TrustFigures) -> Vec<Headline> {
     ]
 }
 
-/// The trust's schools side by side (the headline columns of `summary.csv`).
-pub fn glance(trust: &TrustFigures) -> TableView {
+/// A figure judged against a target: its text, and the judgement's word (printed with
+/// it, never shown by colour alone: spec 04).
+#[derive(Debug, Serialize)]
+pub struct RatedCell {
+    pub text: String,
+    /// `green`, `amber`, `red`, or empty when the figure is not judged (`c`, empty, or
+    /// not a judged figure).
+    pub rating: String,
+}
+
+/// The governors' summary: one row per school with its headline figures judged against
+/// its `[targets]` (spec 03, "Governors' summary"), and the trust's total unjudged.
+#[derive(Debug, Serialize)]
+pub struct SummaryTable {
+    pub columns: Vec<String>,
+    pub rows: Vec<Vec<RatedCell>>,
+}
+
+fn rated(text: String, rating: Figure<Rating>) -> RatedCell {
+    RatedCell {
+        text,
+        rating: rating
+            .value()
+            .map_or(String::new(), |r| r.as_str().to_string()),
+    }
+}
+
+fn plain(text: String) -> RatedCell {
+    RatedCell {
+        text,
+        rating: String::new(),
+    }
+}
+
+/// The trust's schools side by side, judged (the headline columns of `summary.csv`).
+pub fn summary_table(trust: &TrustFigures) -> SummaryTable {
     let row = |label: String, r: &crate::report::published::Summary| {
         vec![
-            label,
-            percent(r.frequency_met_pct, "not judged"),
-            percent(r.actions_on_time_pct, "none due"),
-            fig(r.overdue_actions),
-            fig(r.drifting_cases),
-            fig(r.dsls_over_caseload),
-            percent(r.recorded_on_time_pct, "no sessions"),
+            plain(label),
+            rated(
+                percent(r.frequency_met_pct, "not judged"),
+                r.frequency_met_rating,
+            ),
+            rated(
+                percent(r.actions_on_time_pct, "none due"),
+                r.actions_on_time_rating,
+            ),
+            plain(fig(r.overdue_actions)),
+            plain(fig(r.drifting_cases)),
+            rated(fig(r.drifting_cases_per_100_open), r.drifting_rating),
+            rated(fig(r.dsls_over_caseload), r.dsls_over_caseload_rating),
+            rated(
+                percent(r.recorded_on_time_pct, "no sessions"),
+                r.recorded_on_time_rating,
+            ),
         ]
     };
-    let mut rows: Vec<Vec<String>> = trust
+    let mut rows: Vec<Vec<RatedCell>> = trust
         .schools
         .iter()
         .map(|s| row(name(&s.name), &s.summary))
         .collect();
     rows.push(row("Trust total".to_string(), &trust.total));
-    TableView {
-        caption: "Schools at a glance".to_string(),
+    SummaryTable {
         columns: [
             "School",
             "Frequency met",
             "Actions on time",
             "Actions overdue",
             "Drifting cases",
+            "Drifting per hundred open",
             "DSLs over caseload",
             "Recorded on time",
         ]
         .map(String::from)
         .to_vec(),
-        numeric: vec![false, true, true, true, true, true, true],
         rows,
     }
+}
+
+/// "Needs attention": one line per school with something below target or overdue,
+/// saying where in the pack to look (spec 03, "Governors' summary").
+pub fn attention(figures: &Figures, trust: &TrustFigures) -> Vec<String> {
+    let mut lines = Vec::new();
+    for school in &trust.schools {
+        let s = &school.summary;
+        let mut parts: Vec<String> = Vec::new();
+        for (label, rating) in [
+            ("frequency met", s.frequency_met_rating),
+            ("actions on time", s.actions_on_time_rating),
+            ("drifting cases", s.drifting_rating),
+            ("DSLs over caseload", s.dsls_over_caseload_rating),
+            ("recorded on time", s.recorded_on_time_rating),
+        ] {
+            if let Figure::Value(rating @ (Rating::Red | Rating::Amber)) = rating {
+                parts.push(format!("{label} {}", rating.as_str()));
+            }
+        }
+        if s.overdue_actions > 0 {
+            parts.push(format!(
+                "{} overdue",
+                crate::report::words::fig_counted(
+                    Figure::Value(s.overdue_actions),
+                    "action",
+                    "actions"
+                )
+            ));
+        }
+        if let Some(due) = school.review.due_on
+            && school.review.is_overdue(figures.as_of)
+        {
+            parts.push(format!(
+                "its policy review was due on {}",
+                date(due.format("%-d %B %Y"))
+            ));
+        }
+        if !parts.is_empty() {
+            lines.push(format!(
+                "{}: {}. See its section.",
+                name(&school.name),
+                parts.join("; ")
+            ));
+        }
+    }
+    lines
 }
 
 /// A school's headline figures with what each counts.

@@ -14,7 +14,7 @@ mod protect;
 use crate::metrics::{Metrics, MetricsError, Query};
 use crate::report::table::OutputTable;
 pub use crate::report::table::cell::{
-    Decimal, Direction, Figure, Percent, PeriodId, SUPPRESSED, ShapeError,
+    Decimal, Direction, Figure, Percent, PeriodId, Rating, SUPPRESSED, ShapeError,
 };
 pub use marts::{
     ActionsBySchool, DriftBySchool, FrequencyBySchool, RecordingBySchool, ReschedulesBySchool,
