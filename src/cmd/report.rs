@@ -50,14 +50,14 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
     }
     let outcome = make_report(&run, output)?;
     if !output.quiet {
-        print!("{}", outcome.summary(&run));
-        println!(
+        out!("{}", outcome.summary(&run));
+        outln!(
             "{} files written to {}",
             outcome.written.len(),
             run.out.display()
         );
         if run.draw == Draw::Everything {
-            println!(
+            outln!(
                 "Governors' pack: {}",
                 run.out.join(report::GOVERNORS_PACK).display()
             );
@@ -76,7 +76,7 @@ fn export_inputs(run: &ReportRun, output: Output) -> anyhow::Result<ExitCode> {
             1 => "1 trust".to_string(),
             n => format!("{n} trusts"),
         };
-        println!(
+        outln!(
             "Report year {} as of {}, {trusts}: {} files written to {}",
             run.params.report_year,
             run.params.as_of,
@@ -109,9 +109,9 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
     let computed = started.elapsed();
     if output.verbose {
         for (query, took) in &metrics.timings {
-            eprintln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            errln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
-        eprintln!(
+        errln!(
             "  {:<22} {:>8.1} ms ({} trusts; with {} earlier years for the trend)",
             "metrics in all",
             computed.as_secs_f64() * 1000.0,
@@ -125,7 +125,7 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
         .with_context(|| format!("writing the report into {}", run.out.display()))?;
     progress.finish_and_clear();
     if output.verbose {
-        eprintln!(
+        errln!(
             "  {:<22} {:>8.1} ms ({} files)",
             "files written",
             started.elapsed().as_secs_f64() * 1000.0,

@@ -34,8 +34,8 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
     let ingested = ingest::ingest(&store, &bundles, &key, today(), IngestMode::Full)?;
     progress.finish_and_clear();
     if !output.quiet {
-        print!("{}", ingested.display(examples(output)));
-        println!();
+        out!("{}", ingested.display(examples(output)));
+        outln!();
     }
     let run = ReportRun::resolve(ReportRequest {
         store: &store,
@@ -50,13 +50,13 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
     })?;
     let report = make_report(&run, output)?;
     if !output.quiet {
-        print!("{}", report.summary(&run));
-        println!("Store:      {}", store.display());
-        println!("Restricted: {}", out.join("restricted").display());
-        println!("Governors:  {}", out.join("governors").display());
-        println!("Manifest:   {}", out.join("manifest.json").display());
-        println!("Charts:     {}", out.join("charts").display());
-        println!(
+        out!("{}", report.summary(&run));
+        outln!("Store:      {}", store.display());
+        outln!("Restricted: {}", out.join("restricted").display());
+        outln!("Governors:  {}", out.join("governors").display());
+        outln!("Manifest:   {}", out.join("manifest.json").display());
+        outln!("Charts:     {}", out.join("charts").display());
+        outln!(
             "Governors' pack: {}",
             out.join(crate::report::GOVERNORS_PACK).display()
         );

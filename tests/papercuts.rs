@@ -1,0 +1,232 @@
+//! Issue #19: mistakes that change or lose figures silently, and papercuts. Each test
+//! quotes the item of the issue (or the spec text) it checks.
+
+use std::path::PathBuf;
+use std::process::{Command, Stdio};
+
+use crate::sample_report::{AS_OF, report_args};
+use crate::util::{TEST_KEY, Workdir, snapshot};
+
+fn sample() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")
+}
+
+fn sample_policy() -> String {
+    sample().join("policy.toml").display().to_string()
+}
+
+/// Ingests sample-data's bundles into `store` in `work`.
+fn ingest_sample(work: &Workdir) {
+    let bundles = sample().join("bundles");
+    work.run(&["ingest", "--store", "store", bundles.to_str().unwrap()])
+        .ok();
+}
+
+/// Runs `oversight args` in `work` with its stdout a pipe whose reader is already gone,
+/// as in `oversight report ... | head` once `head` has read its lines.
+fn run_into_closed_pipe(work: &Workdir, args: &[&str]) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_oversight"))
+        .args(args)
+        .current_dir(work.path())
+        .env("OVERSIGHT_KEY", TEST_KEY)
+        .env("XDG_CONFIG_HOME", work.path().join("config"))
+        .env("HOME", work.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_report_piped_into_head_finishes_without_a_panic() {
+    // Issue #19: "`report … | head` panics (broken pipe, exit 101)".
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    let output = run_into_closed_pipe(&work, &report_args(&policy, "out"));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(output.status.code(), Some(0), "{stderr}");
+    // The report was still written whole: its manifest is there.
+    assert!(work.path().join("out/manifest.json").is_file());
+    let history = run_into_closed_pipe(&work, &["store", "history", "--store", "store"]);
+    assert_eq!(
+        history.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&history.stderr)
+    );
+}
+
+#[test]
+fn an_error_says_its_cause_once() {
+    // Issue #19: "No such file or directory (os error 2): No such file or directory (os
+    // error 2)".
+    let work = Workdir::new();
+    let bundle = work.bundle("bundle", &[]);
+    work.run(&["ingest", "--store", "store", bundle.to_str().unwrap()])
+        .ok();
+    for args in [
+        vec![
+            "report",
+            "--store",
+            "store",
+            "--policy",
+            "nope.toml",
+            "--out",
+            "out",
+        ],
+        vec!["validate", "no-such-bundle"],
+        vec![
+            "ingest",
+            "--store",
+            "store",
+            "--mapping",
+            "nope.toml",
+            "bundle",
+        ],
+    ] {
+        let run = work.run(&args);
+        run.expect_code(1);
+        let stderr = run.stderr();
+        let line = stderr.trim();
+        assert_eq!(stderr.lines().count(), 1, "{stderr}");
+        // Each part of the message once: no "X: X" where a cause repeats itself.
+        let parts: Vec<&str> = line.split(": ").collect();
+        for pair in parts.windows(2) {
+            assert_ne!(pair[0], pair[1], "{line}");
+        }
+        assert!(line.matches("(os error 2)").count() <= 1, "{line}");
+    }
+}
+
+#[test]
+fn dates_on_the_command_line_take_the_forms_data_files_take() {
+    // Issue #19: "`--as-of 07/12/2026` says "invalid characters" though data files
+    // accept that form" (spec 01: dates are YYYY-MM-DD or DD/MM/YYYY).
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    let english = work.run(&[
+        "report",
+        "--store",
+        "store",
+        "--policy",
+        &policy,
+        "--out",
+        "english",
+        "--as-of",
+        "23/11/2026",
+        "--tables-only",
+    ]);
+    english.ok();
+    let iso = work.run(&[
+        "report",
+        "--store",
+        "store",
+        "--policy",
+        &policy,
+        "--out",
+        "iso",
+        "--as-of",
+        AS_OF,
+        "--tables-only",
+    ]);
+    iso.ok();
+    assert_eq!(
+        snapshot(&work.path().join("english")),
+        snapshot(&work.path().join("iso"))
+    );
+    // A date in neither form is a usage error that says which forms are meant.
+    let wrong = work.run(&[
+        "report",
+        "--store",
+        "store",
+        "--policy",
+        &policy,
+        "--out",
+        "x",
+        "--as-of",
+        "2026.11.23",
+    ]);
+    wrong.expect_code(2);
+    assert!(wrong.stderr().contains("DD/MM/YYYY"), "{}", wrong.stderr());
+    for args in [
+        vec![
+            "generate",
+            "--out",
+            "g",
+            "--schools",
+            "2",
+            "--trusts",
+            "1",
+            "--today",
+            "23/11/2026",
+        ],
+        vec![
+            "report",
+            "--store",
+            "store",
+            "--policy",
+            &policy,
+            "--out",
+            "v",
+            "--as-of",
+            AS_OF,
+            "--store-as-of",
+            "31/12/2099",
+            "--tables-only",
+        ],
+    ] {
+        work.run(&args).ok();
+    }
+}
+
+#[test]
+fn an_unknown_trust_is_answered_with_the_closest_ones() {
+    // Issue #19: "`--trust TR01` does not list the trusts there are".
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    let mut args = report_args(&policy, "out");
+    args.extend(["--trust", "TR01"]);
+    let run = work.run(&args);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("no trust \"TR01\""), "{stderr}");
+    assert!(stderr.contains("\"TR001\", \"TR002\""), "{stderr}");
+    assert!(stderr.contains("did you mean \"TR001\""), "{stderr}");
+    // Trust ids are matched exactly, but a difference of case is pointed out.
+    let mut args = report_args(&policy, "out");
+    args.extend(["--trust", "tr002"]);
+    let run = work.run(&args);
+    run.expect_code(1);
+    assert!(
+        run.stderr().contains("did you mean \"TR002\""),
+        "{}",
+        run.stderr()
+    );
+}
+
+#[test]
+fn validate_exits_3_when_rows_would_be_quarantined() {
+    // Issue #19: "`validate` exits 0 [when rows would be quarantined]"; item 5:
+    // "`validate` exits 3 when rows would be quarantined, as `ingest --strict` does".
+    let work = Workdir::new();
+    let clean = work.bundle("clean", &[]);
+    work.run(&["validate", clean.to_str().unwrap()]).ok();
+    let dirty = work.bundle(
+        "dirty",
+        &[(
+            "sessions.csv",
+            "S3,100001,2025-10-05,HT1,walk_and_talk,true,held,30,,,,",
+        )],
+    );
+    let run = work.run(&["validate", dirty.to_str().unwrap()]);
+    run.expect_code(3);
+    assert!(run.stdout().contains("walk_and_talk"), "{}", run.stdout());
+    // Nothing was written, as before.
+    assert!(!work.path().join("store").exists());
+}
