@@ -96,10 +96,11 @@ fn attack(report: &Path, extra: &[&str]) -> Verdict {
     }
 }
 
-/// Ingests `bundles` into `store` and reports on it with sample-data's policy, tables
-/// only, into `out`, as of `as_of`. Returns the report folder.
+/// Ingests `bundles` into `store` and reports on it with sample-data's trust defaults
+/// (its schools are not the sample's), tables only, into `out`, as of `as_of`. Returns
+/// the report folder.
 fn report(work: &Workdir, bundles: &Path, as_of: &str) -> PathBuf {
-    let policy = repo().join("sample-data/policy.toml");
+    let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
     work.run(&[
         "ingest",
         "-q",

@@ -1,6 +1,7 @@
 //! Issue #19: mistakes that change or lose figures silently, and papercuts. Each test
 //! quotes the item of the issue (or the spec text) it checks.
 
+use std::fs;
 use std::path::PathBuf;
 use std::process::{Command, Stdio};
 
@@ -229,4 +230,75 @@ fn validate_exits_3_when_rows_would_be_quarantined() {
     assert!(run.stdout().contains("walk_and_talk"), "{}", run.stdout());
     // Nothing was written, as before.
     assert!(!work.path().join("store").exists());
+}
+
+/// sample-data's policy file, its presets, calendar and bank holidays copied into
+/// `work/policy/`, with `edit` applied to the policy's text; returns the policy's path.
+fn edited_sample_policy(work: &Workdir, edit: impl Fn(String) -> String) -> String {
+    let dir = work.path().join("policy");
+    fs::create_dir_all(dir.join("presets")).unwrap();
+    for file in ["calendar.csv", "bank-holidays.csv"] {
+        fs::copy(sample().join(file), dir.join(file)).unwrap();
+    }
+    for entry in fs::read_dir(sample().join("presets")).unwrap() {
+        let path = entry.unwrap().path();
+        fs::copy(&path, dir.join("presets").join(path.file_name().unwrap())).unwrap();
+    }
+    let text = fs::read_to_string(sample().join("policy.toml")).unwrap();
+    fs::write(dir.join("policy.toml"), edit(text)).unwrap();
+    dir.join("policy.toml").display().to_string()
+}
+
+#[test]
+fn a_policy_table_for_a_school_the_store_lacks_is_an_error_with_the_school_meant() {
+    // Issue #19: "a policy table `[schools."140006"]` (a typo for 140005) is accepted
+    // and Larkspur's frequency met falls from 100.0 to 66.7 on trust defaults"; spec 04:
+    // "an error that names it and the closest URNs the store has ("did you mean 140005
+    // Larkspur Meadow Centre?")".
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let typo = edited_sample_policy(&work, |text| {
+        text.replace("[schools.\"140005\"]", "[schools.\"140006\"]")
+    });
+    let run = work.run(&report_args(&typo, "out"));
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(
+        stderr.contains("[schools.\"140006\"] names no school of the store"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("did you mean 140005 \"Larkspur Meadow Centre\"?"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("policy/policy.toml"), "{stderr}");
+    assert!(!work.path().join("out").exists(), "nothing is written");
+    // --export-inputs resolves the same run: the same check.
+    let mut args = report_args(&typo, "out");
+    args.truncate(5);
+    args.extend(["--as-of", AS_OF, "--export-inputs", "inputs"]);
+    work.run(&args).expect_code(1);
+
+    // The sample's own policy names only North Star's schools: reporting Harbour alone
+    // with it is no typo, and its schools are named as on the trust defaults, once.
+    let policy = sample_policy();
+    let mut args = report_args(&policy, "harbour");
+    args.extend(["--trust", "TR002", "--tables-only"]);
+    let run = work.run(&args);
+    run.ok();
+    let stdout = run.stdout();
+    let note = "On the trust defaults only (no [schools.\"URN\"] table in ";
+    assert_eq!(stdout.matches(note).count(), 1, "{stdout}");
+    assert!(
+        stdout.contains(
+            "policy.toml): 150001 \"Anchorage Primary School\", 150002 \"Breakwater Academy\"\n"
+        ),
+        "{stdout}"
+    );
+    // Every North Star school has its table: no note.
+    let mut args = report_args(&policy, "north");
+    args.extend(["--trust", "TR001", "--tables-only"]);
+    let run = work.run(&args);
+    run.ok();
+    assert!(!run.stdout().contains(note), "{}", run.stdout());
 }

@@ -51,6 +51,9 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
     let outcome = make_report(&run, output)?;
     if !output.quiet {
         out!("{}", outcome.summary(&run));
+        if let Some(note) = run.on_defaults_note()? {
+            outln!("{note}\n");
+        }
         outln!(
             "{} files written to {}",
             outcome.written.len(),

@@ -51,6 +51,9 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
     let report = make_report(&run, output)?;
     if !output.quiet {
         out!("{}", report.summary(&run));
+        if let Some(note) = run.on_defaults_note()? {
+            outln!("{note}\n");
+        }
         outln!("Store:      {}", store.display());
         outln!("Restricted: {}", out.join("restricted").display());
         outln!("Governors:  {}", out.join("governors").display());

@@ -75,6 +75,7 @@ mod error;
 mod file;
 mod settings;
 pub mod tables;
+mod urns;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -84,7 +85,7 @@ use serde::Serialize;
 
 pub use calendar::{AcademicYear, Calendar, Granularity, HalfTerm, Period, Term};
 pub use describe::{Provenance, RuleStatement};
-pub use error::PolicyError;
+pub use error::{PolicyError, UnknownSchool};
 pub use settings::{
     DriftSettings, Origin, Rule, SETTING_KEYS, SettingLayer, Settings, WorkloadSettings,
 };

@@ -28,6 +28,7 @@ pub mod key;
 pub mod lock;
 mod lookup;
 pub mod maintain;
+mod schools;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -41,6 +42,7 @@ pub use history::{
 };
 pub use key::KeyRecord;
 pub use lookup::StoredRows;
+pub use schools::StoredSchool;
 pub use write::{BundleExport, HeldSchool, WriteSummary, Writing};
 
 use crate::contract::{Cell, Table};
