@@ -302,3 +302,188 @@ fn a_policy_table_for_a_school_the_store_lacks_is_an_error_with_the_school_meant
     run.ok();
     assert!(!run.stdout().contains(note), "{}", run.stdout());
 }
+
+/// Every file under `out` that its manifest does not list, besides the manifest.
+fn unlisted(out: &std::path::Path) -> Vec<PathBuf> {
+    let files = snapshot(out);
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&files[&PathBuf::from("manifest.json")]).unwrap();
+    let listed: Vec<PathBuf> = manifest["outputs"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|o| PathBuf::from(o["file"].as_str().unwrap()))
+        .collect();
+    files
+        .into_keys()
+        .filter(|path| path != &PathBuf::from("manifest.json") && !listed.contains(path))
+        .collect()
+}
+
+#[test]
+fn a_report_over_an_earlier_one_leaves_only_its_own_files() {
+    // Issue #19: "a report into a folder that held another run leaves that run's
+    // other-trust packs beside the new ones, unlisted in the manifest"; spec 03: "a
+    // finished one leaves only its own files (a previous run's files that this run did
+    // not write, such as another trust's pack after `--trust`, are gone)".
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    work.run(&report_args(&policy, "out")).ok();
+    assert!(work.path().join("out/schools/TR001").is_dir());
+    let mut harbour = report_args(&policy, "out");
+    harbour.extend(["--trust", "TR002"]);
+    work.run(&harbour).ok();
+    let out = work.path().join("out");
+    assert_eq!(unlisted(&out), Vec::<PathBuf>::new());
+    assert!(!out.join("schools/TR001").exists());
+    assert!(!out.join("charts/TR001").exists());
+    // The same files as a report into a new folder, byte for byte.
+    let mut fresh = report_args(&policy, "fresh");
+    fresh.extend(["--trust", "TR002"]);
+    work.run(&fresh).ok();
+    assert_eq!(snapshot(&out), snapshot(&work.path().join("fresh")));
+    // --tables-only after a full report: the charts and packs it did not draw are gone.
+    let mut tables = report_args(&policy, "out");
+    tables.push("--tables-only");
+    work.run(&tables).ok();
+    assert_eq!(unlisted(&out), Vec::<PathBuf>::new());
+    assert!(!out.join("charts").exists() && !out.join("schools").exists());
+    // Nothing is left beside --out.
+    let beside: Vec<String> = fs::read_dir(work.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|name| name.contains("oversight"))
+        .collect();
+    assert!(beside.is_empty(), "{beside:?}");
+}
+
+/// Runs `oversight args` in `work` unable to write a file larger than `limit` bytes, as
+/// when the disk fills: the write fails with "File too large" (SIGXFSZ ignored).
+#[cfg(unix)]
+fn run_with_file_size_limit(work: &Workdir, args: &[&str], limit: u64) -> std::process::Output {
+    use std::os::unix::process::CommandExt;
+    let mut command = Command::new(env!("CARGO_BIN_EXE_oversight"));
+    command
+        .args(args)
+        .current_dir(work.path())
+        .env("OVERSIGHT_KEY", TEST_KEY)
+        .env("XDG_CONFIG_HOME", work.path().join("config"))
+        .env("HOME", work.path());
+    // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit).
+    unsafe {
+        command.pre_exec(move || {
+            libc::signal(libc::SIGXFSZ, libc::SIG_IGN);
+            let rlimit = libc::rlimit {
+                rlim_cur: limit,
+                rlim_max: limit,
+            };
+            if libc::setrlimit(libc::RLIMIT_FSIZE, &rlimit) != 0 {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    command.output().unwrap()
+}
+
+#[cfg(unix)]
+#[test]
+fn a_report_that_fails_or_is_killed_leaves_the_earlier_one_as_it_was() {
+    // Issue #19: "a disk filling during a report leaves old and new files mixed"; spec
+    // 03: "a failed or killed report leaves the previous outputs as they were".
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    work.run(&report_args(&policy, "out")).ok();
+    let before = snapshot(&work.path().join("out"));
+    // A week later the figures differ; the disk fills once the CSV files are written
+    // (each under 32 KiB) and the first chart or pack is not.
+    let mut later = report_args(&policy, "out");
+    later[8] = "2026-11-30";
+    let full = run_with_file_size_limit(&work, &later, 32 * 1024);
+    let stderr = String::from_utf8_lossy(&full.stderr);
+    assert_eq!(full.status.code(), Some(1), "{stderr}");
+    assert!(stderr.contains("File too large"), "{stderr}");
+    assert!(snapshot(&work.path().join("out")) == before, "out changed");
+    // Killed with every file written, just before the swap.
+    let killed = work.run_with(
+        &later,
+        &[
+            ("OVERSIGHT_KEY", TEST_KEY),
+            ("OVERSIGHT_CRASH_AT", "report-staged"),
+        ],
+    );
+    assert_ne!(killed.code(), Some(0), "{}", killed.stderr());
+    assert!(snapshot(&work.path().join("out")) == before, "out changed");
+    // The next report replaces it whole.
+    work.run(&later).ok();
+    assert!(snapshot(&work.path().join("out")) != before);
+    assert_eq!(unlisted(&work.path().join("out")), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn a_folder_that_is_not_an_earlier_report_is_refused_never_cleaned() {
+    // Spec 03: "A non-empty `--out` that is not an earlier oversight output is refused,
+    // never cleaned."
+    let work = Workdir::new();
+    ingest_sample(&work);
+    let policy = sample_policy();
+    let documents = work.path().join("documents");
+    fs::create_dir_all(documents.join("minutes")).unwrap();
+    fs::write(documents.join("budget.xlsx"), "not ours").unwrap();
+    let before = snapshot(&documents);
+    let run = work.run(&report_args(&policy, "documents"));
+    run.expect_code(1);
+    assert!(
+        run.stderr()
+            .contains("not empty and not an earlier oversight report"),
+        "{}",
+        run.stderr()
+    );
+    assert!(run.stderr().contains("\"budget.xlsx\""), "{}", run.stderr());
+    assert!(snapshot(&documents) == before);
+    assert!(documents.join("minutes").is_dir());
+    // A file is no folder to write into.
+    fs::write(work.path().join("a-file"), "x").unwrap();
+    work.run(&report_args(&policy, "a-file")).expect_code(1);
+    // An empty folder is fine.
+    fs::create_dir(work.path().join("empty")).unwrap();
+    work.run(&report_args(&policy, "empty")).ok();
+}
+
+#[test]
+fn a_store_inside_out_is_kept_through_every_report() {
+    // README's onboarding ingests into `out/store` and reports into `out/`; the store is
+    // not a report output and the swap never touches it, nor another folder kept beside
+    // an earlier report (README: `--export-inputs out/inputs`).
+    let work = Workdir::new();
+    let bundles = sample().join("bundles");
+    work.run(&["ingest", "--store", "out/store", bundles.to_str().unwrap()])
+        .ok();
+    let store = snapshot(&work.path().join("out/store"));
+    let policy = sample_policy();
+    let report = |extra: &[&str]| {
+        let mut args = vec![
+            "report",
+            "--store",
+            "out/store",
+            "--policy",
+            &policy,
+            "--out",
+            "out",
+            "--as-of",
+            AS_OF,
+        ];
+        args.extend_from_slice(extra);
+        work.run(&args).ok();
+    };
+    report(&[]);
+    fs::create_dir(work.path().join("out/inputs")).unwrap();
+    fs::write(work.path().join("out/inputs/notes.txt"), "kept").unwrap();
+    report(&["--trust", "TR002"]);
+    report(&["--tables-only"]);
+    assert!(snapshot(&work.path().join("out/store")) == store);
+    assert!(work.path().join("out/inputs/notes.txt").is_file());
+    assert!(work.path().join("out/manifest.json").is_file());
+}

@@ -98,6 +98,8 @@ pub struct ReportOutcome {
 
 /// Computes the metrics of `run` and writes every output.
 pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutcome> {
+    // A folder the report may not replace is refused before the metrics are computed.
+    report::check_out(&run.out)?;
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
     let metrics = metrics::compute(run)?;

@@ -36,7 +36,7 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-pub use commit::STAGING;
+pub use commit::{STAGING, crash_if_asked};
 pub use history::{
     DateWindow, History, IngestMode, InputFile, LiveFile, Moved, RowCounts, Snapshot, StoreCommit,
 };
