@@ -30,7 +30,8 @@ pub struct Output {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The demo: ingest sample-data/ into out/store and report on it.
+    /// The demo: ingest sample-data/ into out/store (never deleting a store; one that
+    /// holds other trusts' data is refused) and report on it.
     Run,
     /// Read export bundles into the store: validate, pseudonymise, upsert.
     Ingest(IngestArgs),

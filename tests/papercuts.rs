@@ -487,3 +487,85 @@ fn a_store_inside_out_is_kept_through_every_report() {
     assert!(work.path().join("out/inputs/notes.txt").is_file());
     assert!(work.path().join("out/manifest.json").is_file());
 }
+
+#[test]
+fn run_never_deletes_a_store_and_refuses_one_that_is_not_the_samples() {
+    // Issue #19: "`oversight run` deletes `out/store` without a word, the very store
+    // README's onboarding steps ingest real exports into (`ingest --store out/store
+    // ...`)"; spec 03: "it never deletes or replaces a store ... and stops with an error
+    // if that store holds trusts that are not the sample's".
+    let work = Workdir::new();
+    let bundle = work.bundle("oakfield", &[]);
+    for entry in fs::read_dir(&bundle).unwrap() {
+        let path = entry.unwrap().path();
+        let text = fs::read_to_string(&path).unwrap();
+        fs::write(&path, text.replace("TR001", "TR900")).unwrap();
+    }
+    work.run(&["ingest", "--store", "out/store", "oakfield"])
+        .ok();
+    let store = snapshot(&work.path().join("out/store"));
+    let run = work.run(&["run"]);
+    run.expect_code(1);
+    let stderr = run.stderr();
+    assert!(stderr.contains("out/store"), "{stderr}");
+    assert!(stderr.contains("\"TR900\""), "{stderr}");
+    assert!(
+        stderr.contains("oversight report --store out/store"),
+        "{stderr}"
+    );
+    assert!(
+        snapshot(&work.path().join("out/store")) == store,
+        "store changed"
+    );
+    assert!(!work.path().join("out/manifest.json").exists());
+
+    // A store holding the sample's trust ids but a school the sample does not have is
+    // not the demo's either: the sample is never mixed into it.
+    let work = Workdir::new();
+    let bundle = work.bundle("oakfield", &[]);
+    work.run(&["ingest", "--store", "out/store", bundle.to_str().unwrap()])
+        .ok();
+    let store = snapshot(&work.path().join("out/store"));
+    let run = work.run(&["run"]);
+    run.expect_code(1);
+    assert!(run.stderr().contains("100001"), "{}", run.stderr());
+    assert!(
+        snapshot(&work.path().join("out/store")) == store,
+        "store changed"
+    );
+}
+
+#[test]
+fn run_ingests_into_its_own_store_as_a_new_version_and_keeps_it() {
+    // Spec 03: `run` "ingests the sample into `out/store` as any ingest would": the
+    // same bundles again add nothing, and the store and its history stay.
+    let work = Workdir::new();
+    work.run(&["run"]).ok();
+    let versions = work.path().join("out/store/_versions");
+    let count = || fs::read_dir(&versions).unwrap().count();
+    assert_eq!(count(), 1);
+    let store = snapshot(&work.path().join("out/store"));
+    let again = work.run(&["run"]);
+    again.ok();
+    assert!(
+        again.stdout().contains("nothing changed"),
+        "{}",
+        again.stdout()
+    );
+    assert_eq!(count(), 1);
+    let parquet = |files: &std::collections::BTreeMap<PathBuf, Vec<u8>>| {
+        files
+            .iter()
+            .filter(|(path, _)| path.extension().is_some_and(|e| e == "parquet"))
+            .map(|(path, bytes)| (path.clone(), bytes.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        parquet(&snapshot(&work.path().join("out/store"))),
+        parquet(&store)
+    );
+    // Beside the report's own files, the store only.
+    let mut others = unlisted(&work.path().join("out"));
+    others.retain(|path| !path.starts_with("store"));
+    assert_eq!(others, Vec::<PathBuf>::new());
+}
