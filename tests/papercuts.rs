@@ -569,3 +569,67 @@ fn run_ingests_into_its_own_store_as_a_new_version_and_keeps_it() {
     others.retain(|path| !path.starts_with("store"));
     assert_eq!(others, Vec::<PathBuf>::new());
 }
+
+#[test]
+fn an_earlier_store_version_is_reported_with_a_policy_naming_a_school_added_since() {
+    // `report --store-version N` rebuilds a past report (spec 03); a school that joined
+    // the trust after version N has its table in today's policy, and that table is no
+    // typo: the URN check (spec 04) knows the store's newest schools too.
+    let work = Workdir::new();
+    let first = work.bundle("first", &[]);
+    work.run(&["ingest", "--store", "store", first.to_str().unwrap()])
+        .ok();
+    let second = work.path().join("second");
+    fs::create_dir_all(&second).unwrap();
+    fs::write(
+        second.join("schools.csv"),
+        "trust_id,trust_name,school_urn,school_name,phase,local_authority\n\
+         TR001,Test Trust,100002,Beta Primary,primary,Testshire\n",
+    )
+    .unwrap();
+    work.run(&["ingest", "--store", "store", second.to_str().unwrap()])
+        .ok();
+    for file in ["calendar.csv", "bank-holidays.csv"] {
+        fs::copy(sample().join(file), work.path().join(file)).unwrap();
+    }
+    let policy = format!(
+        "{}\n[schools.\"100002\"]\nrecord_within_working_days = 3\n",
+        crate::scenario::DEFAULT_POLICY
+    );
+    fs::write(work.path().join("policy.toml"), policy).unwrap();
+    let report = |version: &str, out: &str| {
+        work.run(&[
+            "report",
+            "--store",
+            "store",
+            "--policy",
+            "policy.toml",
+            "--out",
+            out,
+            "--as-of",
+            "2026-01-20",
+            "--tables-only",
+            "--store-version",
+            version,
+        ])
+    };
+    report("1", "then").ok();
+    report("2", "now").ok();
+    // A typo is still a typo at any version.
+    fs::write(
+        work.path().join("policy.toml"),
+        format!(
+            "{}\n[schools.\"100003\"]\nrecord_within_working_days = 3\n",
+            crate::scenario::DEFAULT_POLICY
+        ),
+    )
+    .unwrap();
+    let typo = report("1", "typo");
+    typo.expect_code(1);
+    assert!(
+        typo.stderr()
+            .contains("did you mean 100001 \"Alpha Primary\"?"),
+        "{}",
+        typo.stderr()
+    );
+}
