@@ -159,7 +159,8 @@ pub struct Staging {
 impl Staging {
     /// Checks `out` ([`check_out`]), removes day-old staging folders of killed reports
     /// into it, and makes a new staging folder next to it (inside it when `out` is a
-    /// mount point, so that the swap never crosses file systems).
+    /// mount point, so that the swap never crosses file systems, or when its parent
+    /// folder is not writable but `out` is).
     pub fn begin(out: &Path) -> Result<Staging, OutputError> {
         existing(out)?;
         let out = match fs::canonicalize(out) {
@@ -167,13 +168,10 @@ impl Staging {
             Err(_) => std::path::absolute(out).map_err(io_error(out))?,
         };
         let (parent, prefix) = staging_place(&out);
-        fs::create_dir_all(&parent).map_err(io_error(&parent))?;
-        remove_leftovers(&parent, &prefix);
-        let dir = parent.join(format!("{prefix}{}", std::process::id()));
-        if dir.exists() {
-            fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
-        }
-        fs::create_dir(&dir).map_err(io_error(&dir))?;
+        let dir = match make_staging(&parent, &prefix) {
+            Err(_) if parent != out && out.is_dir() => make_staging(&out, STAGING_MARK)?,
+            made => made?,
+        };
         Ok(Staging {
             out,
             dir,
@@ -310,6 +308,19 @@ fn is_mount_point(out: &Path, parent: &Path) -> bool {
 #[cfg(not(unix))]
 fn is_mount_point(_: &Path, _: &Path) -> bool {
     false
+}
+
+/// Makes this process's staging folder `prefix<pid>` in `parent`, after removing day-old
+/// ones of killed reports.
+fn make_staging(parent: &Path, prefix: &str) -> Result<PathBuf, OutputError> {
+    fs::create_dir_all(parent).map_err(io_error(parent))?;
+    remove_leftovers(parent, prefix);
+    let dir = parent.join(format!("{prefix}{}", std::process::id()));
+    if dir.exists() {
+        fs::remove_dir_all(&dir).map_err(io_error(&dir))?;
+    }
+    fs::create_dir(&dir).map_err(io_error(&dir))?;
+    Ok(dir)
 }
 
 /// Removes staging folders in `parent` named `prefix<pid>` that were last changed more
