@@ -23,15 +23,23 @@ fn ingest_sample(work: &Workdir) {
         .ok();
 }
 
-/// Runs `oversight args` in `work` with its stdout a pipe whose reader is already gone,
-/// as in `oversight report ... | head` once `head` has read its lines.
-fn run_into_closed_pipe(work: &Workdir, args: &[&str]) -> std::process::Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_oversight"))
+/// `oversight args` in `work` with the test key, as `Workdir::run` runs it, for a test
+/// that needs the child process itself.
+fn oversight(work: &Workdir, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_oversight"));
+    command
         .args(args)
         .current_dir(work.path())
         .env("OVERSIGHT_KEY", TEST_KEY)
         .env("XDG_CONFIG_HOME", work.path().join("config"))
-        .env("HOME", work.path())
+        .env("HOME", work.path());
+    command
+}
+
+/// Runs `oversight args` in `work` with its stdout a pipe whose reader is already gone,
+/// as in `oversight report ... | head` once `head` has read its lines.
+fn run_into_closed_pipe(work: &Workdir, args: &[&str]) -> std::process::Output {
+    let mut child = oversight(work, args)
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
         .spawn()
@@ -363,13 +371,7 @@ fn a_report_over_an_earlier_one_leaves_only_its_own_files() {
 #[cfg(unix)]
 fn run_with_file_size_limit(work: &Workdir, args: &[&str], limit: u64) -> std::process::Output {
     use std::os::unix::process::CommandExt;
-    let mut command = Command::new(env!("CARGO_BIN_EXE_oversight"));
-    command
-        .args(args)
-        .current_dir(work.path())
-        .env("OVERSIGHT_KEY", TEST_KEY)
-        .env("XDG_CONFIG_HOME", work.path().join("config"))
-        .env("HOME", work.path());
+    let mut command = oversight(work, args);
     // SAFETY: between fork and exec only async-signal-safe calls (signal, setrlimit).
     unsafe {
         command.pre_exec(move || {
