@@ -30,11 +30,13 @@ pub struct Output {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
-    /// The demo: ingest sample-data/ into out/store and report on it.
+    /// The demo: ingest sample-data/ into out/store (never deleting a store; one that
+    /// holds other trusts' data is refused) and report on it.
     Run,
     /// Read export bundles into the store: validate, pseudonymise, upsert.
     Ingest(IngestArgs),
-    /// Check export bundles and print the ingest report; nothing is written.
+    /// Check export bundles and print the ingest report; nothing is written. Exits 3
+    /// when any row would be quarantined.
     Validate(ValidateArgs),
     /// Compute every metric from the store and write the CSV reports and manifest (or,
     /// with --export-inputs, the queries' inputs for another engine).
@@ -83,6 +85,14 @@ pub struct VacuumArgs {
 /// `FROM..TO`, two dates.
 fn parse_window(text: &str) -> Result<crate::store::DateWindow, String> {
     crate::ingest::values::parse_window(text)
+}
+
+/// A date in either form the data files take (spec 01): `2026-12-07` or `07/12/2026`
+/// (English order: 7 December).
+fn parse_date(text: &str) -> Result<chrono::NaiveDate, String> {
+    crate::ingest::values::parse_date(text).map_err(|_| {
+        "expected a date as YYYY-MM-DD or DD/MM/YYYY (07/12/2026 is 7 December 2026)".to_string()
+    })
 }
 
 #[derive(Debug, Args)]
@@ -144,8 +154,9 @@ pub struct GenerateArgs {
     /// The random seed: the same seed (and date) gives the same bytes.
     #[arg(long, default_value_t = 42)]
     pub seed: u64,
-    /// Generate as if today were this date (YYYY-MM-DD), for reproducible data.
-    #[arg(long, value_name = "DATE")]
+    /// Generate as if today were this date (YYYY-MM-DD or DD/MM/YYYY), for reproducible
+    /// data.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub today: Option<chrono::NaiveDate>,
     /// Write every trust into ONE bundle folder (DIR itself), as a national or local
     /// authority extract arrives, instead of one folder per trust; the rows are the same.
@@ -164,8 +175,9 @@ pub struct ReportArgs {
     /// Where to write the report.
     #[arg(long, value_name = "DIR", required_unless_present = "export_inputs")]
     pub out: Option<PathBuf>,
-    /// Compute as of this date (YYYY-MM-DD); nothing after it is seen. Default: today.
-    #[arg(long, value_name = "DATE")]
+    /// Compute as of this date (YYYY-MM-DD or DD/MM/YYYY); nothing after it is seen.
+    /// Default: today.
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub as_of: Option<chrono::NaiveDate>,
     /// The report year (2025/26); default: the academic year of the as-of date.
     #[arg(long, value_name = "YEAR")]
@@ -187,8 +199,9 @@ pub struct ReportArgs {
     /// past report. Default: the newest.
     #[arg(long, value_name = "N", conflicts_with = "store_as_of")]
     pub store_version: Option<u64>,
-    /// Report on the store version that was current at the end of DATE (UTC).
-    #[arg(long, value_name = "DATE")]
+    /// Report on the store version that was current at the end of DATE (UTC;
+    /// YYYY-MM-DD or DD/MM/YYYY).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
     pub store_as_of: Option<chrono::NaiveDate>,
     /// Instead of a report, write the queries' inputs besides the store into DIR, for
     /// running queries/ on another engine (README, "Running the queries on another

@@ -8,7 +8,7 @@ use crate::model::{ActionStatus, CaseCategory, Function, Phase, Role, SessionKin
 
 mod excerpt;
 mod rows;
-pub use excerpt::{EXCERPT_CHARS, excerpt, excerpt_list};
+pub use excerpt::{EXCERPT_CHARS, closest, excerpt, excerpt_list, nearest};
 pub use rows::{Cell, Entry, Quarantined, RowId, Stored};
 
 /// One canonical table.

@@ -15,7 +15,7 @@ fn main() -> ExitCode {
     match oversight::cmd::dispatch(cli) {
         Ok(code) => code,
         Err(error) => {
-            eprintln!("oversight: error: {error:#}");
+            oversight::cmd::print_error(&error);
             ExitCode::FAILURE
         }
     }

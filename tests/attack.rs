@@ -96,10 +96,11 @@ fn attack(report: &Path, extra: &[&str]) -> Verdict {
     }
 }
 
-/// Ingests `bundles` into `store` and reports on it with sample-data's policy, tables
-/// only, into `out`, as of `as_of`. Returns the report folder.
+/// Ingests `bundles` into `store` and reports on it with sample-data's trust defaults
+/// (its schools are not the sample's), tables only, into `out`, as of `as_of`. Returns
+/// the report folder.
 fn report(work: &Workdir, bundles: &Path, as_of: &str) -> PathBuf {
-    let policy = repo().join("sample-data/policy.toml");
+    let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
     work.run(&[
         "ingest",
         "-q",
@@ -668,10 +669,12 @@ fn attack_finds_nothing_pinned_beside_an_earlier_report() {
     }
     let work = Workdir::new();
     generated_report(&work, "40", "160", "2", "61", "2026-12-07");
+    // The policy `generated_report` wrote: sample-data's trust defaults.
+    let policy = work.path().join("policy/policy.toml");
     let report = |as_of: &str, out: &str, extra: &[&str]| {
         let mut args = vec!["-q", "--tables-only"];
         args.extend(extra);
-        crate::since::report(&work, as_of, out, &args).ok();
+        crate::since::report_with(&work, &policy, as_of, out, &args).ok();
     };
     report("2026-10-20", "then", &[]);
     report("2026-12-07", "now", &["--since", "then"]);

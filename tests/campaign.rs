@@ -80,3 +80,21 @@ pub fn generate_two(
         run_ok(binary, dir, key, &args);
     }
 }
+
+/// sample-data's policy with its trust `[defaults]` only, written into `dir` with the
+/// calendar and bank holidays it names; returns its path. For stores of generated or
+/// hand-made trusts, whose schools are not the sample's: a `[schools."URN"]` table for
+/// a school the store lacks stops a report (spec 04, issue #19). Their schools got the
+/// defaults before too, so no figure changes.
+pub fn trust_defaults_policy(dir: &Path) -> PathBuf {
+    let sample = Path::new(env!("CARGO_MANIFEST_DIR")).join("sample-data");
+    fs::create_dir_all(dir).unwrap();
+    for file in ["calendar.csv", "bank-holidays.csv"] {
+        fs::copy(sample.join(file), dir.join(file)).unwrap();
+    }
+    let text = fs::read_to_string(sample.join("policy.toml")).unwrap();
+    let defaults = &text[..text.find("\n[schools.").unwrap_or(text.len())];
+    let policy = dir.join("policy.toml");
+    fs::write(&policy, defaults).unwrap();
+    policy
+}

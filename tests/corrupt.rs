@@ -239,7 +239,7 @@ pub fn campaign(
 ) -> Figures {
     let work = tempfile::tempdir().unwrap();
     let dir = work.path();
-    let policy = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data/policy.toml");
+    let policy = crate::campaign::trust_defaults_policy(&dir.join("policy"));
     let policy = policy.to_str().unwrap();
     // Two exports of the same trusts: the second changes most partitions, so the store
     // holds an earlier version's files beside the current ones.

@@ -174,7 +174,8 @@ fn a_mapped_export_names_only_the_files_its_mapping_does_not_read_as_ignored() {
     }
     fs::write(export.join("Export readme.txt"), "exported by SafeLog\n").unwrap();
     let run = work.run(&["validate", "safelog"]);
-    run.ok();
+    // Exit 3: the sample's SafeLog export has rows to quarantine (issue #19).
+    run.expect_code(3);
     let stdout = run.stdout();
     let ignored = ignored_files(&stdout);
     assert_eq!(
@@ -636,7 +637,8 @@ fn a_trust_id_differing_from_one_earlier_in_the_ingest_only_by_case_is_quarantin
     schools.push_str("tr002,Other Trust,100004,Delta School,primary,Testshire\n");
     fs::write(second.join("schools.csv"), schools).unwrap();
     let run = work.run(&["validate", "first", "second"]);
-    run.ok();
+    // Exit 3: rows would be quarantined (issue #19).
+    run.expect_code(3);
     let stdout = run.stdout();
     assert!(
         stdout.contains(

@@ -537,7 +537,8 @@ fn validate_reports_without_writing() {
     let work = Workdir::new();
     work.bundle("bundle", &[("actions.csv", "A9,S1,,DSL1,2025-11-01,,done")]);
     let run = work.run(&["validate", "bundle"]);
-    run.ok();
+    // Exit 3: the done action without completed_on would be quarantined (issue #19).
+    run.expect_code(3);
     assert!(
         run.stdout().contains("dry run: nothing written"),
         "{}",

@@ -764,7 +764,8 @@ fn an_export_value_the_mapping_does_not_translate_is_quarantined_with_a_hint() {
     let log = FLAT_LOG.replace(";Group;", ";Walk and talk;");
     flat_export(&work, "flat", &log);
     let run = work.run(&["validate", "--mapping", "flat.toml", "flat"]);
-    run.ok();
+    // Exit 3: rows would be quarantined (issue #19).
+    run.expect_code(3);
     let out = run.stdout();
     assert!(
         out.contains(
@@ -935,7 +936,8 @@ fn validate_reports_each_file_with_the_rule_behind_each_column() {
         safelog.join("mapping.toml").to_str().unwrap(),
         safelog.to_str().unwrap(),
     ]);
-    run.ok();
+    // Exit 3: rows would be quarantined (issue #19).
+    run.expect_code(3);
     let out = run.stdout();
     for expected in [
         "Supervision Log.csv (sessions)\n  read as      CSV, Windows-1252, ';'-separated, through ",
@@ -957,7 +959,7 @@ fn validate_reports_each_file_with_the_rule_behind_each_column() {
         "validate",
         sample.join("harbour-carewatch").to_str().unwrap(),
     ]);
-    carewatch.ok();
+    carewatch.expect_code(3);
     assert!(
         carewatch.stdout().contains(
             "CareWatch export.xlsx [Case discussions] (discussions) line 5, column safety_score (\"Score\"): the spreadsheet cell holds the error #N/A"

@@ -28,8 +28,18 @@ fn sample() -> PathBuf {
 
 /// `report` of the store `store` in `work` with sample-data's policy into `out`, as of
 /// `as_of`, with `extra` arguments.
-pub fn report(work: &Workdir, as_of: &str, out: &str, extra: &[&str]) -> crate::util::Run {
-    let policy = sample().join("policy.toml");
+fn report(work: &Workdir, as_of: &str, out: &str, extra: &[&str]) -> crate::util::Run {
+    report_with(work, &sample().join("policy.toml"), as_of, out, extra)
+}
+
+/// [`report`] with the policy file `policy`.
+pub fn report_with(
+    work: &Workdir,
+    policy: &Path,
+    as_of: &str,
+    out: &str,
+    extra: &[&str],
+) -> crate::util::Run {
     let mut args = vec![
         "report",
         "--store",

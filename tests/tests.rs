@@ -53,6 +53,8 @@ mod metrics_workload;
 /// Charts and the governors' and evidence packs, printed by a real browser (spec 03,
 /// "Charts and packs").
 mod packs;
+/// Issue #19: figures changed or lost silently, and papercuts.
+mod papercuts;
 /// The sample-data report: golden files and determinism.
 mod sample_report;
 /// Batches (ingest windows, metrics passes) never change a figure; `report --trust`.

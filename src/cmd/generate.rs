@@ -34,7 +34,7 @@ pub fn generate(args: GenerateArgs, output: Output) -> anyhow::Result<ExitCode> 
     };
     progress.finish_and_clear();
     if !output.quiet {
-        println!(
+        outln!(
             "Wrote {} bundle{} ({} bytes) to {}",
             summary.bundles,
             if summary.bundles == 1 { "" } else { "s" },
@@ -42,7 +42,7 @@ pub fn generate(args: GenerateArgs, output: Output) -> anyhow::Result<ExitCode> 
             args.out.display()
         );
         for (table, rows) in &summary.rows {
-            println!("  {table:<12} {rows:>10} rows");
+            outln!("  {table:<12} {rows:>10} rows");
         }
     }
     Ok(ExitCode::SUCCESS)

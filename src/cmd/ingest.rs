@@ -36,10 +36,10 @@ pub fn ingest(args: IngestArgs, output: Output) -> anyhow::Result<ExitCode> {
     })?;
     progress.finish_and_clear();
     if !output.quiet {
-        print!("{}", report.display(examples(output)));
+        out!("{}", report.display(examples(output)));
     }
     if args.strict && report.rows_quarantined() > 0 {
-        eprintln!(
+        errln!(
             "oversight: {} rows quarantined (--strict)",
             report.rows_quarantined()
         );

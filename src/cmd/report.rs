@@ -51,14 +51,17 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
     }
     let outcome = make_report(&run, output)?;
     if !output.quiet {
-        print!("{}", outcome.summary(&run));
-        println!(
+        out!("{}", outcome.summary(&run));
+        if let Some(note) = run.on_defaults_note()? {
+            outln!("{note}\n");
+        }
+        outln!(
             "{} files written to {}",
             outcome.written.len(),
             run.out.display()
         );
         if run.draw == Draw::Everything {
-            println!(
+            outln!(
                 "Governors' pack: {}",
                 run.out.join(report::GOVERNORS_PACK).display()
             );
@@ -77,7 +80,7 @@ fn export_inputs(run: &ReportRun, output: Output) -> anyhow::Result<ExitCode> {
             1 => "1 trust".to_string(),
             n => format!("{n} trusts"),
         };
-        println!(
+        outln!(
             "Report year {} as of {}, {trusts}: {} files written to {}",
             run.params.report_year,
             run.params.as_of,
@@ -96,6 +99,8 @@ pub struct ReportOutcome {
 
 /// Computes the metrics of `run` and writes every output.
 pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutcome> {
+    // A folder the report may not replace is refused before the metrics are computed.
+    report::check_out(&run.out)?;
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
     let mut metrics = metrics::compute(run)?;
@@ -115,9 +120,9 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
     let computed = started.elapsed();
     if output.verbose {
         for (query, took) in &metrics.timings {
-            eprintln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
+            errln!("  {query:<22} {:>8.1} ms", took.as_secs_f64() * 1000.0);
         }
-        eprintln!(
+        errln!(
             "  {:<22} {:>8.1} ms ({} trusts; with {} earlier years for the trend)",
             "metrics in all",
             computed.as_secs_f64() * 1000.0,
@@ -131,7 +136,7 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
         .with_context(|| format!("writing the report into {}", run.out.display()))?;
     progress.finish_and_clear();
     if output.verbose {
-        eprintln!(
+        errln!(
             "  {:<22} {:>8.1} ms ({} files)",
             "files written",
             started.elapsed().as_secs_f64() * 1000.0,

@@ -11,10 +11,10 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
         StoreCommand::History(args) => {
             let history = maintain::history(&args.store)?;
             if history.commits.is_empty() {
-                println!("{}: no versions yet", args.store.display());
+                outln!("{}: no versions yet", args.store.display());
             }
             for commit in &history.commits {
-                println!(
+                outln!(
                     "version {}  {}  {}  key {}",
                     commit.version,
                     commit.committed_at,
@@ -25,7 +25,7 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
                     continue;
                 }
                 for input in &commit.inputs {
-                    println!(
+                    outln!(
                         "  read {} ({}): sha256 {}, {} rows read, {} stored, {} quarantined",
                         input.file,
                         input.table,
@@ -37,17 +37,20 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
                 }
                 for (table, rows) in &commit.rows {
                     if rows.added + rows.updated + rows.removed + rows.kept > 0 {
-                        println!(
+                        outln!(
                             "  {table}: {} added, {} updated, {} removed, {} kept (newer copy quarantined)",
-                            rows.added, rows.updated, rows.removed, rows.kept
+                            rows.added,
+                            rows.updated,
+                            rows.removed,
+                            rows.kept
                         );
                     }
                 }
                 for window in &commit.windows {
-                    println!("  window {window}");
+                    outln!("  window {window}");
                 }
                 for moved in &commit.moved {
-                    println!(
+                    outln!(
                         "  {} {}: moved from {} to {}",
                         moved.school_urn,
                         crate::contract::excerpt(&moved.school_name),
@@ -60,38 +63,38 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
         }
         StoreCommand::Check(args) => {
             let report = maintain::check(&args.store)?;
-            println!(
+            outln!(
                 "{}: version {}, {} committed data files checked (size and SHA-256)",
                 args.store.display(),
                 report.head,
                 report.files_checked
             );
             for (path, problem) in &report.damaged {
-                println!("DAMAGED  {}: {problem}", path.display());
+                outln!("DAMAGED  {}: {problem}", path.display());
             }
             for path in &report.vacuumed {
-                println!(
+                outln!(
                     "vacuumed {} (its older versions can no longer be reported on)",
                     path.display()
                 );
             }
             for path in &report.delta_missing {
-                println!(
+                outln!(
                     "missing  {} (a Delta log entry; the next ingest writes it again)",
                     path.display()
                 );
             }
             for path in &report.strays {
-                println!(
+                outln!(
                     "stray    {} (no version lists it: never read)",
                     path.display()
                 );
             }
             if report.is_sound() {
-                println!("The store is sound: every file its versions need is as committed.");
+                outln!("The store is sound: every file its versions need is as committed.");
                 Ok(ExitCode::SUCCESS)
             } else {
-                println!(
+                outln!(
                     "{} damaged: restore the store folder from a backup taken before the damage.",
                     report.damaged.len()
                 );
@@ -100,7 +103,7 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
         }
         StoreCommand::Upgrade(args) => {
             let files = maintain::upgrade(&args.store)?;
-            println!(
+            outln!(
                 "{}: {files} data files committed as they are as version 1.",
                 args.store.display()
             );
@@ -110,10 +113,10 @@ pub fn store(command: StoreCommand, output: Output) -> anyhow::Result<ExitCode> 
             let report = maintain::vacuum(&args.store, args.keep)?;
             for path in &report.removed {
                 if output.verbose {
-                    println!("removed {}", path.display());
+                    outln!("removed {}", path.display());
                 }
             }
-            println!(
+            outln!(
                 "Removed {} files and folders ({} bytes). Versions {} to {} can be reported on.",
                 report.removed.len(),
                 report.bytes,

@@ -46,9 +46,65 @@ pub fn excerpt_list<'a>(values: impl IntoIterator<Item = &'a str>, most: usize) 
     text
 }
 
+/// The name nearest to `word` (ignoring case) and its edit distance, for a "did you
+/// mean" in a message.
+pub fn closest<'a>(word: &str, names: &[&'a str]) -> Option<(&'a str, usize)> {
+    nearest(word, names).into_iter().next()
+}
+
+/// Every name as near to `word` (ignoring case) as the nearest, with that edit distance,
+/// in the order given: `140006` is as near to `140001` as to `140005` and `140016`.
+pub fn nearest<'a>(word: &str, names: &[&'a str]) -> Vec<(&'a str, usize)> {
+    let word = word.to_lowercase();
+    let distances: Vec<(&str, usize)> = names
+        .iter()
+        .map(|name| (*name, edit_distance(&word, &name.to_lowercase())))
+        .collect();
+    let least = distances.iter().map(|(_, d)| *d).min();
+    distances
+        .into_iter()
+        .filter(|(_, d)| Some(*d) == least)
+        .collect()
+}
+
+/// Levenshtein distance: how many one-character edits turn `a` into `b`.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut previous: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut current = vec![i + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let substitute = previous[j] + usize::from(ca != *cb);
+            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
+        }
+        previous = current;
+    }
+    previous[b.len()]
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn edit_distance_counts_single_edits() {
+        assert_eq!(edit_distance("held_on", "held_on"), 0);
+        assert_eq!(edit_distance("held_date", "held_on"), 4);
+        assert_eq!(edit_distance("sesions", "sessions"), 1);
+        assert_eq!(
+            closest("Sesion Date", &["Session Date", "Notes"]),
+            Some(("Session Date", 1))
+        );
+        assert_eq!(closest("x", &[]), None);
+    }
+
+    #[test]
+    fn nearest_gives_every_name_at_the_least_distance() {
+        assert_eq!(
+            nearest("140006", &["140001", "140005", "140016", "150005"]),
+            [("140001", 1), ("140005", 1), ("140016", 1)]
+        );
+    }
 
     #[test]
     fn short_values_are_quoted_whole() {

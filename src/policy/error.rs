@@ -103,6 +103,54 @@ pub enum PolicyError {
         /// The text given.
         found: String,
     },
+
+    /// `[schools."URN"]` tables naming no school the store holds (spec 04, added; issue
+    /// #19): a typo must never quietly hand the school it meant the trust defaults.
+    #[error(
+        "{file}: {}; a table for a school the store does not hold would leave the school \
+         it meant on the trust defaults: correct its URN",
+        unknown_schools_text(.unknown, .trusts)
+    )]
+    UnknownSchools {
+        /// The policy file.
+        file: String,
+        /// The trusts reported on.
+        trusts: Vec<String>,
+        /// Each URN with no school, with the reported schools nearest to it.
+        unknown: Vec<UnknownSchool>,
+    },
+}
+
+/// A `[schools."URN"]` table's URN that names no school the store holds, with the
+/// reported schools nearest to it (URN and name).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownSchool {
+    pub urn: String,
+    pub near: Vec<(String, String)>,
+}
+
+/// The error's message after the file: each URN, the trusts and the schools near it.
+fn unknown_schools_text(unknown: &[UnknownSchool], trusts: &[String]) -> String {
+    let trusts = crate::contract::excerpt_list(trusts.iter().map(String::as_str), 5);
+    unknown
+        .iter()
+        .map(|school| {
+            let near = school
+                .near
+                .iter()
+                .map(|(urn, name)| format!("{urn} {}", crate::contract::excerpt(name)))
+                .collect::<Vec<_>>();
+            let mut text = format!(
+                "[schools.\"{}\"] names no school of the store (trusts reported: {trusts})",
+                school.urn
+            );
+            if !near.is_empty() {
+                text.push_str(&format!("; did you mean {}?", near.join(" or ")));
+            }
+            text
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
 
 fn toml_location(line: Option<usize>, column: Option<usize>, key: Option<&str>) -> String {

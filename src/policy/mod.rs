@@ -74,6 +74,7 @@ mod kinds;
 mod resolve;
 mod settings;
 pub mod tables;
+mod urns;
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -83,8 +84,10 @@ use serde::Serialize;
 
 pub use calendar::{AcademicYear, Calendar, Granularity, HalfTerm, Period, Term};
 pub use describe::{Provenance, RuleStatement};
-pub use error::PolicyError;
-pub use keys::{DriftSettings, SETTING_KEYS, Settings, WorkloadSettings, settings_doc};
+pub use error::{PolicyError, UnknownSchool};
+pub use keys::{
+    DriftSettings, SETTING_KEYS, Settings, TargetSettings, WorkloadSettings, settings_doc,
+};
 pub use settings::{Origin, Rule, SettingLayer};
 pub use tables::{CALENDAR_DAYS_MARGIN, PolicyTables};
 

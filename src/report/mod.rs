@@ -22,6 +22,7 @@ pub mod pack;
 pub mod published;
 pub mod restricted;
 pub mod since;
+mod staging;
 pub mod table;
 pub mod todo;
 pub mod words;
@@ -39,6 +40,7 @@ pub use figures::EARLIER_YEARS;
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;
 pub use pack::GOVERNORS_PACK;
+pub use staging::{OutputError, check_out};
 
 use crate::context::{Draw, ReportRun};
 use crate::metrics::Metrics;
@@ -55,7 +57,8 @@ pub struct Written {
 
 /// Publishes the governors' figures of `metrics` (with the trend of the `earlier` years,
 /// oldest first), then writes every CSV file, the charts and packs when the run draws
-/// them, and the manifest into the run's output folder.
+/// them, and the manifest into a staging folder, and swaps it in for the run's output
+/// folder once all are written ([`staging`]: outputs replaced whole).
 pub fn write(
     run: &ReportRun,
     metrics: &Metrics,
@@ -63,7 +66,8 @@ pub fn write(
 ) -> anyhow::Result<(Published, Vec<Written>)> {
     let published = Published::build(metrics, earlier, run.suppress_below())
         .context("publishing the governors' figures")?;
-    let out = &run.out;
+    let staging = staging::Staging::begin(&run.out)?;
+    let out = staging.path();
     let mut written = restricted::write_all(metrics, out)?;
     for table in published.tables() {
         written.push(csv_file::write_rows(out, table)?);
@@ -85,6 +89,9 @@ pub fn write(
         sha256: sha256(&bytes),
         rows: 0,
     });
+    // For tests: a report killed with every file written, before the swap.
+    crate::store::crash_if_asked("report-staged", 0);
+    staging.finish()?;
     Ok((published, written))
 }
 

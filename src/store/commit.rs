@@ -20,7 +20,8 @@
 //!
 //! For tests, `OVERSIGHT_CRASH_AT` aborts the process at a named point: `staged-N`
 //! (after the N-th staged partition), `placed` (data files moved, before the commit),
-//! `commit` (just after the commit point) or `projected-N` (after N Delta entries); and
+//! `commit` (just after the commit point) or `projected-N` (after N Delta entries), or
+//! `report-staged` (a report's files all written, before they are swapped in); and
 //! `OVERSIGHT_TEST_COMMIT_DELAY_MS` makes a writer wait that long just before it
 //! commits, so a test can make two writers race for the same version.
 

@@ -28,6 +28,7 @@ pub mod key;
 pub mod lock;
 mod lookup;
 pub mod maintain;
+mod schools;
 mod write;
 
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,12 +36,13 @@ use std::path::{Path, PathBuf};
 
 use polars::prelude::*;
 
-pub use commit::STAGING;
+pub use commit::{STAGING, crash_if_asked};
 pub use history::{
     DateWindow, History, IngestMode, InputFile, LiveFile, Moved, RowCounts, Snapshot, StoreCommit,
 };
 pub use key::KeyRecord;
 pub use lookup::StoredRows;
+pub use schools::StoredSchool;
 pub use write::{BundleExport, HeldSchool, WriteSummary, Writing};
 
 use crate::contract::{Cell, Table};
@@ -65,7 +67,7 @@ pub enum StoreError {
         path.display()
     )]
     Damaged { path: PathBuf, problem: String },
-    #[error("{}: no trust {} in this store (its trusts: {})", path.display(), crate::contract::excerpt(trust), crate::contract::excerpt_list(known.iter().map(String::as_str), 20))]
+    #[error("{}: no trust {} in this store{} (its trusts: {})", path.display(), crate::contract::excerpt(trust), did_you_mean(trust, known), crate::contract::excerpt_list(known.iter().map(String::as_str), 20))]
     NoSuchTrust {
         trust: String,
         path: PathBuf,
@@ -126,6 +128,21 @@ pub enum StoreError {
         given: String,
         given_from: String,
     },
+}
+
+/// `; did you mean "TR001"?` naming the trusts nearest to a trust id that is not in the
+/// store (issue #19: a national store lists only the first of its trusts), or nothing
+/// when none is near.
+fn did_you_mean(trust: &str, known: &[String]) -> String {
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    let near = crate::contract::nearest(trust, &names);
+    match near.first() {
+        Some((_, distance)) if *distance <= (trust.chars().count() / 2).max(2) => format!(
+            "; did you mean {}?",
+            crate::contract::excerpt_list(near.iter().map(|(name, _)| *name), 3)
+        ),
+        _ => String::new(),
+    }
 }
 
 impl StoreError {

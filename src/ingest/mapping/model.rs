@@ -499,28 +499,7 @@ pub fn did_you_mean(word: &str, names: &[&str]) -> String {
 }
 
 /// The name nearest to `word` (ignoring case) and its edit distance.
-pub fn closest<'a>(word: &str, names: &[&'a str]) -> Option<(&'a str, usize)> {
-    let word = word.to_lowercase();
-    names
-        .iter()
-        .map(|name| (*name, edit_distance(&word, &name.to_lowercase())))
-        .min_by_key(|(_, distance)| *distance)
-}
-
-/// Levenshtein distance: how many one-character edits turn `a` into `b`.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
-    let mut previous: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut current = vec![i + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let substitute = previous[j] + usize::from(ca != *cb);
-            current.push(substitute.min(previous[j + 1] + 1).min(current[j] + 1));
-        }
-        previous = current;
-    }
-    previous[b.len()]
-}
+pub use crate::contract::closest;
 
 #[cfg(test)]
 mod tests {
@@ -583,16 +562,5 @@ mod tests {
         assert_eq!(parse_date_format("Excel"), Ok(DateFormat::ExcelSerial));
         assert!(parse_date_format("%d/%m").is_err(), "no year");
         assert!(parse_date_format("%Q").is_err(), "not a field");
-    }
-
-    #[test]
-    fn edit_distance_counts_single_edits() {
-        assert_eq!(edit_distance("held_on", "held_on"), 0);
-        assert_eq!(edit_distance("held_date", "held_on"), 4);
-        assert_eq!(edit_distance("sesions", "sessions"), 1);
-        assert_eq!(
-            closest("Sesion Date", &["Session Date", "Notes"]),
-            Some(("Session Date", 1))
-        );
     }
 }
