@@ -17,7 +17,7 @@ use markup5ever_rcdom::{Handle, NodeData, RcDom};
 
 use crate::sample_report::{AS_OF, sample_report};
 use crate::scenario::Scenario;
-use crate::util::Workdir;
+use crate::util::{Workdir, csv_rows};
 
 /// Each chart's file stem, the start of its title, and its axis titles for a trust and
 /// for a school.
@@ -62,23 +62,6 @@ const CHARTS: [(&str, &str, [&str; 2], [&str; 2]); 6] = [
 
 fn sample_data() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data")
-}
-
-/// The rows of a CSV file, by column name.
-fn csv_rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader =
-        csv::Reader::from_path(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
-    let headers = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            headers
-                .iter()
-                .zip(r.unwrap().iter())
-                .map(|(h, v)| (h.to_string(), v.to_string()))
-                .collect()
-        })
-        .collect()
 }
 
 /// A school of the report: (trust id, URN, name), from `governors/summary.csv`.

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use crate::util::Workdir;
+use crate::util::{Workdir, csv_rows};
 
 const THEN: &str = "2026-10-20";
 const NOW: &str = "2026-12-07";
@@ -55,23 +55,6 @@ pub fn report_with(
     work.run(&args)
 }
 
-/// The rows of a CSV file, each a map of column to cell.
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect()
-        })
-        .collect()
-}
-
 /// since.csv's headline columns: the figure, its earlier cell, its direction.
 const HEADLINES: [(&str, &str); 8] = [
     ("frequency_met_pct", "frequency_met_direction"),
@@ -92,9 +75,9 @@ fn since_shows_the_earlier_reports_figures_beside_this_ones_with_the_direction()
     // direction in words."
     let work = sample_then();
     report(&work, NOW, "now", &["--since", "then"]).ok();
-    let then = rows(&work.path().join("then/governors/summary.csv"));
-    let now = rows(&work.path().join("now/governors/summary.csv"));
-    let since = rows(&work.path().join("now/governors/since.csv"));
+    let then = csv_rows(&work.path().join("then/governors/summary.csv"));
+    let now = csv_rows(&work.path().join("now/governors/summary.csv"));
+    let since = csv_rows(&work.path().join("now/governors/since.csv"));
     assert_eq!(since.len(), now.len(), "a row per summary.csv row");
     let mut moved = 0;
     for (row, current) in since.iter().zip(&now) {
@@ -145,9 +128,9 @@ fn since_writes_what_changed_for_the_lead() {
     report(&work, NOW, "now", &["--since", "then"]).ok();
     let path = work.path().join("now/restricted/changes.csv");
     assert!(fs::read(&path).unwrap().starts_with("\u{feff}".as_bytes()));
-    let changes = rows(&path);
+    let changes = csv_rows(&path);
     let drifting = |dir: &str| -> BTreeMap<String, String> {
-        rows(
+        csv_rows(
             &work
                 .path()
                 .join(format!("{dir}/restricted/drift_cases.csv")),
@@ -185,7 +168,7 @@ fn since_writes_what_changed_for_the_lead() {
     assert_eq!(listed("stopped_drifting"), stopped);
     // An action open then and completed now is listed as closed.
     let actions = |dir: &str| -> BTreeMap<String, String> {
-        rows(&work.path().join(format!("{dir}/restricted/actions.csv")))
+        csv_rows(&work.path().join(format!("{dir}/restricted/actions.csv")))
             .into_iter()
             .map(|r| (r["action_id"].clone(), r["completed_on"].clone()))
             .collect()
@@ -227,7 +210,7 @@ fn people_who_met_their_standard_then_and_not_now_are_listed() {
     .ok();
     let latest = |dir: &str| -> BTreeMap<(String, String), (String, String)> {
         let mut latest: BTreeMap<(String, String), (String, String)> = BTreeMap::new();
-        for r in rows(&work.path().join(format!("{dir}/restricted/frequency.csv"))) {
+        for r in csv_rows(&work.path().join(format!("{dir}/restricted/frequency.csv"))) {
             if r["met"].is_empty() {
                 continue;
             }
@@ -256,7 +239,7 @@ fn people_who_met_their_standard_then_and_not_now_are_listed() {
         .collect();
     expected.sort();
     let mut listed: Vec<(String, String, String)> =
-        rows(&work.path().join("now/restricted/changes.csv"))
+        csv_rows(&work.path().join("now/restricted/changes.csv"))
             .into_iter()
             .filter(|r| r["change"].ends_with("_meeting"))
             .map(|r| {

@@ -2,26 +2,8 @@
 //! `restricted/todo.csv` on the sample, checked against the restricted files it is
 //! made from and the seed policies' own dates.
 
-use std::collections::BTreeMap;
-use std::path::Path;
-
 use crate::sample_report::sample_report;
-
-fn rows(path: &Path) -> Vec<BTreeMap<String, String>> {
-    let mut reader = csv::Reader::from_path(path).unwrap();
-    let header = reader.headers().unwrap().clone();
-    reader
-        .records()
-        .map(|r| {
-            let r = r.unwrap();
-            header
-                .iter()
-                .zip(r.iter())
-                .map(|(h, c)| (h.to_string(), c.to_string()))
-                .collect()
-        })
-        .collect()
-}
+use crate::util::csv_rows;
 
 #[test]
 fn the_todo_list_names_who_must_do_what_most_urgent_first() {
@@ -32,14 +14,14 @@ fn the_todo_list_names_who_must_do_what_most_urgent_first() {
     // days; policy reviews due. Sorted so the most urgent comes first."
     let work = sample_report();
     let out = work.path().join("out");
-    let todo = rows(&out.join("restricted/todo.csv"));
+    let todo = csv_rows(&out.join("restricted/todo.csv"));
     assert!(
         std::fs::read(out.join("restricted/todo.csv"))
             .unwrap()
             .starts_with("\u{feff}".as_bytes())
     );
     // Every drifting case and every overdue action is on it, with its owner's name.
-    let drifting: Vec<String> = rows(&out.join("restricted/drift_cases.csv"))
+    let drifting: Vec<String> = csv_rows(&out.join("restricted/drift_cases.csv"))
         .into_iter()
         .filter(|r| r["drifting"] == "true")
         .map(|r| r["case_ref"].clone())
@@ -56,7 +38,7 @@ fn the_todo_list_names_who_must_do_what_most_urgent_first() {
     let mut expected = drifting.clone();
     expected.sort();
     assert_eq!(listed("drifting_case", "case_ref"), expected);
-    let actions = rows(&out.join("restricted/actions.csv"));
+    let actions = csv_rows(&out.join("restricted/actions.csv"));
     let mut overdue: Vec<String> = actions
         .iter()
         .filter(|r| r["class"] == "overdue")
@@ -64,7 +46,7 @@ fn the_todo_list_names_who_must_do_what_most_urgent_first() {
         .collect();
     overdue.sort();
     assert_eq!(listed("overdue_action", "action_id"), overdue);
-    let staff = rows(&out.join("restricted/workload.csv"));
+    let staff = csv_rows(&out.join("restricted/workload.csv"));
     for row in todo.iter().filter(|r| r["task"] == "overdue_action") {
         let action = actions
             .iter()
@@ -125,7 +107,7 @@ fn the_todo_page_words_every_row_for_the_lead_alone() {
     let path = out.join("restricted/todo.html");
     let html = std::fs::read_to_string(&path).unwrap();
     let text = crate::packs::document_text(&html);
-    let todo = rows(&out.join("restricted/todo.csv"));
+    let todo = csv_rows(&out.join("restricted/todo.csv"));
     for row in &todo {
         if !row["display_name"].is_empty() {
             assert!(text.contains(&row["display_name"]), "{row:?}");
