@@ -260,7 +260,7 @@ fn a_suppressed_count_is_drawn_as_c_never_as_zero() {
     }
 
     // And the pack says what `c` means.
-    let pack = fs::read_to_string(out.join("governors/pack.html")).unwrap();
+    let pack = fs::read_to_string(out.join("governors/TR001/pack.html")).unwrap();
     assert!(document_text(&pack).contains("c stands for a count of 1 or 2 children's cases"));
 }
 
@@ -307,6 +307,15 @@ pub fn document_text(html: &str) -> String {
     text.split_whitespace().collect::<Vec<_>>().join(" ")
 }
 
+/// Every link's address in the document, as a browser reads it.
+fn hrefs(node: &Handle) -> Vec<String> {
+    let mut links: Vec<String> = attribute(node, "href").into_iter().collect();
+    for child in node.children.borrow().iter() {
+        links.extend(hrefs(child));
+    }
+    links
+}
+
 /// Checks a pack is one valid, self-contained HTML file with no script.
 fn assert_self_contained_and_valid(path: &Path) -> String {
     let html = fs::read_to_string(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
@@ -337,22 +346,34 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
     // `http`, `//` or `<script`, and an HTML validity check.
     let work = sample_report();
     let out = work.path().join("out");
-    let pack = assert_self_contained_and_valid(&out.join("governors/pack.html"));
-    let text = document_text(&pack);
+    // Spec 03, "One pack per trust": governors/<trust>/pack.html, and governors/index.html
+    // linking them.
+    let index = assert_self_contained_and_valid(&out.join("governors/index.html"));
+    let links = hrefs(&parse_html(&index).document);
+    for (trust, _) in trusts(&out) {
+        assert!(links.contains(&format!("{trust}/pack.html")), "{links:?}");
+    }
     for (trust, urn, name) in schools(&out) {
+        let pack =
+            assert_self_contained_and_valid(&out.join(format!("governors/{trust}/pack.html")));
+        let text = document_text(&pack);
         assert!(text.contains(&name), "the governors' pack names {name}");
+        assert!(links.contains(&format!("../schools/{trust}/{urn}/evidence.html")));
         let evidence = out.join(format!("schools/{trust}/{urn}/evidence.html"));
         let evidence_text = document_text(&assert_self_contained_and_valid(&evidence));
         assert!(evidence_text.contains(&name), "{}", evidence.display());
     }
-    for (_, name) in trusts(&out) {
+    for (trust, name) in trusts(&out) {
+        let text = document_text(
+            &fs::read_to_string(out.join(format!("governors/{trust}/pack.html"))).unwrap(),
+        );
         assert!(text.contains(&format!("{name}: headline figures")));
+        assert!(text.contains("as of 23 November 2026"), "the as-of date");
+        assert!(
+            text.contains("Left out on purpose"),
+            "what was left out, and why"
+        );
     }
-    assert!(text.contains("as of 23 November 2026"), "the as-of date");
-    assert!(
-        text.contains("Left out on purpose"),
-        "what was left out, and why"
-    );
 
     // The manifest lists the charts and packs, with their true SHA-256.
     let manifest: serde_json::Value =
@@ -370,7 +391,8 @@ fn packs_are_self_contained_valid_html_naming_every_school() {
         .collect();
     for (trust, urn, _) in schools(&out) {
         for file in [
-            "governors/pack.html".to_string(),
+            format!("governors/{trust}/pack.html"),
+            "governors/index.html".to_string(),
             format!("schools/{trust}/{urn}/evidence.html"),
             format!("charts/{trust}/{urn}/trend.png"),
             format!("charts/{trust}/trend.svg"),
@@ -456,7 +478,10 @@ fn names_from_an_export_are_escaped_in_packs_and_charts() {
         );
     let report = scenario.report(AS_OF, &[]);
     let out = report.work.path().join("out");
-    for pack in ["governors/pack.html", "schools/TR1/100002/evidence.html"] {
+    for pack in [
+        "governors/TR1/pack.html",
+        "schools/TR1/100002/evidence.html",
+    ] {
         let html = assert_self_contained_and_valid(&out.join(pack));
         let text = document_text(&html);
         assert!(text.contains(SCHOOL), "{pack} shows the name as text");
@@ -482,14 +507,17 @@ fn names_from_an_export_are_escaped_in_packs_and_charts() {
 
 #[test]
 fn run_ends_by_printing_the_governors_pack() {
-    // Spec 03: "`oversight run` ... ends by printing the path of the governors' pack."
+    // Spec 03: "`oversight run` ... ends by printing the path of the governors' pack";
+    // "(added) One pack per trust ... and governors/index.html linking them (what
+    // oversight run prints)".
     let work = Workdir::new();
     let run = work.run(&["run"]);
     run.ok();
     let stdout = run.stdout();
     let last = stdout.lines().rev().find(|l| !l.trim().is_empty()).unwrap();
-    assert_eq!(last, "Governors' pack: out/governors/pack.html");
-    assert!(work.path().join("out/governors/pack.html").is_file());
+    assert_eq!(last, "Governors' packs: out/governors/index.html");
+    assert!(work.path().join("out/governors/index.html").is_file());
+    assert!(work.path().join("out/governors/TR001/pack.html").is_file());
 }
 
 /// The first of `names` found on the PATH.
@@ -575,7 +603,7 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
     };
     let work = sample_report();
     let out = work.path().join("out");
-    let pack = out.join("governors/pack.html");
+    let pack = out.join("governors/TR001/pack.html");
     let pdf = work.path().join("pack.pdf");
     let profile = work.path().join("chromium-profile");
     let mut print = Command::new(chromium);
@@ -606,10 +634,13 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
         .find_map(|l| l.strip_prefix("Pages:"))
         .and_then(|n| n.trim().parse().ok())
         .unwrap_or_else(|| panic!("no page count in {info}"));
-    let schools = schools(&out);
-    // Each trust's headline page and charts page, then each school on pages of its own:
-    // at least one page per school and at most six.
-    let trusts = trusts(&out).len();
+    // North Star's pack: its headline page and charts page, then each school on pages
+    // of its own: at least one page per school and at most six.
+    let schools: Vec<_> = schools(&out)
+        .into_iter()
+        .filter(|(trust, _, _)| trust == "TR001")
+        .collect();
+    let trusts = 1;
     assert!(
         pages >= 2 * trusts + schools.len() && pages <= 3 * trusts + 6 * schools.len(),
         "{pages} pages for {trusts} trusts and {} schools",
@@ -750,7 +781,10 @@ fn every_number_in_a_pack_is_a_cell_of_its_governors_files() {
     let work = sample_report();
     let out = work.path().join("out");
     let cells = CsvCells::read(&out);
-    let mut packs = vec!["governors/pack.html".to_string()];
+    let mut packs: Vec<String> = trusts(&out)
+        .into_iter()
+        .map(|(trust, _)| format!("governors/{trust}/pack.html"))
+        .collect();
     packs.extend(
         schools(&out)
             .into_iter()
@@ -948,7 +982,10 @@ fn packs_word_roles_categories_and_true_or_false_as_a_reader_would() {
     // as in the policy sentences ("deputy DSL", "step-down"), yes/no for true/false.
     let work = sample_report();
     let out = work.path().join("out");
-    let mut packs = vec![out.join("governors/pack.html")];
+    let mut packs: Vec<PathBuf> = trusts(&out)
+        .into_iter()
+        .map(|(trust, _)| out.join(format!("governors/{trust}/pack.html")))
+        .collect();
     for (trust, urn, _) in schools(&out) {
         packs.push(out.join(format!("schools/{trust}/{urn}/evidence.html")));
     }
@@ -1006,7 +1043,12 @@ fn the_governors_summary_judges_each_school_against_its_targets_in_words() {
     // look in the pack". Spec 04: "no colour is ever the only way a judgement is shown".
     let work = sample_report();
     let out = work.path().join("out");
-    let html = fs::read_to_string(out.join("governors/pack.html")).unwrap();
+    let html: String = trusts(&out)
+        .into_iter()
+        .map(|(trust, _)| {
+            fs::read_to_string(out.join(format!("governors/{trust}/pack.html"))).unwrap()
+        })
+        .collect();
     let dom = parse_html(&html);
     let mut cells: Vec<(String, String)> = Vec::new();
     fn walk(node: &Handle, cells: &mut Vec<(String, String)>) {

@@ -107,7 +107,7 @@ fn since_shows_the_earlier_reports_figures_beside_this_ones_with_the_direction()
     }
     assert!(moved > 0, "the sample moves in a half-term");
     // The pack words it beside the trust's headline figures.
-    let pack = fs::read_to_string(work.path().join("now/governors/pack.html")).unwrap();
+    let pack = fs::read_to_string(work.path().join("now/governors/TR001/pack.html")).unwrap();
     let words = crate::packs::document_text(&pack);
     assert!(words.contains("on 20 October 2026"), "the earlier date");
     assert!(words.contains(": up") || words.contains(": down"));

@@ -62,8 +62,8 @@ pub fn report(args: ReportArgs, output: Output) -> anyhow::Result<ExitCode> {
         );
         if run.draw == Draw::Everything {
             outln!(
-                "Governors' pack: {}",
-                run.out.join(report::GOVERNORS_PACK).display()
+                "Governors' packs: {}",
+                run.out.join(report::GOVERNORS_INDEX).display()
             );
         }
     }

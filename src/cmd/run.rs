@@ -109,8 +109,8 @@ pub fn run(output: Output) -> anyhow::Result<ExitCode> {
         outln!("Manifest:   {}", out.join("manifest.json").display());
         outln!("Charts:     {}", out.join("charts").display());
         outln!(
-            "Governors' pack: {}",
-            out.join(crate::report::GOVERNORS_PACK).display()
+            "Governors' packs: {}",
+            out.join(crate::report::GOVERNORS_INDEX).display()
         );
     }
     Ok(ExitCode::SUCCESS)

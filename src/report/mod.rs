@@ -1,6 +1,6 @@
 //! Report: the CSV files for the trust's safeguarding lead (`restricted/`) and for
 //! governors (`governors/`), the charts (`charts/`) and HTML packs
-//! (`governors/pack.html`, `schools/<trust>/<urn>/evidence.html`), and `manifest.json`,
+//! (`governors/<trust>/pack.html` with `governors/index.html`, `schools/<trust>/<urn>/evidence.html`), and `manifest.json`,
 //! which ties every output to the inputs and policy it was made from (spec 03, "Report
 //! outputs", "Charts and packs").
 //!
@@ -39,7 +39,7 @@ pub use ::disclosure;
 pub use figures::EARLIER_YEARS;
 pub use format::{escape_spreadsheet, fixed};
 pub use manifest::Manifest;
-pub use pack::GOVERNORS_PACK;
+pub use pack::{GOVERNORS_INDEX, governors_pack};
 pub use staging::{OutputError, check_out};
 
 use crate::context::{Draw, ReportRun};

@@ -1,4 +1,5 @@
-//! The HTML packs (spec 03, "Charts and packs"): `governors/pack.html` for the
+//! The HTML packs (spec 03, "Charts and packs"): `governors/<trust>/pack.html` (and
+//! `governors/index.html` linking them) for the
 //! governors' committee and `schools/<trust>/<urn>/evidence.html` for an inspection.
 //!
 //! Each is one self-contained file: CSS and SVG charts inline, no script, no address of
@@ -27,11 +28,19 @@ use model::{ChartView, Page, Sources, TrustView};
 
 pub use model::evidence_path;
 
-/// The governors' pack, relative to the output folder.
-pub const GOVERNORS_PACK: &str = "governors/pack.html";
+/// The index of the governors' packs, relative to the output folder: what `run` prints.
+pub const GOVERNORS_INDEX: &str = "governors/index.html";
+
+/// A trust's governors' pack, relative to the output folder.
+pub fn governors_pack(trust_id: &str) -> String {
+    format!(
+        "governors/{}/pack.html",
+        super::charts::path_segment(trust_id)
+    )
+}
 
 /// The templates, by name.
-const TEMPLATES: [(&str, &str); 5] = [
+const TEMPLATES: [(&str, &str); 6] = [
     (
         "base.html.j2",
         include_str!("../../../templates/base.html.j2"),
@@ -51,6 +60,10 @@ const TEMPLATES: [(&str, &str); 5] = [
     (
         "todo.html.j2",
         include_str!("../../../templates/todo.html.j2"),
+    ),
+    (
+        "index.html.j2",
+        include_str!("../../../templates/index.html.j2"),
     ),
 ];
 
@@ -133,27 +146,22 @@ pub fn write(
             .map_or(&[][..], Vec::as_slice)
     };
 
-    let trust_names: Vec<String> = figures.trusts.iter().map(|t| name(&t.name)).collect();
-    let trusts_heading = match trust_names.as_slice() {
-        [one] => one.to_string(),
-        [one, two] => format!("{one} and {two}"),
-        many => format!("{} trusts", words::source(many.len())),
-    };
-    let governors = Page {
-        title: format!(
-            "Safeguarding supervision {}: governors' pack",
-            figures.report_year
-        ),
-        heading: format!("Safeguarding supervision: {trusts_heading}"),
-        subtitle: format!(
-            "Governors' pack for {}, figures as of {as_of}",
-            year(figures.report_year)
-        ),
-        notes: notes.clone(),
-        trusts: figures
-            .trusts
-            .iter()
-            .map(|trust| TrustView {
+    // One pack per trust (spec 03: "A national store never yields one file holding
+    // every trust"), and the index linking them.
+    let mut index = Vec::with_capacity(figures.trusts.len());
+    for trust in &figures.trusts {
+        let page = Page {
+            title: format!(
+                "Safeguarding supervision {}: {}: governors' pack",
+                figures.report_year, trust.name
+            ),
+            heading: format!("Safeguarding supervision: {}", name(&trust.name)),
+            subtitle: format!(
+                "Governors' pack for {}, figures as of {as_of}",
+                year(figures.report_year)
+            ),
+            notes: notes.clone(),
+            trusts: vec![TrustView {
                 name: trust.name.clone(),
                 id: trust.id.clone(),
                 headlines: model::headlines(figures, trust),
@@ -166,13 +174,11 @@ pub fn write(
                     .flatten()
                     .map(ChartView::new)
                     .collect(),
-            })
-            .collect(),
-        schools: figures
-            .trusts
-            .iter()
-            .flat_map(|trust| {
-                trust.schools.iter().map(move |school| {
+            }],
+            schools: trust
+                .schools
+                .iter()
+                .map(|school| {
                     model::school_view(
                         figures,
                         trust,
@@ -181,14 +187,49 @@ pub fn write(
                         false,
                     )
                 })
-            })
-            .collect(),
-        sources: None,
+                .collect(),
+            sources: None,
+            tool: tool.clone(),
+        };
+        emit(
+            governors_pack(&trust.id),
+            render(&env, "pack.html.j2", &page)?,
+        )?;
+        index.push(model::IndexEntry {
+            name: trust.name.clone(),
+            id: trust.id.clone(),
+            pack: governors_pack(&trust.id)
+                .trim_start_matches("governors/")
+                .to_string(),
+            schools: trust
+                .schools
+                .iter()
+                .map(|school| {
+                    (
+                        school.name.clone(),
+                        format!("../{}", evidence_path(&trust.id, &school.urn)),
+                    )
+                })
+                .collect(),
+        });
+    }
+    let index = model::IndexPage {
+        title: format!(
+            "Safeguarding supervision {}: governors' packs",
+            figures.report_year
+        ),
+        heading: "Safeguarding supervision: governors' packs".to_string(),
+        subtitle: format!(
+            "One pack per trust for {}, figures as of {as_of}",
+            year(figures.report_year)
+        ),
+        notes: notes.clone(),
+        trusts: index,
         tool: tool.clone(),
     };
     emit(
-        GOVERNORS_PACK.to_string(),
-        render(&env, "pack.html.j2", &governors)?,
+        GOVERNORS_INDEX.to_string(),
+        render(&env, "index.html.j2", &index)?,
     )?;
 
     let governors_files: Vec<(String, String)> = csv_files

@@ -45,6 +45,27 @@ pub struct TrustView {
     pub charts: Vec<ChartView>,
 }
 
+/// `governors/index.html`: a link to each trust's pack and its schools' evidence packs.
+#[derive(Debug, Serialize)]
+pub struct IndexPage {
+    pub title: String,
+    pub heading: String,
+    pub subtitle: String,
+    pub notes: Vec<String>,
+    pub trusts: Vec<IndexEntry>,
+    pub tool: String,
+}
+
+/// A trust in the index: its pack (relative to `governors/`) and each school's evidence
+/// pack, by name.
+#[derive(Debug, Serialize)]
+pub struct IndexEntry {
+    pub name: String,
+    pub id: String,
+    pub pack: String,
+    pub schools: Vec<(String, String)>,
+}
+
 /// One headline figure.
 #[derive(Debug, Serialize)]
 pub struct Headline {
