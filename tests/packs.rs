@@ -605,26 +605,7 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
     let out = work.path().join("out");
     let pack = out.join("governors/TR001/pack.html");
     let pdf = work.path().join("pack.pdf");
-    let profile = work.path().join("chromium-profile");
-    let mut print = Command::new(chromium);
-    print
-        .args([
-            "--headless",
-            "--no-sandbox",
-            "--disable-gpu",
-            "--disable-quic",
-            "--no-first-run",
-            "--disable-background-networking",
-            "--disable-component-update",
-            "--disable-sync",
-        ])
-        .arg(format!("--user-data-dir={}", profile.display()))
-        .arg(format!("--print-to-pdf={}", pdf.display()))
-        .arg("--no-pdf-header-footer")
-        .arg(format!("file://{}", pack.display()))
-        .env("HOME", work.path());
-    run_with_limit(print, Duration::from_secs(180));
-    assert!(pdf.is_file(), "Chromium wrote no PDF");
+    print_to_pdf(&chromium, &pack, &pdf, work.path());
 
     let mut info = Command::new(pdfinfo);
     info.arg(&pdf);
@@ -655,6 +636,160 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
         assert!(text.contains(name.as_str()), "the PDF names {name}");
     }
     assert!(text.contains("How to read this pack"));
+}
+
+/// Prints `html` to `pdf` with headless Chromium (its profile and home under `work`).
+fn print_to_pdf(chromium: &Path, html: &Path, pdf: &Path, work: &Path) {
+    let profile = work.join("chromium-profile");
+    let mut print = Command::new(chromium);
+    print
+        .args([
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--disable-quic",
+            "--no-first-run",
+            "--disable-background-networking",
+            "--disable-component-update",
+            "--disable-sync",
+        ])
+        .arg(format!("--user-data-dir={}", profile.display()))
+        .arg(format!("--print-to-pdf={}", pdf.display()))
+        .arg("--no-pdf-header-footer")
+        .arg(format!("file://{}", html.display()))
+        .env("HOME", work);
+    run_with_limit(print, Duration::from_secs(180));
+    assert!(pdf.is_file(), "Chromium wrote no PDF of {}", html.display());
+}
+
+/// The packs' page margins, left and right (`@page` in templates/base.html.j2: 14 mm),
+/// in points.
+const SIDE_MARGIN: f64 = 14.0 / 25.4 * 72.0;
+
+/// Every word of `pdf` that is not wholly inside its page's printable area (a word past
+/// the right margin is one the browser cut: "DSL trainin"), with its page: from
+/// `pdftotext -bbox`.
+fn words_off_the_page(pdftotext: &Path, pdf: &Path) -> Vec<String> {
+    // To a file: the boxes of a long pack are more than a pipe holds while we wait.
+    let boxes = pdf.with_extension("boxes.html");
+    let mut command = Command::new(pdftotext);
+    command.arg("-bbox").arg(pdf).arg(&boxes);
+    run_with_limit(command, Duration::from_secs(60));
+    let xhtml = fs::read_to_string(&boxes).unwrap();
+    let number = |tag: &str, name: &str| -> f64 {
+        let at = tag.find(&format!("{name}=\"")).unwrap() + name.len() + 2;
+        tag[at..].split('"').next().unwrap().parse().unwrap()
+    };
+    let mut off = Vec::new();
+    let (mut width, mut height, mut page) = (0.0, 0.0, 0);
+    for tag in xhtml.split('<') {
+        if tag.starts_with("page ") {
+            (width, height) = (number(tag, "width"), number(tag, "height"));
+            page += 1;
+        } else if tag.starts_with("word ") {
+            // Half a point for rounding at the edge.
+            let inside = number(tag, "xMin") >= SIDE_MARGIN - 0.5
+                && number(tag, "yMin") >= 0.0
+                && number(tag, "xMax") <= width - SIDE_MARGIN + 0.5
+                && number(tag, "yMax") <= height;
+            if !inside {
+                let word = tag.split('>').nth(1).unwrap_or_default();
+                off.push(format!("page {page}: {word:?}"));
+            }
+        }
+    }
+    off
+}
+
+#[test]
+fn nothing_is_cut_at_a_page_edge_in_the_widest_packs() {
+    // Issue #19, "Done when": "nothing is cut at a page edge (a test renders the widest
+    // names and tables the generator makes and checks text boxes stay inside the
+    // page)"; "in 4 of 7 evidence packs the DSL workload table runs off the right edge
+    // of A4". Printed to A4 by Chromium: the pack of the trust with the longest school
+    // name, the evidence packs of that school and of the school with the most DSLs and
+    // deputies, and the lead's to-do list.
+    let Some(chromium) = find_program(&["chromium", "chromium-browser", "google-chrome"]) else {
+        skipped("no Chromium on the PATH (apt-get install chromium)");
+        return;
+    };
+    let Some(pdftotext) = find_program(&["pdftotext"]) else {
+        skipped("no pdftotext on the PATH (apt-get install poppler-utils)");
+        return;
+    };
+    let work = Workdir::new();
+    // The sample's packs first (the issue found the cut there), then a generated store's
+    // widest names.
+    let sample = sample_report();
+    for (trust, urn, _) in schools(&sample.path().join("out")) {
+        let pdf = work.path().join(format!("{urn}.pdf"));
+        let page = format!("out/schools/{trust}/{urn}/evidence.html");
+        print_to_pdf(&chromium, &sample.path().join(&page), &pdf, work.path());
+        let off = words_off_the_page(&pdftotext, &pdf);
+        assert!(
+            off.is_empty(),
+            "{page}: words cut at the page edge: {off:?}"
+        );
+    }
+    work.run(&[
+        "generate",
+        "-q",
+        "--out",
+        "data",
+        "--trusts",
+        "4",
+        "--schools",
+        "16",
+        "--seed",
+        "7",
+        "--today",
+        "2026-11-23",
+    ])
+    .ok();
+    work.run(&["ingest", "-q", "--store", "store", "data"]).ok();
+    let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
+    work.run(&[
+        "report",
+        "-q",
+        "--store",
+        "store",
+        "--policy",
+        policy.to_str().unwrap(),
+        "--out",
+        "out",
+        "--as-of",
+        "2026-11-23",
+    ])
+    .ok();
+    let out = work.path().join("out");
+    let widest = schools(&out)
+        .into_iter()
+        .max_by_key(|(_, _, name)| name.chars().count())
+        .unwrap();
+    let mut dsls: BTreeMap<(String, String), usize> = BTreeMap::new();
+    for row in csv_rows(&out.join("governors/workload_dsl.csv")) {
+        *dsls
+            .entry((row["trust_id"].clone(), row["school_urn"].clone()))
+            .or_default() += 1;
+    }
+    let busiest = dsls.into_iter().max_by_key(|(_, n)| *n).unwrap().0;
+    for (at, page) in [
+        format!("governors/{}/pack.html", widest.0),
+        format!("schools/{}/{}/evidence.html", widest.0, widest.1),
+        format!("schools/{}/{}/evidence.html", busiest.0, busiest.1),
+        "restricted/todo.html".to_string(),
+    ]
+    .iter()
+    .enumerate()
+    {
+        let pdf = work.path().join(format!("{at}.pdf"));
+        print_to_pdf(&chromium, &out.join(page), &pdf, work.path());
+        let off = words_off_the_page(&pdftotext, &pdf);
+        assert!(
+            off.is_empty(),
+            "{page}: words cut at the page edge: {off:?}"
+        );
+    }
 }
 
 /// The governors' CSV cells of each scope: by trust (every row of the trust, its

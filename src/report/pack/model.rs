@@ -705,6 +705,7 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
             &[
                 "Name",
                 "Role",
+                "DSL training",
                 "Open cases",
                 "Weighted caseload",
                 "Over limit",
@@ -712,9 +713,8 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                 "Actions overdue",
                 "Sessions received / given",
                 "Cases per hour",
-                "DSL training",
             ],
-            2,
+            3,
             school
                 .workload
                 .iter()
@@ -733,6 +733,7 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                         name(&r.display_name),
                         crate::model::Role::parse(&r.role)
                             .map_or_else(|| name(&r.role), |role| role.label().to_string()),
+                        training,
                         fig(r.open_cases),
                         fig(r.weighted_caseload),
                         yes_no(r.over_caseload),
@@ -740,7 +741,6 @@ pub fn school_tables(school: &SchoolFigures) -> Vec<TableView> {
                         fig(r.overdue_actions),
                         format!("{} / {}", fig(r.sessions_received), fig(r.sessions_given)),
                         fig(r.cases_per_hour),
-                        training,
                     ]
                 })
                 .collect(),
