@@ -789,6 +789,22 @@ fn nothing_is_cut_at_a_page_edge_in_the_widest_packs() {
             off.is_empty(),
             "{page}: words cut at the page edge: {off:?}"
         );
+        if at == 0 {
+            // Spec 03: the governors' summary is "the first pages of each trust's pack,
+            // at most two A4 pages": the trust's charts, on a page of their own after it,
+            // start on page 3 at the latest.
+            let mut first = Command::new(&pdftotext);
+            first.args(["-f", "1", "-l", "2"]).arg(&pdf).arg("-");
+            let first = run_with_limit(first, Duration::from_secs(60));
+            assert!(first.contains("Needs attention"), "{first}");
+            let mut third = Command::new(&pdftotext);
+            third.args(["-f", "3", "-l", "3"]).arg(&pdf).arg("-");
+            let third = run_with_limit(third, Duration::from_secs(60));
+            assert!(
+                first.contains(": charts") || third.contains(": charts"),
+                "the summary runs past two pages"
+            );
+        }
     }
 }
 
