@@ -748,19 +748,7 @@ fn nothing_is_cut_at_a_page_edge_in_the_widest_packs() {
     .ok();
     work.run(&["ingest", "-q", "--store", "store", "data"]).ok();
     let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
-    work.run(&[
-        "report",
-        "-q",
-        "--store",
-        "store",
-        "--policy",
-        policy.to_str().unwrap(),
-        "--out",
-        "out",
-        "--as-of",
-        "2026-11-23",
-    ])
-    .ok();
+    crate::since::report_with(&work, &policy, "2026-11-23", "out", &["-q"]).ok();
     let out = work.path().join("out");
     let widest = schools(&out)
         .into_iter()
