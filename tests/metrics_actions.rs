@@ -102,7 +102,7 @@ fn each_action_is_classed_at_the_as_of_date() {
          A7,S1,K1,DSL1,2026-02-10,2026-01-25,done
          A8,S1,,DSL1,2025-12-01,2026-01-20,done",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         classes(&report),
         vec![
@@ -155,7 +155,7 @@ fn cancelled_actions_and_actions_of_sessions_not_held_by_the_as_of_date_have_no_
          B4,S1,K1,DSL1,2026-02-01,,open
          B5,S4,K1,DSL1,2025-11-01,,open",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         classes(&report),
         vec![row("B4", "", "not_yet_due", "", "2025/26 SP1")]
@@ -196,7 +196,7 @@ fn an_action_belongs_to_the_reporting_half_term_of_its_due_date() {
          H5,S1,K1,DSL1,2026-02-16,,open
          H6,S1,K1,DSL1,2026-02-23,,open",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let periods: Vec<(String, String)> = report
         .rows("restricted/actions")
         .into_iter()
@@ -235,7 +235,7 @@ fn actions_are_not_limited_to_the_report_year() {
         "C1,S0,K1,DSL1,2025-03-31,,open
          C2,S0,K1,DSL1,2025-08-20,2025-08-01,done",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         classes(&report),
         vec![
@@ -295,7 +295,7 @@ fn governors_on_time_pct_is_on_time_over_on_time_late_and_overdue() {
          D9,S1,K1,DSL1,2026-01-13,,cancelled
          D10,S1,K1,DSL1,2026-03-01,,open",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let got: Vec<Vec<String>> = report
         .rows("governors/actions_by_school")
         .into_iter()

@@ -93,7 +93,7 @@ fn overdue_action_needs_more_than_overdue_days() {
          A3,S1,K3,DSL1,2026-01-20,2026-03-01,done
          A4,S1,K3,DSL1,2026-01-20,,cancelled",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         report.row("restricted/actions", "action_id", "A1")["days_overdue"],
         "28"
@@ -168,7 +168,7 @@ fn not_reviewed_counts_days_since_the_last_held_discussion_or_the_opening() {
          R2,K10,,false
          R1,K11,,false",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let got: Vec<(String, String, String)> = (1..=12)
         .map(|n| {
             let id = format!("K{n}");
@@ -224,7 +224,7 @@ fn a_school_override_of_review_days_applies_to_that_school_only() {
          K4,100002,CP,DSL2,2025-09-10,",
     );
     s.add("discussions", "V1,K1,,false\nV2,K2,,false\nV1,K4,,false");
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         flags(&report, &["K1", "K2", "K3", "K4"]),
         expect(&[
@@ -307,7 +307,7 @@ fn no_progress_compares_the_last_three_scored_discussions() {
          N2,K9,5,false
          N6,K9,4,false",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         flags(
             &report,
@@ -368,7 +368,7 @@ fn escalated_stale_looks_at_the_latest_discussion_only() {
          E15,K5,,true
          EF,K5,,false",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         flags(&report, &["K1", "K2", "K3", "K4", "K5"]),
         expect(&[
@@ -445,7 +445,7 @@ fn carried_over_counts_later_held_sessions_discussing_the_case() {
         }
     }
     s.add("discussions", &discussions);
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         flags(&report, &["K1", "K2", "K3", "K4", "K5", "K6", "K7", "K8"]),
         expect(&[
@@ -481,7 +481,7 @@ fn only_cases_open_on_the_as_of_date_have_a_row() {
          K5,100001,CP,DSL1,2025-09-10,2026-01-01
          K6,100001,CONCERN,DSL1,2025-09-10,",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let mut got: Vec<String> = report
         .rows("restricted/drift_cases")
         .into_iter()
@@ -545,7 +545,7 @@ fn flags_are_listed_in_the_spec_order_and_any_flag_is_drifting() {
          X2,F1,K2,DSL1,2026-02-01,,open
          X4,F1,K4,DSL1,2026-04-30,,open",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let got: Vec<(String, String, String)> = ["K1", "K2", "K3", "K4"]
         .iter()
         .map(|id| drift(&report, id))

@@ -78,7 +78,7 @@ fn half_termly_rule_counts_held_sessions_of_its_kinds_in_each_complete_half_term
          S3,100001,2025-11-19,HT1,peer,true,held,45,2025-11-19,true,true,",
     );
     s.add("attendees", "S1,DSL1\nS2,DSL1\nS3,DSL1");
-    let report = s.report("2026-01-05", &["--year", "2025/26"]);
+    let report = s.tables("2026-01-05", &["--year", "2025/26"]);
     let rows = report.rows("restricted/frequency");
     let got: Vec<(&str, &str, &str)> = rows
         .iter()
@@ -140,7 +140,7 @@ min = 1
          S4,100001,2026-03-02,HT1,one_to_one,true,held,60,,true,true,",
     );
     s.add("attendees", "S1,DSL1\nS2,DSL1\nS3,DSL1\nS4,DSL1");
-    let report = s.report("2026-03-01", &[]);
+    let report = s.tables("2026-03-01", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -191,7 +191,7 @@ min = 3
         "attendees",
         "Y1,DSL1\nY1,DDSL1\nY2,DSL1\nY2,DDSL1\nY3,DSL1\nY4,DSL1\nY4,DDSL1\nY5,DSL1\nY5,DDSL1",
     );
-    let report = s.report("2026-08-10", &[]);
+    let report = s.tables("2026-08-10", &[]);
     // PL1 is out of the school's in_scope_roles: no row.
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
@@ -228,7 +228,7 @@ min = 2
          O1,100001,2025-09-24,DSL1,one_to_one,true,held,60,,true,true,",
     );
     s.add("attendees", "G1,DSL1\nG1,DDSL1\nG1,PL1\nO1,DDSL1");
-    let report = s.report("2025-10-27", &[]);
+    let report = s.tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -279,7 +279,7 @@ min = 1
         "attendees",
         "K1,DSL1\nK2,DSL1\nK3,DSL1\nK4,DSL1\nK5,DSL1\nK6,DDSL1\nK7,PL1\nK8,PL1",
     );
-    let report = s.report("2025-10-27", &[]);
+    let report = s.tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -330,7 +330,7 @@ fn only_in_scope_roles_employed_for_the_whole_period_are_due() {
         "G1,J1\nG1,J2\nG1,L1\nG1,L2\nG1,L3\nG1,YH1\nG1,T1
          G2,J1\nG2,J2\nG2,L1\nG2,L2\nG2,YH1\nG2,T1",
     );
-    let report = s.report("2025-12-22", &[]);
+    let report = s.tables("2025-12-22", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -362,7 +362,7 @@ fn a_period_is_complete_only_once_its_end_is_before_the_as_of_date() {
         "S1,100001,2025-10-24,HT1,one_to_one,true,held,60,,true,true,",
     );
     s.add("attendees", "S1,DSL1");
-    let as_of = |date| frequency(&s.report(date, &[]).rows("restricted/frequency"));
+    let as_of = |date| frequency(&s.tables(date, &[]).rows("restricted/frequency"));
     assert_eq!(as_of("2025-10-23"), ["DSL1|half-termly|2025/26 AU1|1|0|"]);
     assert_eq!(as_of("2025-10-24"), ["DSL1|half-termly|2025/26 AU1|1|1|"]);
     assert_eq!(
@@ -419,7 +419,7 @@ fn gap_rule_counts_working_days_skipping_a_bank_holiday_and_a_half_term_holiday(
          B4,100001,2026-06-04,HT1,one_to_one,true,held,60,,true,true,",
     );
     s.add("attendees", "A1,G1\nB1,G2\nB2,G2\nB3,G2\nB4,G2");
-    let report = s.report("2026-06-03", &[]);
+    let report = s.tables("2026-06-03", &[]);
     assert_eq!(
         intervals(&report.rows("restricted/intervals")),
         [
@@ -476,7 +476,7 @@ fn gap_rule_starts_at_the_years_first_working_day_or_started_on_and_ends_at_the_
          S5,100001,2025-09-26,HT1,one_to_one,true,held,60,,true,true,",
     );
     s.add("attendees", "S1,E1\nS2,E2\nS3,E3\nS4,L1\nS5,YH1");
-    let report = s.report("2025-10-01", &[]);
+    let report = s.tables("2025-10-01", &[]);
     assert_eq!(
         intervals(&report.rows("restricted/intervals")),
         [

@@ -117,7 +117,7 @@ fn lode_heath_termly_with_a_60_day_gap_wider_scope_and_five_functions() {
             ),
         ],
     );
-    let report = s.report("2026-01-09", &[]);
+    let report = s.tables("2026-01-09", &[]);
     let mut want_frequency = Vec::new();
     let mut want_intervals = Vec::new();
     let mut want_functions = Vec::new();
@@ -202,7 +202,7 @@ fn captain_cook_one_to_one_every_20_working_days_and_at_most_10_cases_an_hour() 
     rows.push(("cases", cases.join("\n")));
     rows.push(("discussions", discussions.join("\n")));
     let rows: Vec<(&'static str, &str)> = rows.iter().map(|(t, l)| (*t, l.as_str())).collect();
-    let report = twin_schools("captain-cook", &rows).report("2025-10-27", &[]);
+    let report = twin_schools("captain-cook", &rows).tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report),
         [
@@ -286,7 +286,7 @@ fn cornerstone_one_to_one_each_half_term_for_pastoral_staff_rescheduled_within_5
             ),
         ],
     );
-    let report = s.report("2025-10-27", &[]);
+    let report = s.tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report),
         [
@@ -347,7 +347,7 @@ fn temple_one_to_one_each_half_term_for_dsl_and_ddsl_only() {
             ("attendees", "{p}G,{p}DSL\n{p}O1,{p}DDSL\n{p}O2,{p}PL"),
         ],
     );
-    let report = s.report("2025-10-27", &[]);
+    let report = s.tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report),
         [
@@ -407,7 +407,7 @@ fn ashbury_meadow_group_every_30_working_days_and_mediation_required() {
             ("attendees", "{p}G1,{p}DSL\n{p}G1,{p}DDSL\n{p}G2,{p}DDSL\n{p}O1,{p}DSL"),
         ],
     );
-    let report = s.report("2025-10-27", &[]);
+    let report = s.tables("2025-10-27", &[]);
     assert_eq!(
         frequency(&report),
         [

@@ -53,7 +53,7 @@ fn planned_only_counts_planned_sessions_for_frequency_and_the_gap() {
          S3,100001,2025-09-24,HT1,one_to_one,no,held,60,2025-09-24,true,true,",
     );
     s.add("attendees", "S1,DSL1\nS2,DSL1\nS3,DDSL1");
-    let report = s.report("2025-11-03", &[]);
+    let report = s.tables("2025-11-03", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -96,7 +96,7 @@ fn min_minutes_counts_long_enough_sessions_and_long_enough_takes_the_largest() {
          S4,100001,2025-10-01,HT1,peer,true,held,60,2025-10-01,true,true,",
     );
     s.add("attendees", "S1,DSL1\nS2,DSL1\nS3,DSL1\nS4,DSL1");
-    let report = s.report("2026-01-05", &[]);
+    let report = s.tables("2026-01-05", &[]);
     let dsl = report.rows_where("restricted/frequency", "staff_id", "DSL1");
     assert_eq!(
         frequency(&dsl),
@@ -134,7 +134,7 @@ fn min_minutes_of_a_gap_rule_leaves_short_sessions_out_of_its_list() {
              S2,100001,2025-11-12,HT1,one_to_one,true,held,120,2025-11-12,true,true,",
         );
         s.add("attendees", "S1,DSL1\nS2,DSL1");
-        let report = s.report("2026-01-05", &[]);
+        let report = s.tables("2026-01-05", &[]);
         intervals(&report.rows_where("restricted/intervals", "staff_id", "DSL1"))
     };
     assert_eq!(run(120), ["DSL1|gap|2025-11-12|47|false"]);
@@ -184,7 +184,7 @@ fn case_holders_are_in_scope_where_the_policy_says_so() {
         "S1,100001,2025-09-17,HT1,one_to_one,true,held,60,2025-09-17,true,true,",
     );
     s.add("attendees", "S1,T1");
-    let report = s.report("2026-01-05", &[]);
+    let report = s.tables("2026-01-05", &[]);
     assert_eq!(
         frequency(&report.rows("restricted/frequency")),
         [
@@ -238,7 +238,7 @@ fn no_owner_flags_cases_nobody_employed_holds() {
          K5,100001,CONCERN,OTHER1,2025-10-01,
          K6,100001,CONCERN,DSL1,2025-10-01,",
     );
-    let report = s.report("2025-11-03", &[]);
+    let report = s.tables("2025-11-03", &[]);
     let mut rows = table(
         &report.rows("restricted/drift_cases"),
         &["owner_id", "flags", "drifting"],
@@ -286,7 +286,7 @@ fn dsl_training_is_due_24_months_after_it_and_current_until_then() {
          PL1,100001,Fay Fox,PASTORAL_LEAD,2020-09-01,,,2024-11-23
          DSL3,100002,Gus Gray,DSL,2020-09-01,,,2023-11-23",
     );
-    let report = s.report("2026-11-23", &[]);
+    let report = s.tables("2026-11-23", &[]);
     let mut rows = table(
         &report.rows("restricted/workload"),
         &["staff_id", "dsl_training_due_on", "dsl_training_current"],
@@ -310,7 +310,7 @@ fn dsl_training_is_due_24_months_after_it_and_current_until_then() {
 fn a_bundle_without_dsl_trained_on_reads_as_no_training_held() {
     // Spec 01: dsl_trained_on is an "optional column: a bundle without it is read as
     // empty"; spec 02 §5: "false when no date is held".
-    let report = dsl_and_deputy().report("2026-11-23", &[]);
+    let report = dsl_and_deputy().tables("2026-11-23", &[]);
     let mut rows = table(
         &report.rows("restricted/workload"),
         &["staff_id", "dsl_training_due_on", "dsl_training_current"],
@@ -339,7 +339,7 @@ fn recorded_on_time_is_empty_while_the_window_is_open() {
          R5,100001,2025-09-10,HT1,group,true,held,60,2025-09-24,true,true,",
     );
     s.add("attendees", "R1,DSL1\nR2,DDSL1\nR3,DSL1\nR4,DDSL1\nR5,DSL1");
-    let report = s.report("2025-09-24", &[]);
+    let report = s.tables("2025-09-24", &[]);
     assert_eq!(
         recording(&report, "recorded_on_time"),
         ["R1|", "R2|false", "R3|true", "R4|", "R5|false"]
@@ -394,7 +394,7 @@ fn contract_in_date_needs_the_policy_the_supervisor_and_an_annual_review() {
         "attendees",
         "C1,DSL1\nC2,DDSL1\nC3,PL1\nC4,DDSL2\nC5,DSL1\nC6,DSL2",
     );
-    let report = s.report("2025-11-30", &[]);
+    let report = s.tables("2025-11-30", &[]);
     assert_eq!(
         recording(&report, "contract_in_date"),
         ["C1|true", "C2|false", "C3|false", "C4|false", "C5|", "C6|"]

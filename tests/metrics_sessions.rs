@@ -84,7 +84,7 @@ fn rebooking_on_the_fifth_working_day_is_in_time_and_on_the_sixth_is_not() {
         "attendees",
         "C1,DSL1\nH1,DSL1\nC2,DDSL1\nH2,DDSL1\nC3,DSL2\nH3,DSL2",
     );
-    let report = s.report("2026-01-05", &[]);
+    let report = s.tables("2026-01-05", &[]);
     assert_eq!(
         reschedules(&report.rows("restricted/reschedules")),
         [
@@ -155,7 +155,7 @@ fn the_window_skips_weekends_half_term_holidays_and_bank_holidays() {
         .join("\n"),
     );
     s.add("attendees", "C1,PL1\nH1,PL1\nC2,DSL1\nH2,DSL1");
-    let report = s.report("2026-06-01", &[]);
+    let report = s.tables("2026-06-01", &[]);
     assert_eq!(
         reschedules(&report.rows("restricted/reschedules")),
         ["C1|PL1|2025-11-05|true", "C2|DSL1|2026-05-07|true"]
@@ -192,7 +192,7 @@ fn the_rebooked_session_must_be_held_of_the_same_kind_after_the_cancelled_date()
         "attendees",
         "C1,DDSL1\nH1,DDSL1\nC2,DSL1\nH2,DSL1\nC3,DSL1\nC4,PL1\nH4,DDSL1",
     );
-    let report = s.report("2026-06-01", &[]);
+    let report = s.tables("2026-06-01", &[]);
     assert_eq!(
         reschedules(&report.rows("restricted/reschedules")),
         [
@@ -225,7 +225,7 @@ fn a_cancelled_group_session_is_judged_for_each_attendee_and_missed_counts_as_ca
         .join("\n"),
     );
     s.add("attendees", "G1,DSL1\nG1,DDSL1\nH1,DSL1\nM1,PL1\nH2,PL1");
-    let report = s.report("2026-06-01", &[]);
+    let report = s.tables("2026-06-01", &[]);
     assert_eq!(
         reschedules(&report.rows("restricted/reschedules")),
         [
@@ -267,7 +267,7 @@ fn rows_are_judged_only_once_the_window_has_ended_before_the_as_of_date() {
         "attendees",
         "C1,DSL1\nC2,DDSL1\nC3,PL1\nH3,PL1\nC4,DSL1\nC5,DSL1\nC6,DSL1",
     );
-    let report = s.report("2026-05-20", &[]);
+    let report = s.tables("2026-05-20", &[]);
     assert_eq!(
         reschedules(&report.rows("restricted/reschedules")),
         [
@@ -338,7 +338,7 @@ fn recorded_on_time_counts_working_days_to_recorded_on_as_known_at_the_as_of_dat
         "attendees",
         "R1,DSL1\nR2,DSL1\nR3,DSL1\nR4,DSL1\nR5,DSL1\nR6,DSL1\nR7,DSL1\nR8,DSL1\nR9,DSL1",
     );
-    let report = s.report("2026-03-05", &[]);
+    let report = s.tables("2026-03-05", &[]);
     assert_eq!(
         table(
             &report.rows("restricted/recording"),
@@ -399,7 +399,7 @@ fn contract_in_date_needs_every_attendee_covered_on_the_day_and_is_empty_for_gro
         "attendees",
         "K1,DSL1\nK2,DSL1\nK3,DSL1\nK4,DDSL1\nK5,DDSL1\nK6,DSL1\nK6,DDSL1\nK7,PL1\nK8,DSL1\nK8,PL1",
     );
-    let report = s.report("2026-03-05", &[]);
+    let report = s.tables("2026-03-05", &[]);
     assert_eq!(
         table(
             &report.rows("restricted/recording"),
@@ -470,7 +470,7 @@ fn supervisor_trained_lasts_training_valid_months_to_the_day_clamped_at_month_en
         "attendees",
         "T1,DSL1\nT2,DSL1\nT3,DSL1\nT4,DSL1\nT5,DSL1\nT6,DSL1\nT7,DSL2\nT8,DSL2",
     );
-    let report = s.report("2026-03-05", &[]);
+    let report = s.tables("2026-03-05", &[]);
     assert_eq!(
         table(
             &report.rows("restricted/recording"),
@@ -539,7 +539,7 @@ fn functions_are_the_union_over_sessions_in_canonical_order_and_balanced_needs_a
         .join("\n"),
     );
     s.add("attendees", "A,DSL1\nA,DDSL1\nA,T1\nA,L1\nB,DSL1");
-    let report = s.report("2026-02-02", &[]);
+    let report = s.tables("2026-02-02", &[]);
     assert_eq!(
         functions(&report.rows("restricted/functions")),
         [
@@ -581,7 +581,7 @@ fn functions_count_only_held_sessions_of_the_report_year_up_to_the_as_of_date() 
         "attendees",
         "A,DSL1\nA,DDSL1\nA,PL1\nC,DSL1\nD,DDSL1\nE,PL1",
     );
-    let report = s.report("2026-02-02", &[]);
+    let report = s.tables("2026-02-02", &[]);
     assert_eq!(
         functions(&report.rows("restricted/functions")),
         [
@@ -617,7 +617,7 @@ fn a_schools_required_functions_override_decides_balanced() {
          A2,100002,2025-09-10,HT2,group,true,held,60,,true,true,managerial;supportive",
     );
     s.add("attendees", "A1,DSL1\nA2,DSL2");
-    let report = s.report("2026-02-02", &[]);
+    let report = s.tables("2026-02-02", &[]);
     let dsls: Vec<Row> = report
         .rows("restricted/functions")
         .into_iter()

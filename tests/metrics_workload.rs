@@ -73,7 +73,7 @@ fn open_cases_by_category_and_the_weighted_caseload() {
     );
     s.add("sessions", &held("S1", "2025-10-01", "HT1", 60));
     s.add("attendees", "S1,DSL1");
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     assert_eq!(
         cells(&report, "DSL1", &CASELOAD),
         ["2", "0", "0", "1", "3", "0", "8.50", "false"]
@@ -115,7 +115,7 @@ fn over_caseload_is_strictly_above_the_threshold() {
     for n in 20..23 {
         s.add("cases", &format!("B{n},100001,CONCERN,DDSL1,2025-09-10,"));
     }
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let columns = [
         "open_cp",
         "open_cin",
@@ -169,7 +169,7 @@ fn open_and_overdue_actions_of_each_owner() {
          A8,S1,,DSL1,2025-12-01,2025-12-10,done
          B1,S1,,HT1,2026-01-19,,open",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let columns = ["open_actions", "overdue_actions"];
     assert_eq!(cells(&report, "DSL1", &columns), ["3", "2"]);
     assert_eq!(cells(&report, "HT1", &columns), ["1", "1"]);
@@ -221,7 +221,7 @@ fn sessions_and_hours_count_held_sessions_of_the_report_year_up_to_the_as_of_dat
          K3,100001,CONCERN,DDSL1,2025-09-10,",
     );
     s.add("discussions", "G1,K1,,false\nG1,K2,,false\nG2,K1,,false\nG3,K1,,false\nG4,K2,,false\nG5,K2,,false\nG7,K3,,false");
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let columns = [
         "sessions_received",
         "sessions_given",
@@ -287,7 +287,7 @@ fn rushed_is_strictly_above_max_cases_per_hour_of_the_own_school() {
     for n in 1..=11 {
         s.add("discussions", &format!("U1,Q{n},,false"));
     }
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let columns = ["sessions_given", "hours_given", "cases_per_hour", "rushed"];
     assert_eq!(
         cells(&report, "SUP1", &columns),
@@ -355,7 +355,7 @@ fn who_gets_a_workload_row() {
          K2,100001,EH,TCH2,2025-09-10,2026-01-10
          K3,100001,EH,TCH4,2025-09-10,",
     );
-    let report = s.report(AS_OF, &[]);
+    let report = s.tables(AS_OF, &[]);
     let listed: Vec<(String, String)> = report
         .rows("restricted/workload")
         .into_iter()

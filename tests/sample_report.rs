@@ -55,10 +55,18 @@ fn sample_data_report_matches_the_reviewed_snapshots() {
 #[test]
 fn the_same_store_policy_and_date_give_byte_identical_outputs() {
     // Spec 02: "Re-running with the same store, policy and as-of date gives
-    // byte-identical CSV outputs." Two separate ingests and reports, manifest included.
+    // byte-identical CSV outputs." Two separate ingests and reports, manifest included,
+    // and so the PDFs (spec 03, "(added) PDF": "the same bytes for the same inputs").
     let first = snapshot(&sample_report().path().join("out"));
     let second = snapshot(&sample_report().path().join("out"));
     assert!(first.keys().any(|p| p.ends_with("manifest.json")));
+    assert!(
+        first
+            .keys()
+            .any(|p| p.ends_with("governors/TR001/pack.pdf"))
+    );
+    assert!(first.keys().any(|p| p.ends_with("evidence.pdf")));
+    assert!(first.keys().any(|p| p.ends_with("restricted/todo.pdf")));
     assert_eq!(first.len(), second.len());
     for (path, bytes) in &first {
         assert!(

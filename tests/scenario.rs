@@ -177,6 +177,16 @@ impl Scenario {
         work.run(&args).ok();
         Report { work }
     }
+
+    /// As [`report`](Self::report), with `--tables-only`: the CSV files and manifest, no
+    /// charts or packs. For the metric tests, which read CSV files only; drawing and
+    /// typesetting every scenario's charts and PDFs would double their time, and the
+    /// packs are tested on the sample and generated stores (tests/packs.rs).
+    pub fn tables(&self, as_of: &str, extra: &[&str]) -> Report {
+        let mut args = extra.to_vec();
+        args.push("--tables-only");
+        self.report(as_of, &args)
+    }
 }
 
 /// A finished report: read its CSV files.

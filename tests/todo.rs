@@ -127,12 +127,17 @@ fn the_todo_page_words_every_row_for_the_lead_alone() {
     ] {
         assert!(!html.contains(raw), "{raw} in the page");
     }
+    // The PDF twin: the same rows (each_pdf_pack_says_what_its_html_pack_says compares
+    // the two's text), readable by the owner only too.
+    let pdf = out.join("restricted/todo.pdf");
+    assert!(std::fs::read(&pdf).unwrap().starts_with(b"%PDF-"));
     #[cfg(unix)]
-    {
+    for file in [&path, &pdf] {
         use std::os::unix::fs::PermissionsExt;
-        let mode = std::fs::metadata(&path).unwrap().permissions().mode();
-        assert_eq!(mode & 0o077, 0, "owner only: {mode:o}");
+        let mode = std::fs::metadata(file).unwrap().permissions().mode();
+        assert_eq!(mode & 0o077, 0, "{}: owner only: {mode:o}", file.display());
     }
     let manifest = std::fs::read_to_string(out.join("manifest.json")).unwrap();
     assert!(manifest.contains("restricted/todo.html"));
+    assert!(manifest.contains("restricted/todo.pdf"));
 }

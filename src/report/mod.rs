@@ -1,6 +1,8 @@
 //! Report: the CSV files for the trust's safeguarding lead (`restricted/`) and for
-//! governors (`governors/`), the charts (`charts/`) and HTML packs
-//! (`governors/<trust>/pack.html` with `governors/index.html`, `schools/<trust>/<urn>/evidence.html`), and `manifest.json`,
+//! governors (`governors/`), the charts (`charts/`), the packs as HTML and PDF
+//! (`governors/<trust>/pack.html|pdf` with `governors/index.html`,
+//! `schools/<trust>/<urn>/evidence.html|pdf`; the PDFs typeset by `pdf`), the lead's
+//! to-do list (`restricted/todo.csv|html|pdf`), and `manifest.json`,
 //! which ties every output to the inputs and policy it was made from (spec 03, "Report
 //! outputs", "Charts and packs").
 //!
@@ -19,6 +21,7 @@ pub mod figures;
 mod format;
 mod manifest;
 pub mod pack;
+mod pdf;
 pub mod published;
 pub mod restricted;
 pub mod since;
@@ -78,8 +81,11 @@ pub fn write(
         let (charts, drawn) = charts::write(out, &figures)?;
         written.extend(drawn);
         let tool = format!("oversight {}", manifest.version);
-        written.push(todo::write(out, metrics, &figures.as_of_text(), &tool)?);
-        written.extend(pack::write(out, &figures, &charts, &manifest, &written)?);
+        written.extend(pdf::on_typesetting_threads(|| {
+            let mut pages = todo::write(out, metrics, &figures.as_of_text(), &tool)?.to_vec();
+            pages.extend(pack::write(out, &figures, &charts, &manifest, &written)?);
+            Ok(pages)
+        })?);
     }
     manifest.set_outputs(&written);
     let bytes = manifest.to_json_bytes();

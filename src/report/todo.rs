@@ -1,7 +1,8 @@
 //! The lead's to-do list as a page (`restricted/todo.html`, spec 03, "The lead's to-do
 //! list"): the rows of `restricted/todo.csv` ([`Todo`]), per school, most urgent first,
-//! worded for a person. It names staff and cases, so it is written readable by its owner
-//! only, like every restricted file.
+//! worded for a person, as HTML and as PDF (`restricted/todo.pdf`, typeset from the same
+//! page by [`pdf`](super::pdf)). It names staff and cases, so both are written readable
+//! by their owner only, like every restricted file.
 
 use std::io::Write;
 use std::path::Path;
@@ -10,6 +11,7 @@ use anyhow::Context;
 use serde::Serialize;
 
 use super::Written;
+use super::pdf::{Template, Typesetter};
 use super::restricted::Todo;
 use super::table::OutputTable;
 use super::words::date;
@@ -118,8 +120,13 @@ impl Todo {
     }
 }
 
-/// Writes `restricted/todo.html` from the run's to-do rows.
-pub fn write(out: &Path, metrics: &Metrics, as_of: &str, tool: &str) -> anyhow::Result<Written> {
+/// Writes `restricted/todo.html` and its PDF twin from the run's to-do rows.
+pub fn write(
+    out: &Path,
+    metrics: &Metrics,
+    as_of: &str,
+    tool: &str,
+) -> anyhow::Result<[Written; 2]> {
     let rows = Todo::load(metrics.table(&Todo::QUERY)?)?;
     let mut schools: Vec<SchoolTasks> = Vec::new();
     for row in &rows {
@@ -157,14 +164,24 @@ pub fn write(out: &Path, metrics: &Metrics, as_of: &str, tool: &str) -> anyhow::
         tool: tool.to_string(),
     };
     let env = super::pack::environment()?;
-    let bytes = super::pack::render(&env, "todo.html.j2", &page)?;
-    let path = out.join(TODO_PAGE);
-    let cannot = || format!("cannot write {}", path.display());
-    let mut file = crate::private_fs::create_file(&path).with_context(cannot)?;
-    file.write_all(&bytes).with_context(cannot)?;
+    let html = super::pack::render(&env, "todo.html.j2", &page)?;
+    let pdf_path = super::pack::pdf_twin(TODO_PAGE);
+    let pdf = Typesetter::new()?.pdf(Template::TodoList, &page, &pdf_path, tool)?;
+    Ok([
+        write_private(out, TODO_PAGE.to_string(), &html, rows.len())?,
+        write_private(out, pdf_path, &pdf, rows.len())?,
+    ])
+}
+
+/// Writes `bytes` at `path` under `out`, readable by its owner only.
+fn write_private(out: &Path, path: String, bytes: &[u8], rows: usize) -> anyhow::Result<Written> {
+    let full = out.join(&path);
+    let cannot = || format!("cannot write {}", full.display());
+    let mut file = crate::private_fs::create_file(&full).with_context(cannot)?;
+    file.write_all(bytes).with_context(cannot)?;
     Ok(Written {
-        path: TODO_PAGE.to_string(),
-        sha256: super::sha256(&bytes),
-        rows: rows.len(),
+        path,
+        sha256: super::sha256(bytes),
+        rows,
     })
 }

@@ -10,6 +10,11 @@
 //! unescaped text is the charts' SVG, which plotters escapes itself. The `marked` filter
 //! escapes a text and turns its marks ([`words`](crate::report::words)) into elements,
 //! so every figure of a pack is a `<span class="fig">` a test can trace to its CSV.
+//!
+//! Each pack is written as PDF too, beside its HTML (`governors/<trust>/pack.pdf`,
+//! `schools/<trust>/<urn>/evidence.pdf`), by `report::pdf` from the very `Page` the
+//! HTML is rendered from: one page model, two layouts, and a test that reads both and
+//! finds the same words and figures.
 
 mod model;
 
@@ -22,6 +27,7 @@ use rayon::prelude::*;
 use super::charts::ChartSet;
 use super::figures::Figures;
 use super::manifest::Manifest;
+use super::pdf::{self, Template, Typesetter};
 use super::words::{self, date, name, year};
 use super::{Written, sha256, write_file};
 use model::{ChartView, Page, Sources, TrustView};
@@ -37,6 +43,12 @@ pub fn governors_pack(trust_id: &str) -> String {
         "governors/{}/pack.html",
         super::charts::path_segment(trust_id)
     )
+}
+
+/// A page's PDF, beside its HTML: the same path ending `.pdf`.
+pub fn pdf_twin(html: &str) -> String {
+    let stem = html.strip_suffix(".html").unwrap_or(html);
+    format!("{stem}.pdf")
 }
 
 /// The templates, by name.
@@ -115,9 +127,35 @@ pub(super) fn render(
     Ok(text.into_bytes())
 }
 
-/// Writes the governors' pack and each school's evidence pack; `manifest` gives the
-/// inputs and policy the evidence packs quote, and `csv_files` the governors' files
-/// (with their SHA-256) the figures are printed from.
+/// Writes `bytes` to `path` under `out`, and says so.
+fn write_output(out: &Path, path: String, bytes: &[u8]) -> anyhow::Result<Written> {
+    write_file(&out.join(&path), bytes)?;
+    Ok(Written {
+        path,
+        sha256: sha256(bytes),
+        rows: 0,
+    })
+}
+
+/// Writes `page` as HTML (from `html`) and as PDF (from `pdf`) at `path` and beside it.
+fn write_both(
+    out: &Path,
+    env: &Environment,
+    typesetter: &Typesetter,
+    (html, pdf): (&str, Template),
+    path: String,
+    page: &Page,
+) -> anyhow::Result<[Written; 2]> {
+    let html = write_output(out, path, &render(env, html, page)?)?;
+    let pdf_path = pdf_twin(&html.path);
+    let bytes = typesetter.pdf(pdf, page, &pdf_path, &page.tool)?;
+    Ok([html, write_output(out, pdf_path, &bytes)?])
+}
+
+/// Writes each trust's governors' pack, the index linking them, and each school's
+/// evidence pack, each pack as HTML and PDF; `manifest` gives the inputs and policy the
+/// evidence packs quote, and `csv_files` the governors' files (with their SHA-256) the
+/// figures are printed from.
 pub fn write(
     out: &Path,
     figures: &Figures,
@@ -126,16 +164,7 @@ pub fn write(
     csv_files: &[Written],
 ) -> anyhow::Result<Vec<Written>> {
     let env = environment()?;
-    let mut written = Vec::new();
-    let mut emit = |path: String, bytes: Vec<u8>| -> anyhow::Result<()> {
-        write_file(&out.join(&path), &bytes)?;
-        written.push(Written {
-            path,
-            sha256: sha256(&bytes),
-            rows: 0,
-        });
-        Ok(())
-    };
+    let typesetter = Typesetter::new()?;
     let tool = format!("oversight {}", manifest.version);
     let notes = model::notes(figures, &manifest.inputs);
     let as_of = date(figures.as_of_text());
@@ -147,72 +176,66 @@ pub fn write(
     };
 
     // One pack per trust (spec 03: "A national store never yields one file holding
-    // every trust"), and the index linking them.
-    let mut index = Vec::with_capacity(figures.trusts.len());
-    for trust in &figures.trusts {
-        let page = Page {
-            title: format!(
-                "Safeguarding supervision {}: {}: governors' pack",
-                figures.report_year, trust.name
-            ),
-            heading: format!("Safeguarding supervision: {}", name(&trust.name)),
-            subtitle: format!(
-                "Governors' pack for {}, figures as of {as_of}",
-                year(figures.report_year)
-            ),
-            notes: notes.clone(),
-            trusts: vec![TrustView {
-                name: trust.name.clone(),
-                id: trust.id.clone(),
-                headlines: model::headlines(figures, trust),
-                summary: model::summary_table(trust),
-                attention: model::attention(figures, trust),
-                charts: charts
-                    .trusts
-                    .get(&trust.id)
-                    .into_iter()
-                    .flatten()
-                    .map(ChartView::new)
+    // every trust"), and the index linking them. The trusts' packs are shared out over
+    // the machine's cores and listed in trust order, each HTML before its PDF.
+    let trust_packs = figures
+        .trusts
+        .par_iter()
+        .map(|trust| {
+            let page = Page {
+                title: format!(
+                    "Safeguarding supervision {}: {}: governors' pack",
+                    figures.report_year, trust.name
+                ),
+                heading: format!("Safeguarding supervision: {}", name(&trust.name)),
+                subtitle: format!(
+                    "Governors' pack for {}, figures as of {as_of}",
+                    year(figures.report_year)
+                ),
+                notes: notes.clone(),
+                trusts: vec![TrustView {
+                    name: trust.name.clone(),
+                    id: trust.id.clone(),
+                    headlines: model::headlines(figures, trust),
+                    summary: model::summary_table(trust),
+                    attention: model::attention(figures, trust),
+                    charts: charts
+                        .trusts
+                        .get(&trust.id)
+                        .into_iter()
+                        .flatten()
+                        .map(ChartView::new)
+                        .collect(),
+                }],
+                schools: trust
+                    .schools
+                    .iter()
+                    .map(|school| {
+                        model::school_view(
+                            figures,
+                            trust,
+                            school,
+                            school_charts(&trust.id, &school.urn),
+                            false,
+                        )
+                    })
                     .collect(),
-            }],
-            schools: trust
-                .schools
-                .iter()
-                .map(|school| {
-                    model::school_view(
-                        figures,
-                        trust,
-                        school,
-                        school_charts(&trust.id, &school.urn),
-                        false,
-                    )
-                })
-                .collect(),
-            sources: None,
-            tool: tool.clone(),
-        };
-        emit(
-            governors_pack(&trust.id),
-            render(&env, "pack.html.j2", &page)?,
-        )?;
-        index.push(model::IndexEntry {
-            name: trust.name.clone(),
-            id: trust.id.clone(),
-            pack: governors_pack(&trust.id)
-                .trim_start_matches("governors/")
-                .to_string(),
-            schools: trust
-                .schools
-                .iter()
-                .map(|school| {
-                    (
-                        school.name.clone(),
-                        format!("../{}", evidence_path(&trust.id, &school.urn)),
-                    )
-                })
-                .collect(),
-        });
-    }
+                sources: None,
+                tool: tool.clone(),
+            };
+            write_both(
+                out,
+                &env,
+                &typesetter,
+                ("pack.html.j2", Template::GovernorsPack),
+                governors_pack(&trust.id),
+                &page,
+            )
+        })
+        .collect::<anyhow::Result<Vec<[Written; 2]>>>()?;
+    let mut written: Vec<Written> = trust_packs.into_iter().flatten().collect();
+
+    let link = |path: String| path.trim_start_matches("governors/").to_string();
     let index = model::IndexPage {
         title: format!(
             "Safeguarding supervision {}: governors' packs",
@@ -224,13 +247,31 @@ pub fn write(
             year(figures.report_year)
         ),
         notes: notes.clone(),
-        trusts: index,
+        trusts: figures
+            .trusts
+            .iter()
+            .map(|trust| model::IndexEntry {
+                name: trust.name.clone(),
+                id: trust.id.clone(),
+                pack: link(governors_pack(&trust.id)),
+                pack_pdf: link(pdf_twin(&governors_pack(&trust.id))),
+                schools: trust
+                    .schools
+                    .iter()
+                    .map(|school| {
+                        let evidence = format!("../{}", evidence_path(&trust.id, &school.urn));
+                        (school.name.clone(), evidence.clone(), pdf_twin(&evidence))
+                    })
+                    .collect(),
+            })
+            .collect(),
         tool: tool.clone(),
     };
-    emit(
+    written.push(write_output(
+        out,
         GOVERNORS_INDEX.to_string(),
-        render(&env, "index.html.j2", &index)?,
-    )?;
+        &render(&env, "index.html.j2", &index)?,
+    )?);
 
     let governors_files: Vec<(String, String)> = csv_files
         .iter()
@@ -238,7 +279,7 @@ pub fn write(
         .map(|w| (w.path.clone(), w.sha256.clone()))
         .collect();
     // Each school's pack is rendered and written on its own; the packs are shared out
-    // over the machine's cores and listed in school order.
+    // over the machine's cores and listed in school order, each HTML before its PDF.
     let schools: Vec<_> = figures
         .trusts
         .iter()
@@ -284,16 +325,17 @@ pub fn write(
                 }),
                 tool: tool.clone(),
             };
-            let path = evidence_path(&trust.id, &school.urn);
-            let bytes = render(&env, "evidence.html.j2", &page)?;
-            write_file(&out.join(&path), &bytes)?;
-            Ok(Written {
-                path,
-                sha256: sha256(&bytes),
-                rows: 0,
-            })
+            write_both(
+                out,
+                &env,
+                &typesetter,
+                ("evidence.html.j2", Template::EvidencePack),
+                evidence_path(&trust.id, &school.urn),
+                &page,
+            )
         })
-        .collect::<anyhow::Result<Vec<Written>>>()?;
-    written.extend(packs);
+        .collect::<anyhow::Result<Vec<[Written; 2]>>>()?;
+    pdf::forget();
+    written.extend(packs.into_iter().flatten());
     Ok(written)
 }

@@ -56,14 +56,16 @@ pub struct IndexPage {
     pub tool: String,
 }
 
-/// A trust in the index: its pack (relative to `governors/`) and each school's evidence
-/// pack, by name.
+/// A trust in the index: its pack as HTML and PDF (relative to `governors/`) and each
+/// school's evidence pack, by name.
 #[derive(Debug, Serialize)]
 pub struct IndexEntry {
     pub name: String,
     pub id: String,
     pub pack: String,
-    pub schools: Vec<(String, String)>,
+    pub pack_pdf: String,
+    /// Each school: its name, its evidence pack as HTML and as PDF.
+    pub schools: Vec<(String, String, String)>,
 }
 
 /// One headline figure.
