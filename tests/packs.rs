@@ -608,8 +608,9 @@ fn the_governors_pack_prints_to_pdf_in_a_real_browser() {
     let work = sample_report();
     let out = work.path().join("out");
     let pack = out.join("governors/TR001/pack.html");
-    let pdf = work.path().join("pack.pdf");
-    print_to_pdf(&chromium, &pack, &pdf, work.path());
+    let printed = Workdir::new();
+    let pdf = printed.path().join("pack.pdf");
+    print_to_pdf(&chromium, &pack, &pdf, printed.path());
     // Printed from a browser, the HTML pack keeps every word inside the page too.
     let off = words_off_the_page(&pdftotext, &pdf);
     assert!(off.is_empty(), "words cut at the page edge: {off:?}");
@@ -678,7 +679,9 @@ const SIDE_MARGIN: f64 = 14.0 / 25.4 * 72.0;
 /// `pdftotext -bbox`.
 fn words_off_the_page(pdftotext: &Path, pdf: &Path) -> Vec<String> {
     // To a file: the boxes of a long pack are more than a pipe holds while we wait.
-    let boxes = pdf.with_extension("boxes.html");
+    // Not beside the PDF: the sample's report is shared by the tests, read-only.
+    let folder = Workdir::new();
+    let boxes = folder.path().join("boxes.html");
     let mut command = Command::new(pdftotext);
     command.arg("-bbox").arg(pdf).arg(&boxes);
     run_with_limit(command, Duration::from_secs(60));

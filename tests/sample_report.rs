@@ -8,9 +8,22 @@ use crate::util::{Workdir, snapshot};
 /// The as-of date sample-data/README.md works its figures out for.
 pub const AS_OF: &str = "2026-11-23";
 
-/// Ingests sample-data's bundles and reports on them, in a fresh folder.
-pub fn sample_report() -> Workdir {
-    let work = Workdir::new();
+/// sample-data's bundles ingested and reported on, once for the whole test run: the
+/// tests that only read a report share it (each run typesets ten PDFs and draws some
+/// eighty charts). A test must not write into it: one that writes files of its own
+/// writes them into a [`Workdir`] of its own.
+pub fn sample_report() -> &'static Workdir {
+    static SHARED: std::sync::OnceLock<Workdir> = std::sync::OnceLock::new();
+    SHARED.get_or_init(|| sample_report_in(Workdir::for_the_whole_run()))
+}
+
+/// A report of sample-data of its own (see [`sample_report`]), for a test that needs two
+/// separate runs.
+pub fn fresh_sample_report() -> Workdir {
+    sample_report_in(Workdir::new())
+}
+
+fn sample_report_in(work: Workdir) -> Workdir {
     let sample = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("sample-data");
     let bundles = sample.join("bundles");
     let policy = sample.join("policy.toml");
@@ -57,8 +70,8 @@ fn the_same_store_policy_and_date_give_byte_identical_outputs() {
     // Spec 02: "Re-running with the same store, policy and as-of date gives
     // byte-identical CSV outputs." Two separate ingests and reports, manifest included,
     // and so the PDFs (spec 03, "(added) PDF": "the same bytes for the same inputs").
-    let first = snapshot(&sample_report().path().join("out"));
-    let second = snapshot(&sample_report().path().join("out"));
+    let first = snapshot(&fresh_sample_report().path().join("out"));
+    let second = snapshot(&fresh_sample_report().path().join("out"));
     assert!(first.keys().any(|p| p.ends_with("manifest.json")));
     assert!(
         first

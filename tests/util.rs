@@ -71,6 +71,14 @@ impl Workdir {
         }
     }
 
+    /// A folder under the target folder's `tmp/` (emptied by `cargo clean`), for one
+    /// that lives as long as the test run and is never dropped.
+    pub fn for_the_whole_run() -> Self {
+        Workdir {
+            dir: tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).expect("a temporary folder"),
+        }
+    }
+
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
