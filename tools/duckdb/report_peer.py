@@ -17,7 +17,8 @@ a store table opens its thousands of Parquet files again):
   two academic years before it, each as of the same date, for which only the queries the
   trend reads run again (each year in a schema of its own with its `report_params`);
 - every restricted and governors' table written as CSV (`<out>/<layer>/<name>.csv`;
-  `trend.csv` with the earlier years' rows first, as the report has them).
+  `trend.csv` with the earlier years' rows first, oldest first; the report sorts
+  them by trust, school and half-term, a sort of a few hundred thousand rows).
 
 Not done here, and done by the report: formatting of rates, disclosure control
 (`src/report/published/protect.rs`) and the manifest. Not timed by the benchmark: the
