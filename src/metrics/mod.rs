@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
-use rayon::prelude::*;
 
 use crate::context::{ParamsError, ReportParams, ReportRun};
 use crate::contract::Table;
@@ -268,8 +267,8 @@ type Year = (ReportParams, Vec<&'static Query>);
 ///
 /// No metric of one trust reads another trust's rows, so the store is read a slice of
 /// trusts at a time ([`batching::trusts_per_pass`](crate::batching::trusts_per_pass)),
-/// each scan pruned to the slice's partitions: memory is bounded by one slice's rows,
-/// however many trusts and years the store holds (a slice per core at a time). Each
+/// each scan listing only the slice's partitions: memory is bounded by one slice's rows,
+/// however many trusts and years the store holds (one slice at a time). Each
 /// slice's store tables are read once and held, and every year's queries run over them,
 /// so no Parquet file is opened twice. Each slice's results are appended in trust
 /// order, and every output is sorted by trust first, so the outputs are the same as from
@@ -287,9 +286,11 @@ fn compute_years(
     } else {
         trusts.chunks(crate::batching::trusts_per_pass()).collect()
     };
-    // The slices run on every core, and their results are put back in slice order.
+    // One slice at a time, each query on every core (polars' own threads). Slices run
+    // side by side on rayon's pool were no faster and held more: a thread waiting for
+    // polars took up another slice meanwhile, so every slice was in memory at once.
     let passes = slices
-        .par_iter()
+        .iter()
         .map(|slice| run_pass(store, policy, slice, years))
         .collect::<Result<Vec<_>, _>>()?;
     let mut parts: Vec<BTreeMap<&'static str, Vec<DataFrame>>> = vec![BTreeMap::new(); years.len()];
@@ -350,11 +351,9 @@ fn run_pass(
     years: &[Year],
 ) -> Result<(Duration, PassResults), MetricsError> {
     let started = Instant::now();
-    let in_slice = in_trusts(trusts);
     let mut store_frames = Vec::with_capacity(Table::ALL.len());
     for table in Table::ALL {
-        let frame = store_table(store, table)?
-            .filter(in_slice.clone())
+        let frame = store_table(store, table, trusts)?
             .collect()
             .map_err(|source| MetricsError::Query {
                 file: "(reading the store)",
@@ -473,10 +472,10 @@ fn reads(sql: &str, name: &str) -> bool {
     })
 }
 
-/// A store table as a lazy scan with `trust_id`; an empty frame of the right schema when
-/// no trust has the table yet.
-fn store_table(store: &Store, table: Table) -> Result<LazyFrame, MetricsError> {
-    if let Some(scan) = store.scan(table)? {
+/// A store table's rows of `trusts` as a lazy scan with `trust_id` (their partitions
+/// only); an empty frame of the right schema when none of them has the table yet.
+fn store_table(store: &Store, table: Table, trusts: &[String]) -> Result<LazyFrame, MetricsError> {
+    if let Some(scan) = store.scan_trusts(table, trusts)? {
         return Ok(scan);
     }
     let mut schema = crate::store::frame::schema(table);
