@@ -44,11 +44,120 @@ impl Protection {
 pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, DisclosureError> {
     check_threshold(suppress_below)?;
     let cells = set.cells();
-    let mut suppressed: Vec<bool> = cells
+    let primaries: Vec<bool> = cells
         .iter()
         .map(|c| is_small(c.value, suppress_below))
         .collect();
-    let primary = suppressed.iter().filter(|&&s| s).count();
+    let primary = primaries.iter().filter(|&&s| s).count();
+    // Cells that share no relation and no unit never weigh on each other's choices (a
+    // group, its candidates and a trial stay within the cells a relation links; the
+    // preference for a unit with a suppressed cell stays within the unit): the set is
+    // cut into such parts, dealt out to the cores, and each worker runs the same steps
+    // over its parts as over the whole, in the same order within each part.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shares = shares(set, workers);
+    let masks: Vec<Result<Vec<bool>, DisclosureError>> = if shares.len() > 1 {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = shares
+                .iter()
+                .map(|share| scope.spawn(|| complements(set, suppress_below, &primaries, share)))
+                .collect();
+            running
+                .into_iter()
+                .map(|worker| worker.join().expect("a disclosure worker panicked"))
+                .collect()
+        })
+    } else {
+        shares
+            .iter()
+            .map(|share| complements(set, suppress_below, &primaries, share))
+            .collect()
+    };
+    let mut suppressed = primaries;
+    for mask in masks {
+        for (cell, hidden) in mask?.into_iter().enumerate() {
+            suppressed[cell] |= hidden;
+        }
+    }
+    let audit = audit(set, &suppressed, suppress_below)?;
+    if let Some(first) = audit.pinned.first() {
+        return Err(DisclosureError::StillPinned {
+            count: audit.pinned.len(),
+            label: cells[first.0].label.clone(),
+        });
+    }
+    let total = suppressed.iter().filter(|&&s| s).count();
+    Ok(Protection {
+        suppressed,
+        primary,
+        complements: total - primary,
+        audit,
+    })
+}
+
+/// The cells of `set` dealt out to up to `workers` shares, each a union of whole parts
+/// (cells linked by relations or a unit, transitively), by part size, largest first,
+/// each to the smallest share so far; every share's cells in cell order.
+fn shares(set: &PublishedSet, workers: usize) -> Vec<Vec<usize>> {
+    let n = set.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut c: usize) -> usize {
+        while parent[c] != c {
+            parent[c] = parent[parent[c]];
+            c = parent[c];
+        }
+        c
+    }
+    let mut join = |a: usize, b: usize| {
+        let (a, b) = (root(&mut parent, a), root(&mut parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    for row in set.rows() {
+        if let Some(&(first, _)) = row.terms.first() {
+            for &(other, _) in &row.terms[1..] {
+                join(first, other);
+            }
+        }
+    }
+    let mut unit_cell: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (cell, spec) in set.cells().iter().enumerate() {
+        if let Some(unit) = spec.unit {
+            let first = *unit_cell.entry(unit).or_insert(cell);
+            join(first, cell);
+        }
+    }
+    let mut parts: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for cell in 0..n {
+        let r = root(&mut parent, cell);
+        parts.entry(r).or_default().push(cell);
+    }
+    let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
+    parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); workers.clamp(1, parts.len().max(1))];
+    for part in parts {
+        let smallest = (0..shares.len())
+            .min_by_key(|&i| shares[i].len())
+            .expect("at least one share");
+        shares[smallest].extend(part);
+    }
+    for share in &mut shares {
+        share.sort_unstable();
+    }
+    shares
+}
+
+/// The complements that protect the primaries of `share` (whole parts of the set):
+/// the suppression mask of the whole set, in which only cells of `share` are added.
+fn complements(
+    set: &PublishedSet,
+    suppress_below: u32,
+    primaries: &[bool],
+    share: &[usize],
+) -> Result<Vec<bool>, DisclosureError> {
+    let cells = set.cells();
+    let mut suppressed = primaries.to_vec();
     let mut state = State {
         set,
         suppress_below,
@@ -68,7 +177,7 @@ pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, Di
         .filter_map(|(c, _)| c.unit)
         .collect();
     let mut seen = vec![false; cells.len()];
-    for seed in 0..cells.len() {
+    for &seed in share {
         if suppressed[seed] && !seen[seed] {
             for c in state.refresh(&suppressed, seed)? {
                 seen[c] = true;
@@ -158,20 +267,7 @@ pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, Di
             None => state.give_up(target, &suppressed),
         }
     }
-    let audit = audit(set, &suppressed, suppress_below)?;
-    if let Some(first) = audit.pinned.first() {
-        return Err(DisclosureError::StillPinned {
-            count: audit.pinned.len(),
-            label: cells[first.0].label.clone(),
-        });
-    }
-    let total = suppressed.iter().filter(|&&s| s).count();
-    Ok(Protection {
-        suppressed,
-        primary,
-        complements: total - primary,
-        audit,
-    })
+    Ok(suppressed)
 }
 
 struct State<'a> {
