@@ -46,7 +46,7 @@ from pathlib import Path
 
 import duckdb
 
-from run_queries import WRITTEN_LAYERS, dialect, quote_ident, quote_text
+from run_queries import WRITTEN_LAYERS, dialect, output_select, quote_ident, quote_text
 
 # How many years before the report year the trend shows (oversight's
 # report::EARLIER_YEARS).
@@ -143,18 +143,6 @@ def earlier_years(con: duckdb.DuckDBPyConnection, count: int) -> list[tuple[str,
     return made
 
 
-def output_select(con: duckdb.DuckDBPyConnection, schema: str, name: str) -> str:
-    """The table `schema.name` as written: whole numbers DuckDB summed into HUGEINT as
-    BIGINT (as run_queries.py writes them), every other column as it is."""
-    table = f"{quote_ident(schema)}.{quote_ident(name)}"
-    columns = con.execute(f"describe {table}").fetchall()
-    return "select " + ", ".join(
-        f"cast({quote_ident(c)} as bigint) as {quote_ident(c)}" if t == "HUGEINT"
-        else quote_ident(c)
-        for c, t, *_ in columns
-    ) + f" from {table}"
-
-
 def main() -> int:
     here = Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -204,7 +192,7 @@ def main() -> int:
         # report year's.
         schemas = [s for _, s in years] if query["name"] == "trend" else []
         select = " union all ".join(
-            f"({output_select(con, schema, query['name'])})" for schema in schemas + ["report"]
+            f"({output_select(con, query['name'], schema)})" for schema in schemas + ["report"]
         )
         con.execute(f"copy ({select}) to {quote_text(str(path))} (format csv, header)")
     finished = time.perf_counter()
