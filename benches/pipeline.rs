@@ -16,8 +16,10 @@
 //! times peers in the same run (issue #13), and the budgets are read as ratios:
 //! - DuckDB copying the same CSVs to Parquet partitioned by trust
 //!   (`tools/duckdb/csv_to_parquet.py`), the practical floor for writing the store;
-//! - DuckDB running the same `queries/` over the same store
-//!   (`tools/duckdb/run_queries.py`, on the inputs `report --export-inputs` writes);
+//! - DuckDB computing the same tables from the same store as a DuckDB user would
+//!   (`tools/duckdb/report_peer.py`, issue #20: all cores, each store table read once
+//!   into memory, `queries/` run once over the whole store, the trend's earlier years
+//!   too; on the inputs `report --export-inputs` writes);
 //! - for the national sizes, the same data generated as one folder (`generate
 //!   --one-bundle`) and ingested as one bundle, against the folder per trust.
 //!
@@ -89,7 +91,7 @@ struct Outcome {
     ingest_floor: Cost,
     /// `report --tables-only`, what the DuckDB peer does.
     report_tables: Cost,
-    /// DuckDB running `queries/` over the same store.
+    /// DuckDB computing the same tables from the same store.
     report_peer: Cost,
     /// The same data as one folder: its ingest, and DuckDB's copy of it.
     one_folder: Option<(Cost, Cost)>,
@@ -271,10 +273,11 @@ fn duckdb_copy(data: &Path, out: &Path) -> Cost {
     )
 }
 
-/// DuckDB running `queries/` over `store` as of [`AS_OF`], on the inputs `report
+/// DuckDB computing every table of `report --tables-only` from `store` as of [`AS_OF`]
+/// (`tools/duckdb/report_peer.py`: the whole store read once into memory on all cores,
+/// `queries/` run once, the trend's earlier years too), on the inputs `report
 /// --export-inputs` writes (not timed: the policy and calendar, resolved in
-/// milliseconds), writing every restricted and governors' table as CSV, as `report
-/// --tables-only` does.
+/// milliseconds), writing every restricted and governors' table as CSV.
 fn duckdb_queries(store: &Path, policy: &Path, dir: &Path) -> Cost {
     let inputs = dir.join("duckdb-inputs");
     run(&[
@@ -288,12 +291,12 @@ fn duckdb_queries(store: &Path, policy: &Path, dir: &Path) -> Cost {
         "--export-inputs",
         path(&inputs),
     ]);
-    let script = repository().join("tools/duckdb/run_queries.py");
+    let script = repository().join("tools/duckdb/report_peer.py");
     measure(
         Command::new("python3")
             .arg(script)
             .args(["--inputs", path(&inputs), "--store", path(store)])
-            .args(["--out", path(&dir.join("duckdb-out")), "--format", "csv"])
+            .args(["--out", path(&dir.join("duckdb-out"))])
             .stdout(std::process::Stdio::null()),
     )
 }
@@ -540,7 +543,7 @@ fn peers(outcomes: &[Outcome]) -> String {
     let ratio = |a: Cost, b: Cost| secs(a) / secs(b);
     let memory = |a: Cost, b: Cost| a.peak_rss_bytes as f64 / b.peak_rss_bytes as f64;
     let mut text = String::from(
-        "\n| size | ingest s | DuckDB CSV to Parquet s | ingest / DuckDB | report --tables-only s | DuckDB queries s | report / DuckDB | report peak MiB | DuckDB peak MiB |\n\
+        "\n| size | ingest s | DuckDB CSV to Parquet s | ingest / DuckDB | report --tables-only s | DuckDB report peer s | report / DuckDB | report peak MiB | DuckDB peak MiB |\n\
          |---|---:|---:|---:|---:|---:|---:|---:|---:|\n",
     );
     for o in outcomes {

@@ -18,6 +18,8 @@ mod exports;
 mod imports;
 /// Ingest: validation, quarantine, pseudonymisation, upserts (spec 01).
 mod ingest;
+/// The benchmark's DuckDB peer computes the report's tables (issue #20).
+mod peer;
 /// The Parquet store as other engines read it, and crash safety (spec 03).
 mod store;
 /// A store that stays true over years: damage, exports over time, versions (issue #18).

@@ -103,19 +103,23 @@ pub fn make_report(run: &ReportRun, output: Output) -> anyhow::Result<ReportOutc
     report::check_out(&run.out)?;
     let progress = spinner(output, "computing metrics");
     let started = std::time::Instant::now();
-    let mut metrics = metrics::compute(run)?;
-    if let Some(dir) = &run.since {
-        let earlier = report::since::read(dir)
-            .with_context(|| format!("reading the earlier report in {}", dir.display()))?;
-        metrics::since(&mut metrics, earlier.tables)?;
-    }
-    // The earlier years of `trend.csv` (only the queries behind it run for them): the
-    // same file whether or not the charts are drawn.
-    let earlier = metrics::earlier_years(
+    let before = match &run.since {
+        Some(dir) => Some(
+            report::since::read(dir)
+                .with_context(|| format!("reading the earlier report in {}", dir.display()))?,
+        ),
+        None => None,
+    };
+    // With the earlier years of `trend.csv`, in the same pass over the store (only the
+    // queries behind it run for them): the same file whether or not the charts are drawn.
+    let (mut metrics, earlier) = metrics::compute_with_earlier(
         run,
         report::EARLIER_YEARS,
         &report::published::EARLIER_YEAR_QUERIES,
     )?;
+    if let Some(before) = before {
+        metrics::since(&mut metrics, before.tables)?;
+    }
     progress.finish_and_clear();
     let computed = started.elapsed();
     if output.verbose {

@@ -21,7 +21,6 @@ use std::time::{Duration, Instant};
 
 use polars::prelude::*;
 use polars::sql::SQLContext;
-use rayon::prelude::*;
 
 use crate::context::{ParamsError, ReportParams, ReportRun};
 use crate::contract::Table;
@@ -212,103 +211,198 @@ fn planner_stack() {
 /// Runs every query over the rows of the run's trusts, for its as-of date and year.
 pub fn compute(run: &ReportRun) -> Result<Metrics, MetricsError> {
     let every: Vec<&'static Query> = QUERIES.iter().collect();
-    compute_for(&run.store, &run.policy, &run.params, &run.trusts, &every)
+    let mut years = compute_years(
+        &run.store,
+        &run.policy,
+        &run.trusts,
+        &[(run.params.clone(), every)],
+    )?;
+    Ok(years.remove(0))
 }
 
-/// Runs `queries` (in order, each reading only the ones before it) slice by slice.
+/// The metrics of the report year ([`compute`]) and, in the same pass over the store,
+/// those of up to `count` academic years before it, oldest first, each as of the same
+/// date (so every one of their periods is complete): the years the charts' trend reaches
+/// back over (spec 03, "Charts and packs": "the trust's trend across half-terms and
+/// years"). Only the queries behind `files` run for the earlier years.
+pub fn compute_with_earlier(
+    run: &ReportRun,
+    count: usize,
+    files: &[Query],
+) -> Result<(Metrics, Vec<Metrics>), MetricsError> {
+    let mut years = vec![(run.params.clone(), QUERIES.iter().collect())];
+    for params in earlier_params(run, count)? {
+        let wanted: Vec<&str> = files.iter().map(|q| q.name).collect();
+        years.push((params, needed(&wanted)));
+    }
+    let mut metrics = compute_years(&run.store, &run.policy, &run.trusts, &years)?;
+    let report = metrics.remove(0);
+    Ok((report, metrics))
+}
+
+/// The parameters of up to `count` academic years of the calendar before the report
+/// year, oldest first, as of the report's date.
+fn earlier_params(run: &ReportRun, count: usize) -> Result<Vec<ReportParams>, MetricsError> {
+    let years = run.policy.calendar().years();
+    let Some(at) = years.iter().position(|y| *y == run.params.report_year) else {
+        return Ok(Vec::new());
+    };
+    years[at.saturating_sub(count)..at]
+        .iter()
+        .map(|year| {
+            Ok(ReportParams::resolve(
+                &run.policy,
+                run.params.as_of,
+                Some(*year),
+            )?)
+        })
+        .collect()
+}
+
+/// One year's work in a pass over the store: its parameters, and the queries it runs
+/// (in order, each reading only the ones before it).
+type Year = (ReportParams, Vec<&'static Query>);
+
+/// Runs each of `years` slice by slice, reading each slice's rows once for them all.
 ///
 /// No metric of one trust reads another trust's rows, so the store is read a slice of
 /// trusts at a time ([`batching::trusts_per_pass`](crate::batching::trusts_per_pass)),
-/// each scan pruned to the slice's partitions: memory is bounded by one slice's rows,
-/// however many trusts and years the store holds (a slice per core at a time). Each
-/// slice's results are appended in trust order, and every output is sorted by trust first, so the outputs are the same
-/// as from one pass over everything.
-fn compute_for(
+/// each scan listing only the slice's partitions: memory is bounded by one slice's rows,
+/// however many trusts and years the store holds (one slice at a time). Each
+/// slice's store tables are read once and held, and every year's queries run over them,
+/// so no Parquet file is opened twice. Each slice's results are appended in trust
+/// order, and every output is sorted by trust first, so the outputs are the same as from
+/// one pass over everything.
+fn compute_years(
     store: &Store,
     policy: &Policy,
-    params: &ReportParams,
     trusts: &[String],
-    queries: &[&'static Query],
-) -> Result<Metrics, MetricsError> {
+    years: &[Year],
+) -> Result<Vec<Metrics>, MetricsError> {
     planner_stack();
-    let mut parts: BTreeMap<&'static str, Vec<DataFrame>> = BTreeMap::new();
-    let mut timings: Vec<(&'static str, Duration)> =
-        queries.iter().map(|q| (q.name, Duration::ZERO)).collect();
     // With no trust at all, one pass over nothing still gives every table its columns.
     let slices: Vec<&[String]> = if trusts.is_empty() {
         vec![&[]]
     } else {
         trusts.chunks(crate::batching::trusts_per_pass()).collect()
     };
-    // The slices run on every core, and their results are put back in slice order.
+    // One slice at a time, each query on every core (polars' own threads). Slices run
+    // side by side on rayon's pool were no faster and held more: a thread waiting for
+    // polars took up another slice meanwhile, so every slice was in memory at once.
     let passes = slices
-        .par_iter()
-        .map(|slice| run_pass(store, policy, params, slice, queries))
+        .iter()
+        .map(|slice| run_pass(store, policy, slice, years))
         .collect::<Result<Vec<_>, _>>()?;
-    for pass in passes {
-        for (at, (query, frame, took)) in pass.into_iter().enumerate() {
-            timings[at].1 += took;
-            if query.layer != Layer::Staging {
-                parts.entry(query.name).or_default().push(frame);
+    let mut parts: Vec<BTreeMap<&'static str, Vec<DataFrame>>> = vec![BTreeMap::new(); years.len()];
+    let mut timings: Vec<Vec<(&'static str, Duration)>> = years
+        .iter()
+        .map(|(_, queries)| queries.iter().map(|q| (q.name, Duration::ZERO)).collect())
+        .collect();
+    let mut reading = Duration::ZERO;
+    for (read, pass) in passes {
+        reading += read;
+        for (year, results) in pass.into_iter().enumerate() {
+            for (at, (query, frame, took)) in results.into_iter().enumerate() {
+                timings[year][at].1 += took;
+                if query.layer != Layer::Staging {
+                    parts[year].entry(query.name).or_default().push(frame);
+                }
             }
         }
     }
-    let mut tables = BTreeMap::new();
-    for (name, frames) in parts {
-        let fail = |source| MetricsError::Query { file: name, source };
-        let mut frames = frames.into_iter();
-        let mut whole = frames.next().expect("every pass gives every table");
-        for frame in frames {
-            whole.vstack_mut_owned(frame).map_err(fail)?;
-        }
-        // Left in one chunk per slice: copying a national table into one buffer would
-        // double it in memory, and it is read a row at a time.
-        tables.insert(name, whole);
-    }
-    Ok(Metrics {
-        params: params.clone(),
-        tables,
-        timings,
-    })
+    // The store's reading is the report year's (the first): the others share it.
+    timings[0].insert(0, ("(reading the store)", reading));
+    years
+        .iter()
+        .zip(parts)
+        .zip(timings)
+        .map(|(((params, _), parts), timings)| {
+            let mut tables = BTreeMap::new();
+            for (name, frames) in parts {
+                let fail = |source| MetricsError::Query { file: name, source };
+                let mut frames = frames.into_iter();
+                let mut whole = frames.next().expect("every pass gives every table");
+                for frame in frames {
+                    whole.vstack_mut_owned(frame).map_err(fail)?;
+                }
+                // Left in one chunk per slice: copying a national table into one buffer
+                // would double it in memory, and it is read a row at a time.
+                tables.insert(name, whole);
+            }
+            Ok(Metrics {
+                params: params.clone(),
+                tables,
+                timings,
+            })
+        })
+        .collect()
 }
 
-/// One pass of `queries` over the partitions of `trusts`: each query's result, in order.
+/// Each year's queries results in order.
+type PassResults = Vec<Vec<(&'static Query, DataFrame, Duration)>>;
+
+/// One pass over the partitions of `trusts`: their store tables read once, then each of
+/// `years`' queries run over them. Returns the time spent reading, and each year's
+/// results.
 fn run_pass(
     store: &Store,
     policy: &Policy,
-    params: &ReportParams,
     trusts: &[String],
-    queries: &[&'static Query],
-) -> Result<Vec<(&'static Query, DataFrame, Duration)>, MetricsError> {
-    let in_slice = in_trusts(trusts);
-    let mut ctx = SQLContext::new();
+    years: &[Year],
+) -> Result<(Duration, PassResults), MetricsError> {
+    let started = Instant::now();
+    let mut store_frames = Vec::with_capacity(Table::ALL.len());
     for table in Table::ALL {
-        ctx.register(
-            table.name(),
-            store_table(store, table)?.filter(in_slice.clone()),
-        );
+        let frame = store_table(store, table, trusts)?
+            .collect()
+            .map_err(|source| MetricsError::Query {
+                file: "(reading the store)",
+                source,
+            })?;
+        store_frames.push((table, frame));
     }
-    for (name, frame) in side_inputs(store, policy, params, trusts)? {
-        ctx.register(name, frame.lazy());
-    }
+    let schools = store_frames
+        .iter()
+        .find(|(table, _)| *table == Table::Schools)
+        .map(|(_, frame)| frame.clone().lazy());
+    let policy_tables = policy_inputs(policy, school_urns(schools)?);
+    let reading = started.elapsed();
 
-    let mut results = Vec::with_capacity(queries.len());
-    for &query in queries {
-        let started = Instant::now();
-        let fail = |source| MetricsError::Query {
-            file: query.file,
-            source,
-        };
-        let frame = ctx
-            .execute(query.sql)
-            .and_then(LazyFrame::collect)
-            .map_err(fail)?;
-        // Each result is kept whole and registered for the queries after it, so no
-        // query's plan is recomputed by the ones that read it.
-        ctx.register(query.name, frame.clone().lazy());
-        results.push((query, frame, started.elapsed()));
+    let mut passes = Vec::with_capacity(years.len());
+    for (params, queries) in years {
+        let mut ctx = SQLContext::new();
+        for (table, frame) in &store_frames {
+            ctx.register(table.name(), frame.clone().lazy());
+        }
+        for (name, frame) in &policy_tables {
+            ctx.register(name, frame.clone().lazy());
+        }
+        ctx.register("report_params", params.frame().lazy());
+        let mut results = Vec::with_capacity(queries.len());
+        for &query in queries {
+            let started = Instant::now();
+            let fail = |source| MetricsError::Query {
+                file: query.file,
+                source,
+            };
+            let frame = ctx
+                .execute(query.sql)
+                .and_then(LazyFrame::collect)
+                .map_err(fail)?;
+            // Each result is kept whole and registered for the queries after it, so no
+            // query's plan is recomputed by the ones that read it. A staging table is
+            // not an output: it goes with this year's context.
+            ctx.register(query.name, frame.clone().lazy());
+            let kept = if query.layer == Layer::Staging {
+                DataFrame::empty()
+            } else {
+                frame
+            };
+            results.push((query, kept, started.elapsed()));
+        }
+        passes.push(results);
     }
-    Ok(results)
+    Ok((reading, passes))
 }
 
 /// Selects the rows of `trusts` (by the `trust_id` every store table has).
@@ -327,14 +421,21 @@ fn side_inputs(
     params: &ReportParams,
     trusts: &[String],
 ) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
-    let school_urns = school_urns(store, in_trusts(trusts))?;
-    let mut tables: Vec<(&'static str, DataFrame)> = policy
+    let schools = store
+        .scan(Table::Schools)?
+        .map(|scan| scan.filter(in_trusts(trusts)));
+    let mut tables = policy_inputs(policy, school_urns(schools)?);
+    tables.push(("report_params", params.frame()));
+    Ok(tables)
+}
+
+/// The policy tables for the schools `school_urns`, by name.
+fn policy_inputs(policy: &Policy, school_urns: Vec<String>) -> Vec<(&'static str, DataFrame)> {
+    policy
         .tables(&school_urns)
         .iter()
         .map(|(name, frame)| (name, frame.clone()))
-        .collect();
-    tables.push(("report_params", params.frame()));
-    Ok(tables)
+        .collect()
 }
 
 /// The queries' inputs besides the store, for every trust of `run` at once: the tables
@@ -371,34 +472,10 @@ fn reads(sql: &str, name: &str) -> bool {
     })
 }
 
-/// The metrics of up to `count` academic years before the report year, oldest first,
-/// each as of the same date (so every one of their periods is complete): the years the
-/// charts' trend reaches back over (spec 03, "Charts and packs": "the trust's trend
-/// across half-terms and years"). Only the queries behind `files` run for them.
-pub fn earlier_years(
-    run: &ReportRun,
-    count: usize,
-    files: &[Query],
-) -> Result<Vec<Metrics>, MetricsError> {
-    let years = run.policy.calendar().years();
-    let Some(at) = years.iter().position(|y| *y == run.params.report_year) else {
-        return Ok(Vec::new());
-    };
-    let wanted: Vec<&str> = files.iter().map(|q| q.name).collect();
-    let queries = needed(&wanted);
-    years[at.saturating_sub(count)..at]
-        .iter()
-        .map(|year| {
-            let params = ReportParams::resolve(&run.policy, run.params.as_of, Some(*year))?;
-            compute_for(&run.store, &run.policy, &params, &run.trusts, &queries)
-        })
-        .collect()
-}
-
-/// A store table as a lazy scan with `trust_id`; an empty frame of the right schema when
-/// no trust has the table yet.
-fn store_table(store: &Store, table: Table) -> Result<LazyFrame, MetricsError> {
-    if let Some(scan) = store.scan(table)? {
+/// A store table's rows of `trusts` as a lazy scan with `trust_id` (their partitions
+/// only); an empty frame of the right schema when none of them has the table yet.
+fn store_table(store: &Store, table: Table, trusts: &[String]) -> Result<LazyFrame, MetricsError> {
+    if let Some(scan) = store.scan_trusts(table, trusts)? {
         return Ok(scan);
     }
     let mut schema = crate::store::frame::schema(table);
@@ -408,18 +485,17 @@ fn store_table(store: &Store, table: Table) -> Result<LazyFrame, MetricsError> {
     Ok(DataFrame::empty_with_schema(&schema).lazy())
 }
 
-/// The URN of every stored school of the trusts `in_slice` selects, so each gets a row of
-/// the policy tables.
-fn school_urns(store: &Store, in_slice: Expr) -> Result<Vec<String>, MetricsError> {
-    let Some(scan) = store.scan(Table::Schools)? else {
+/// The URN of every school of `schools` (a store's schools, some trusts' rows, or none
+/// when no trust has the table yet), so each gets a row of the policy tables.
+fn school_urns(schools: Option<LazyFrame>) -> Result<Vec<String>, MetricsError> {
+    let Some(schools) = schools else {
         return Ok(Vec::new());
     };
     let fail = |source| MetricsError::Query {
         file: "(store: schools)",
         source,
     };
-    let frame = scan
-        .filter(in_slice)
+    let frame = schools
         .select([col("school_urn")])
         .unique_stable(None, UniqueKeepStrategy::First)
         .collect()

@@ -429,11 +429,30 @@ impl Store {
     /// the partition folders; `None` when no trust has the table. Reads exactly the files
     /// of the version (checked by [`Store::verify_trusts`] before a report).
     pub fn scan(&self, table: Table) -> Result<Option<LazyFrame>, StoreError> {
+        self.scan_where(table, |_| true)
+    }
+
+    /// [`Store::scan`] over the partitions of `trusts` only: no other trust's file is
+    /// listed, so none is opened or pruned (a report reads a slice of trusts at a time).
+    pub fn scan_trusts(
+        &self,
+        table: Table,
+        trusts: &[String],
+    ) -> Result<Option<LazyFrame>, StoreError> {
+        let wanted: BTreeSet<&str> = trusts.iter().map(String::as_str).collect();
+        self.scan_where(table, |trust| wanted.contains(trust))
+    }
+
+    fn scan_where(
+        &self,
+        table: Table,
+        wanted: impl Fn(&str) -> bool,
+    ) -> Result<Option<LazyFrame>, StoreError> {
         let paths: Vec<PlRefPath> = self
             .snapshot
             .files
             .iter()
-            .filter(|((t, _), _)| *t == table)
+            .filter(|((t, trust), _)| *t == table && wanted(trust))
             .map(|(_, file)| {
                 PlRefPath::new(self.root.join(file.relative()).to_string_lossy().as_ref())
             })

@@ -121,16 +121,18 @@ def run_query(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> None:
     con.execute(f"alter table __result rename to {quote_ident(name)}")
 
 
-def output_select(con: duckdb.DuckDBPyConnection, name: str) -> str:
-    """The table `name` as written: DuckDB sums whole numbers into HUGEINT (128 bits),
-    which Parquet has no type for (DuckDB would write DOUBLE), so those columns are
-    written as BIGINT, as oversight's counts are; every other column as it is."""
-    columns = con.execute(f"describe {quote_ident(name)}").fetchall()
+def output_select(con: duckdb.DuckDBPyConnection, name: str, schema: str | None = None) -> str:
+    """The table `name` (of `schema`, if given) as written: DuckDB sums whole numbers
+    into HUGEINT (128 bits), which Parquet has no type for (DuckDB would write DOUBLE),
+    so those columns are written as BIGINT, as oversight's counts are; every other
+    column as it is."""
+    table = quote_ident(name) if schema is None else f"{quote_ident(schema)}.{quote_ident(name)}"
+    columns = con.execute(f"describe {table}").fetchall()
     return "select " + ", ".join(
         f"cast({quote_ident(c)} as bigint) as {quote_ident(c)}" if t == "HUGEINT"
         else quote_ident(c)
         for c, t, *_ in columns
-    ) + f" from {quote_ident(name)}"
+    ) + f" from {table}"
 
 
 def main() -> int:

@@ -166,16 +166,16 @@ pub(crate) fn audit_with(
 
 /// The suppressed cells linked to `seed` through relations (sorted).
 pub(crate) fn group_of(set: &PublishedSet, suppressed: &[bool], seed: usize) -> Vec<usize> {
-    let mut in_group = vec![false; set.len()];
+    // A set of the group's cells, not a flag per cell of the set: a group is a few
+    // cells of one trust, the set a whole country's, and this runs for every trial.
+    let mut in_group = std::collections::HashSet::from([seed]);
     let mut stack = vec![seed];
-    in_group[seed] = true;
     let mut group = Vec::new();
     while let Some(cell) = stack.pop() {
         group.push(cell);
         for &r in set.rows_of(cell) {
             for &(other, _) in &set.rows()[r].terms {
-                if suppressed[other] && !in_group[other] {
-                    in_group[other] = true;
+                if suppressed[other] && in_group.insert(other) {
                     stack.push(other);
                 }
             }

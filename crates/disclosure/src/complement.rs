@@ -11,6 +11,8 @@
 //! that already has a suppressed cell, then to the cheaper class, then to the
 //! lower cell id, so the result is deterministic.
 
+use std::collections::{BTreeSet, HashSet};
+
 use super::audit::{CellBounds, Mode, audit, audit_some, check_threshold, group_of, is_small};
 use super::error::DisclosureError;
 use super::model::{CellId, PublishedSet};
@@ -42,102 +44,39 @@ impl Protection {
 pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, DisclosureError> {
     check_threshold(suppress_below)?;
     let cells = set.cells();
-    let mut suppressed: Vec<bool> = cells
+    let primaries: Vec<bool> = cells
         .iter()
         .map(|c| is_small(c.value, suppress_below))
         .collect();
-    let primary = suppressed.iter().filter(|&&s| s).count();
-    let mut state = State {
-        set,
-        suppress_below,
-        bounds: vec![None; cells.len()],
-        // Primary cells a reader who knows them could pin and no single
-        // complement frees: accepted (see `docs/decisions.md`).
-        given_up: vec![false; cells.len()],
+    let primary = primaries.iter().filter(|&&s| s).count();
+    // Cells that share no relation and no unit never weigh on each other's choices (a
+    // group, its candidates and a trial stay within the cells a relation links; the
+    // preference for a unit with a suppressed cell stays within the unit): the set is
+    // cut into such parts, dealt out to the cores, and each worker runs the same steps
+    // over its parts as over the whole, in the same order within each part.
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let shares = shares(set, workers);
+    let masks: Vec<Result<Vec<bool>, DisclosureError>> = if shares.len() > 1 {
+        std::thread::scope(|scope| {
+            let running: Vec<_> = shares
+                .iter()
+                .map(|share| scope.spawn(|| complements(set, suppress_below, &primaries, share)))
+                .collect();
+            running
+                .into_iter()
+                .map(|worker| worker.join().expect("a disclosure worker panicked"))
+                .collect()
+        })
+    } else {
+        shares
+            .iter()
+            .map(|share| complements(set, suppress_below, &primaries, share))
+            .collect()
     };
-    let mut seen = vec![false; cells.len()];
-    for seed in 0..cells.len() {
-        if suppressed[seed] && !seen[seed] {
-            for c in state.refresh(&suppressed, seed)? {
-                seen[c] = true;
-            }
-        }
-    }
-    while let Some((target, hard)) = state.next_pinned(&suppressed) {
-        let group = group_of(set, &suppressed, target);
-        let candidates = candidates(set, &suppressed, &group, target);
-        if candidates.is_empty() {
-            if hard {
-                return Err(DisclosureError::CannotProtect {
-                    label: cells[target].label.clone(),
-                });
-            }
-            state.given_up[target] = true;
-            continue;
-        }
-        // The first (cheapest) candidate that frees the target without
-        // pinning another cell (one primary at a time, as tau-ARGUS's
-        // hypercube method does); failing that, for a hard pin, the first
-        // that frees the target at all, else the cheapest, and go on.
-        // Suppressing a cell never takes a value away from any reader (see
-        // `trial`), so if hiding every candidate at once leaves the target
-        // pinned, no single one frees it: a reader who knows the primaries
-        // can pin it whatever we do next to it (e.g. c + c = c with values
-        // 1 + 1 = 2), and it is given up at the cost of one trial.
-        // A hard pin that no single candidate can free gets the cheapest
-        // candidate straight away (it needs more than one complement).
-        let mut single_can_free = true;
-        if candidates.len() > 1 {
-            let (_, bounds) = state.trial_all(&suppressed, &candidates, target)?;
-            single_can_free = bounds
-                .iter()
-                .find(|b| b.cell.0 == target)
-                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
-            if !single_can_free && !hard {
-                state.given_up[target] = true;
-                continue;
-            }
-        }
-        let mut frees_target = None;
-        let mut chosen = None;
-        let tries = if single_can_free { MAX_TRIALS } else { 0 };
-        for &cand in candidates.iter().take(tries) {
-            let (trial, bounds) = state.trial(&suppressed, cand, target)?;
-            let target_free = bounds
-                .iter()
-                .find(|b| b.cell.0 == target)
-                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
-            if !target_free {
-                continue;
-            }
-            let newly_pinned = bounds.iter().any(|b| {
-                let before = state.bounds[b.cell.0].as_ref();
-                (b.is_pinned() && before.is_none_or(|p| !p.is_pinned()))
-                    || (b.is_pinned_if_primaries_known()
-                        && before.is_none_or(|p| !p.is_pinned_if_primaries_known()))
-            });
-            if !newly_pinned {
-                chosen = Some((trial, bounds));
-                break;
-            }
-            if frees_target.is_none() && (hard || bounds.iter().all(|b| !b.is_pinned())) {
-                frees_target = Some((trial, bounds));
-            }
-        }
-        let chosen = match (chosen, frees_target) {
-            (Some(c), _) | (None, Some(c)) => Some(c),
-            (None, None) if hard => Some(state.trial(&suppressed, candidates[0], target)?),
-            (None, None) => None,
-        };
-        match chosen {
-            Some((trial, bounds)) => {
-                suppressed = trial;
-                for b in bounds {
-                    let cell = b.cell.0;
-                    state.bounds[cell] = Some(b);
-                }
-            }
-            None => state.given_up[target] = true,
+    let mut suppressed = primaries;
+    for mask in masks {
+        for (cell, hidden) in mask?.into_iter().enumerate() {
+            suppressed[cell] |= hidden;
         }
     }
     let audit = audit(set, &suppressed, suppress_below)?;
@@ -156,14 +95,221 @@ pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, Di
     })
 }
 
+/// The cells of `set` dealt out to up to `workers` shares, each a union of whole parts
+/// (cells linked by relations or a unit, transitively), by part size, largest first,
+/// each to the smallest share so far; every share's cells in cell order.
+fn shares(set: &PublishedSet, workers: usize) -> Vec<Vec<usize>> {
+    let n = set.len();
+    let mut parent: Vec<usize> = (0..n).collect();
+    fn root(parent: &mut [usize], mut c: usize) -> usize {
+        while parent[c] != c {
+            parent[c] = parent[parent[c]];
+            c = parent[c];
+        }
+        c
+    }
+    let mut join = |a: usize, b: usize| {
+        let (a, b) = (root(&mut parent, a), root(&mut parent, b));
+        if a != b {
+            parent[a.max(b)] = a.min(b);
+        }
+    };
+    for row in set.rows() {
+        if let Some(&(first, _)) = row.terms.first() {
+            for &(other, _) in &row.terms[1..] {
+                join(first, other);
+            }
+        }
+    }
+    let mut unit_cell: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    for (cell, spec) in set.cells().iter().enumerate() {
+        if let Some(unit) = spec.unit {
+            let first = *unit_cell.entry(unit).or_insert(cell);
+            join(first, cell);
+        }
+    }
+    let mut parts: std::collections::BTreeMap<usize, Vec<usize>> = Default::default();
+    for cell in 0..n {
+        let r = root(&mut parent, cell);
+        parts.entry(r).or_default().push(cell);
+    }
+    let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
+    parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); workers.clamp(1, parts.len().max(1))];
+    for part in parts {
+        let smallest = (0..shares.len())
+            .min_by_key(|&i| shares[i].len())
+            .expect("at least one share");
+        shares[smallest].extend(part);
+    }
+    for share in &mut shares {
+        share.sort_unstable();
+    }
+    shares
+}
+
+/// The complements that protect the primaries of `share` (whole parts of the set):
+/// the suppression mask of the whole set, in which only cells of `share` are added.
+fn complements(
+    set: &PublishedSet,
+    suppress_below: u32,
+    primaries: &[bool],
+    share: &[usize],
+) -> Result<Vec<bool>, DisclosureError> {
+    let cells = set.cells();
+    let mut suppressed = primaries.to_vec();
+    let mut state = State {
+        set,
+        suppress_below,
+        bounds: vec![None; cells.len()],
+        // Primary cells a reader who knows them could pin and no single
+        // complement frees: accepted (see `docs/decisions.md`).
+        given_up: vec![false; cells.len()],
+        hard: BTreeSet::new(),
+        soft: BTreeSet::new(),
+    };
+    // The units (schools) with a suppressed cell, kept as cells are suppressed: a
+    // national set has a hundred thousand cells, too many to look at for each pin.
+    let mut units: HashSet<usize> = cells
+        .iter()
+        .zip(&suppressed)
+        .filter(|&(_, &s)| s)
+        .filter_map(|(c, _)| c.unit)
+        .collect();
+    let mut seen = vec![false; cells.len()];
+    for &seed in share {
+        if suppressed[seed] && !seen[seed] {
+            for c in state.refresh(&suppressed, seed)? {
+                seen[c] = true;
+            }
+        }
+    }
+    while let Some((target, hard)) = state.next_pinned() {
+        let group = group_of(set, &suppressed, target);
+        let candidates = candidates(set, &suppressed, &units, &group, target);
+        if candidates.is_empty() {
+            if hard {
+                return Err(DisclosureError::CannotProtect {
+                    label: cells[target].label.clone(),
+                });
+            }
+            state.give_up(target, &suppressed);
+            continue;
+        }
+        // The first (cheapest) candidate that frees the target without
+        // pinning another cell (one primary at a time, as tau-ARGUS's
+        // hypercube method does); failing that, for a hard pin, the first
+        // that frees the target at all, else the cheapest, and go on.
+        // Suppressing a cell never takes a value away from any reader (see
+        // `trial`), so if hiding every candidate at once leaves the target
+        // pinned, no single one frees it: a reader who knows the primaries
+        // can pin it whatever we do next to it (e.g. c + c = c with values
+        // 1 + 1 = 2), and it is given up at the cost of one trial.
+        // A hard pin that no single candidate can free gets the cheapest
+        // candidate straight away (it needs more than one complement).
+        let mut single_can_free = true;
+        if candidates.len() > 1 {
+            let bounds = state.trial_all(&mut suppressed, &candidates, target)?;
+            single_can_free = bounds
+                .iter()
+                .find(|b| b.cell.0 == target)
+                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
+            if !single_can_free && !hard {
+                state.give_up(target, &suppressed);
+                continue;
+            }
+        }
+        let mut frees_target = None;
+        let mut chosen = None;
+        let tries = if single_can_free { MAX_TRIALS } else { 0 };
+        for &cand in candidates.iter().take(tries) {
+            let bounds = state.trial(&mut suppressed, cand, target)?;
+            let target_free = bounds
+                .iter()
+                .find(|b| b.cell.0 == target)
+                .is_some_and(|b| !b.is_pinned() && !b.is_pinned_if_primaries_known());
+            if !target_free {
+                continue;
+            }
+            let newly_pinned = bounds.iter().any(|b| {
+                let before = state.bounds[b.cell.0].as_ref();
+                (b.is_pinned() && before.is_none_or(|p| !p.is_pinned()))
+                    || (b.is_pinned_if_primaries_known()
+                        && before.is_none_or(|p| !p.is_pinned_if_primaries_known()))
+            });
+            if !newly_pinned {
+                chosen = Some((cand, bounds));
+                break;
+            }
+            if frees_target.is_none() && (hard || bounds.iter().all(|b| !b.is_pinned())) {
+                frees_target = Some((cand, bounds));
+            }
+        }
+        let chosen = match (chosen, frees_target) {
+            (Some(c), _) | (None, Some(c)) => Some(c),
+            (None, None) if hard => Some((
+                candidates[0],
+                state.trial(&mut suppressed, candidates[0], target)?,
+            )),
+            (None, None) => None,
+        };
+        match chosen {
+            Some((cand, bounds)) => {
+                suppressed[cand] = true;
+                if let Some(unit) = cells[cand].unit {
+                    units.insert(unit);
+                }
+                state.update(cand, &suppressed);
+                for b in bounds {
+                    state.set_bounds(b, &suppressed);
+                }
+            }
+            None => state.give_up(target, &suppressed),
+        }
+    }
+    Ok(suppressed)
+}
+
 struct State<'a> {
     set: &'a PublishedSet,
     suppress_below: u32,
     bounds: Vec<Option<CellBounds>>,
     given_up: Vec<bool>,
+    /// The suppressed cells pinned under spec 02's rule, in cell order.
+    hard: BTreeSet<usize>,
+    /// The suppressed primaries a reader who knows the primaries could pin, not given
+    /// up, in cell order.
+    soft: BTreeSet<usize>,
 }
 
 impl State<'_> {
+    /// Puts `cell` in [`State::hard`] and [`State::soft`] or takes it out, from its
+    /// suppression, bounds and whether it was given up.
+    fn update(&mut self, cell: usize, suppressed: &[bool]) {
+        let bounds = self.bounds[cell].as_ref().filter(|_| suppressed[cell]);
+        if bounds.is_some_and(|b| b.is_pinned()) {
+            self.hard.insert(cell);
+        } else {
+            self.hard.remove(&cell);
+        }
+        if bounds.is_some_and(|b| b.is_pinned_if_primaries_known()) && !self.given_up[cell] {
+            self.soft.insert(cell);
+        } else {
+            self.soft.remove(&cell);
+        }
+    }
+
+    fn set_bounds(&mut self, bounds: CellBounds, suppressed: &[bool]) {
+        let cell = bounds.cell.0;
+        self.bounds[cell] = Some(bounds);
+        self.update(cell, suppressed);
+    }
+
+    fn give_up(&mut self, cell: usize, suppressed: &[bool]) {
+        self.given_up[cell] = true;
+        self.update(cell, suppressed);
+    }
+
     /// Re-audits the group of `seed`; returns its cells.
     fn refresh(&mut self, suppressed: &[bool], seed: usize) -> Result<Vec<usize>, DisclosureError> {
         let group = group_of(self.set, suppressed, seed);
@@ -177,39 +323,53 @@ impl State<'_> {
             Some(&group),
         )?;
         for b in bounds {
-            let cell = b.cell.0;
-            self.bounds[cell] = Some(b);
+            self.set_bounds(b, suppressed);
         }
         Ok(group)
     }
 
-    /// Suppresses `cand` on a copy of `suppressed` and re-checks the cells
-    /// whose status that can change. Suppressing one more cell keeps every
+    /// Suppresses `cand` for a trial and re-checks the cells whose status that
+    /// can change; `suppressed` is as it was on return. Suppressing one more cell keeps every
     /// solution a reader had (the new unknown takes its published value), so
     /// no cell loses a feasible value: only the target, the candidate, the
     /// cells pinned now and those with no small value at all (a complement
     /// known to be 0 or large, which could gain exactly one) need a look.
     fn trial(
         &self,
-        suppressed: &[bool],
+        suppressed: &mut [bool],
         cand: usize,
         target: usize,
-    ) -> Result<(Vec<bool>, Vec<CellBounds>), DisclosureError> {
+    ) -> Result<Vec<CellBounds>, DisclosureError> {
         self.trial_all(suppressed, &[cand], target)
     }
 
-    /// `trial` with several candidates suppressed at once.
+    /// `trial` with several candidates (shown cells) suppressed at once: set in
+    /// `suppressed` for the audit and shown again after it (a copy of a national
+    /// mask for each trial would cost more than the audit).
     fn trial_all(
         &self,
-        suppressed: &[bool],
+        suppressed: &mut [bool],
         cands: &[usize],
         target: usize,
-    ) -> Result<(Vec<bool>, Vec<CellBounds>), DisclosureError> {
-        let mut trial = suppressed.to_vec();
+    ) -> Result<Vec<CellBounds>, DisclosureError> {
+        debug_assert!(cands.iter().all(|&c| !suppressed[c]));
         for &cand in cands {
-            trial[cand] = true;
+            suppressed[cand] = true;
         }
-        let merged = group_of(self.set, &trial, target);
+        let audited = self.audit_trial(suppressed, cands, target);
+        for &cand in cands {
+            suppressed[cand] = false;
+        }
+        audited
+    }
+
+    fn audit_trial(
+        &self,
+        trial: &[bool],
+        cands: &[usize],
+        target: usize,
+    ) -> Result<Vec<CellBounds>, DisclosureError> {
+        let merged = group_of(self.set, trial, target);
         let check: Vec<usize> = merged
             .iter()
             .copied()
@@ -225,33 +385,20 @@ impl State<'_> {
             .collect();
         let (bounds, _) = audit_some(
             self.set,
-            &trial,
+            trial,
             merged,
             self.suppress_below,
             Mode::Fast,
             Some(&check),
         )?;
-        Ok((trial, bounds))
+        Ok(bounds)
     }
 
     /// The first cell pinned under spec 02's rule (`hard`), else the first
     /// primary a reader who knows the primaries could pin and not yet given up.
-    fn next_pinned(&self, suppressed: &[bool]) -> Option<(usize, bool)> {
-        let pinned = |hard: bool| {
-            (0..suppressed.len()).find(|&c| {
-                suppressed[c]
-                    && self.bounds[c].as_ref().is_some_and(|b| {
-                        if hard {
-                            b.is_pinned()
-                        } else {
-                            b.is_pinned_if_primaries_known() && !self.given_up[c]
-                        }
-                    })
-            })
-        };
-        pinned(true)
-            .map(|c| (c, true))
-            .or_else(|| pinned(false).map(|c| (c, false)))
+    fn next_pinned(&self) -> Option<(usize, bool)> {
+        let hard = self.hard.first().map(|&c| (c, true));
+        hard.or_else(|| self.soft.first().map(|&c| (c, false)))
     }
 }
 
@@ -261,9 +408,11 @@ const MAX_TRIALS: usize = 8;
 
 /// Shown cells that may be suppressed and share a relation with `group`:
 /// those sharing a relation with `target` itself first, each part cheapest first.
+/// `units` are those with a suppressed cell.
 fn candidates(
     set: &PublishedSet,
     suppressed: &[bool],
+    units: &HashSet<usize>,
     group: &[usize],
     target: usize,
 ) -> Vec<usize> {
@@ -276,12 +425,6 @@ fn candidates(
         .collect();
     out.sort_unstable();
     out.dedup();
-    let units: std::collections::HashSet<usize> = cells
-        .iter()
-        .zip(suppressed)
-        .filter(|&(_, &s)| s)
-        .filter_map(|(c, _)| c.unit)
-        .collect();
     let unit_has_suppressed = |unit: Option<usize>| unit.is_some_and(|u| units.contains(&u));
     let near: Vec<usize> = set
         .rows_of(target)
