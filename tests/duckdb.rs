@@ -278,21 +278,7 @@ fn duckdb_gives_a_generated_stores_tables_row_for_row() {
     // Generated trusts (two years, schools on the trust defaults), the whole store and
     // one trust of it (`--trust`: DuckDB must read that trust's partitions only).
     let work = Workdir::new();
-    work.run(&[
-        "generate",
-        "--out",
-        "data",
-        "--trusts",
-        "4",
-        "--schools",
-        "10",
-        "--years",
-        "2",
-        "--today",
-        "2026-11-23",
-    ])
-    .ok();
-    work.run(&["ingest", "--store", "store", "data"]).ok();
+    work.generated_store(&["--trusts", "4", "--schools", "10", "--years", "2"]);
     // The sample's trust defaults: its `[schools."URN"]` tables name schools this store
     // does not hold (spec 04, issue #19).
     let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));

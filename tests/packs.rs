@@ -821,22 +821,7 @@ fn nothing_is_cut_at_a_page_edge_and_each_pdf_pack_shows_its_summary() {
     // 40 would take two minutes of this unoptimised build: the release binary writes
     // them, README "Charts and packs").
     let work = Workdir::new();
-    work.run(&[
-        "generate",
-        "-q",
-        "--out",
-        "data",
-        "--trusts",
-        "40",
-        "--schools",
-        "160",
-        "--seed",
-        "7",
-        "--today",
-        "2026-11-23",
-    ])
-    .ok();
-    work.run(&["ingest", "-q", "--store", "store", "data"]).ok();
+    work.generated_store(&["--trusts", "40", "--schools", "160", "--seed", "7"]);
     let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
     crate::since::report_with(
         &work,

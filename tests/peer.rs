@@ -69,21 +69,7 @@ fn the_benchmark_peer_computes_the_reports_tables_and_the_earlier_years_trend() 
         return;
     }
     let work = Workdir::new();
-    work.run(&[
-        "generate",
-        "--out",
-        "data",
-        "--trusts",
-        "3",
-        "--schools",
-        "8",
-        "--years",
-        "3",
-        "--today",
-        "2026-11-23",
-    ])
-    .ok();
-    work.run(&["ingest", "--store", "store", "data"]).ok();
+    work.generated_store(&["--trusts", "3", "--schools", "8", "--years", "3"]);
     // The sample's calendar: 2024/25 to 2026/27.
     let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
 

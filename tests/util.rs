@@ -83,6 +83,19 @@ impl Workdir {
         self.dir.path()
     }
 
+    /// `oversight generate --out data` with `options` (`--trusts`, `--schools`, ...,
+    /// as of 23 November 2026 unless they say `--today`), then `ingest --store store
+    /// data`: a generated store in `store/`.
+    pub fn generated_store(&self, options: &[&str]) {
+        let mut args = vec!["generate", "-q", "--out", "data"];
+        args.extend_from_slice(options);
+        if !options.contains(&"--today") {
+            args.extend(["--today", "2026-11-23"]);
+        }
+        self.run(&args).ok();
+        self.run(&["ingest", "-q", "--store", "store", "data"]).ok();
+    }
+
     /// Writes the base bundle into `name/`, with `extra` lines appended to some files
     /// (`("sessions.csv", "S3,...")`), and returns its folder.
     pub fn bundle(&self, name: &str, extra: &[(&str, &str)]) -> PathBuf {
