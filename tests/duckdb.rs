@@ -74,21 +74,21 @@ impl Case<'_> {
         }
         work.run(&args).ok();
 
-        let runner = Command::new("python3")
-            .arg(repo().join("tools/duckdb/run_queries.py"))
-            .args(["--inputs", &inputs, "--out"])
-            .arg(&duck)
-            .args(["--threads", "2", "--timings"])
-            .current_dir(work.path())
-            .output()
-            .expect("python3 runs");
-        assert!(
-            runner.status.success(),
-            "run_queries.py failed:\n{}",
-            String::from_utf8_lossy(&runner.stderr)
+        let stdout = duckdb_tool(
+            work,
+            "run_queries.py",
+            &[
+                "--inputs",
+                &inputs,
+                "--out",
+                duck.to_str().unwrap(),
+                "--threads",
+                "2",
+                "--timings",
+            ],
         );
         let timings: serde_json::Value =
-            serde_json::from_slice(&runner.stdout).expect("--timings prints one JSON line");
+            serde_json::from_slice(&stdout).expect("--timings prints one JSON line");
         assert_eq!(timings["engine"], "duckdb");
 
         let product = metrics::compute(&self.run(work)).expect("the metrics compute");
@@ -454,4 +454,21 @@ fn export_inputs_is_instead_of_a_report() {
     neither.expect_code(2);
     assert!(neither.stderr().contains("--out"), "{}", neither.stderr());
     assert!(!work.path().join("out").exists() && !work.path().join("in").exists());
+}
+
+/// Runs `tools/duckdb/<script>` with `args` in `work`; fails the test with its stderr
+/// if it fails, and returns what it printed.
+pub fn duckdb_tool(work: &Workdir, script: &str, args: &[&str]) -> Vec<u8> {
+    let output = Command::new("python3")
+        .arg(repo().join("tools/duckdb").join(script))
+        .args(args)
+        .current_dir(work.path())
+        .output()
+        .expect("python3 runs");
+    assert!(
+        output.status.success(),
+        "{script} {args:?} failed:\n{}",
+        String::from_utf8_lossy(&output.stderr)
+    );
+    output.stdout
 }

@@ -7,26 +7,11 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
 use crate::util::Workdir;
 
 fn python(work: &Workdir, script: &str, args: &[&str]) {
-    let output = Command::new("python3")
-        .arg(
-            Path::new(env!("CARGO_MANIFEST_DIR"))
-                .join("tools/duckdb")
-                .join(script),
-        )
-        .args(args)
-        .current_dir(work.path())
-        .output()
-        .expect("python3 runs");
-    assert!(
-        output.status.success(),
-        "{script} {args:?}: {}",
-        String::from_utf8_lossy(&output.stderr)
-    );
+    crate::duckdb::duckdb_tool(work, script, args);
 }
 
 fn export(work: &Workdir, policy: &Path, year: Option<&str>, inputs: &str) {
