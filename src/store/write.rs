@@ -16,6 +16,8 @@ use super::commit::{self, Staging};
 use super::history::{
     DateWindow, FileAction, FileChange, IngestMode, InputFile, Moved, RowCounts, StoreCommit,
 };
+use super::parquet::{Purpose, encode};
+use super::spill::{Segment, Spill};
 use super::{Batch, KeyRecord, Partition, Store, StoreError, frame};
 use crate::contract::{Quarantined, Table};
 
@@ -74,13 +76,15 @@ struct LastBundle {
 /// Rows of one partition from one bundle (or part of one), with the bundle's place.
 type BundleRows = (usize, Vec<Vec<crate::contract::Cell>>);
 
-/// A write in progress: partitions merged so far wait in the writer's staging folder.
+/// A write in progress: partitions merged so far wait in the writer's spill file.
 pub struct Writing<'s> {
     store: &'s Store,
     staging: Staging,
+    spill: Spill,
     mode: IngestMode,
-    /// Partitions that received rows, staged with their `_bundle` column.
-    staged: BTreeSet<Partition>,
+    /// Partitions that received rows, spilled with their `_bundle` column: where each
+    /// is now (a partition merged again is appended again).
+    staged: BTreeMap<Partition, Segment>,
     last_bundle: BTreeMap<Partition, LastBundle>,
     /// The key the version records.
     key: Option<KeyRecord>,
@@ -88,11 +92,14 @@ pub struct Writing<'s> {
 
 impl<'s> Writing<'s> {
     pub(super) fn begin(store: &'s Store, mode: IngestMode) -> Result<Writing<'s>, StoreError> {
+        let staging = Staging::begin(store.root())?;
+        let spill = Spill::create(staging.path("merged~partitions.parquet-segments"))?;
         Ok(Writing {
             store,
-            staging: Staging::begin(store.root())?,
+            staging,
+            spill,
             mode,
-            staged: BTreeSet::new(),
+            staged: BTreeMap::new(),
             last_bundle: BTreeMap::new(),
             key: store.key_record(),
         })
@@ -131,7 +138,7 @@ impl<'s> Writing<'s> {
             .into_iter()
             .map(|(partition, batches)| {
                 let last = self.last_bundle.remove(&partition);
-                let staged = self.staged.contains(&partition);
+                let staged = self.staged.get(&partition).copied();
                 (partition, batches, last, staged)
             })
             .collect();
@@ -141,8 +148,8 @@ impl<'s> Writing<'s> {
             (partition, outcome)
         });
         for (partition, outcome) in outcomes {
-            let last = outcome?;
-            if self.staged.insert(partition.clone()) {
+            let (last, segment) = outcome?;
+            if self.staged.insert(partition.clone(), segment).is_none() {
                 commit::crash_if_asked("staged", self.staged.len());
             }
             self.last_bundle.insert(partition, last);
@@ -173,31 +180,26 @@ impl<'s> Writing<'s> {
         }
     }
 
-    /// The partition as this write has it so far (staged, else stored).
+    /// The partition as this write has it so far (spilled, else stored).
     fn current(
         &self,
         partition: &Partition,
-        staged: bool,
+        staged: Option<Segment>,
     ) -> Result<Option<DataFrame>, StoreError> {
-        if staged {
-            let path = self.staging.path(&Self::staged_name(partition));
-            let file = std::fs::File::open(&path).map_err(|e| StoreError::io(&path, e))?;
-            return ParquetReader::new(file)
-                .finish()
-                .map(Some)
-                .map_err(|source| StoreError::Parquet { path, source });
+        match staged {
+            Some(segment) => self.spill.get(segment).map(Some),
+            None => self.stored_with_bundle(partition.0, &partition.1),
         }
-        self.stored_with_bundle(partition.0, &partition.1)
     }
 
-    /// Merges `batches` into what `partition` holds so far and stages the result.
+    /// Merges `batches` into what `partition` holds so far and spills the result.
     fn merge_partition(
         &self,
         partition: &Partition,
-        staged: bool,
+        staged: Option<Segment>,
         batches: Vec<BundleRows>,
         mut last: Option<LastBundle>,
-    ) -> Result<LastBundle, StoreError> {
+    ) -> Result<(LastBundle, Segment), StoreError> {
         let (table, trust_id) = (partition.0, partition.1.as_str());
         let fail = |source| self.parquet_error(table, trust_id, source);
         let mut merged = self.current(partition, staged)?;
@@ -235,13 +237,7 @@ impl<'s> Writing<'s> {
         }
         let last = last.expect("a partition that received rows has a last bundle");
         let mut merged = merged.expect("a partition that received rows has rows");
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            .with_compression(ParquetCompression::Uncompressed)
-            .finish(&mut merged)
-            .map_err(fail)?;
-        self.staging.write(&Self::staged_name(partition), &bytes)?;
-        Ok(last)
+        Ok((last, self.spill.put(&mut merged)?))
     }
 
     /// Applies the export rules, writes the quarantine, and commits the next version
@@ -270,7 +266,7 @@ impl<'s> Writing<'s> {
                     .push(rows);
             }
         }
-        let trusts: Vec<String> = plan.affected(&self.staged).into_iter().collect();
+        let trusts: Vec<String> = plan.affected(self.staged.keys()).into_iter().collect();
         let this = &self;
         let plan_ref = &plan;
         let arriving_ref = &arriving;
@@ -428,8 +424,8 @@ impl<'s> Writing<'s> {
         for table in Table::ALL {
             let partition = (table, trust.to_string());
             let stored = self.store.read_partition(table, trust)?;
-            let now = if self.staged.contains(&partition) {
-                self.current(&partition, true)?
+            let now = if let Some(segment) = self.staged.get(&partition) {
+                self.current(&partition, Some(*segment))?
             } else {
                 stored
                     .as_ref()
@@ -649,13 +645,9 @@ impl<'s> Writing<'s> {
         mut rows: DataFrame,
     ) -> Result<FileChange, StoreError> {
         let (table, trust) = (partition.0, partition.1.as_str());
-        let mut bytes = Vec::new();
-        ParquetWriter::new(&mut bytes)
-            // Snappy: what most Parquet engines default to, and cheap to set up per
-            // column chunk (zstd's set-up was 8% of a national ingest).
-            .with_compression(ParquetCompression::Snappy)
-            .with_statistics(StatisticsOptions::default())
-            .finish(&mut rows)
+        // Snappy: what most Parquet engines default to, and cheap to set up per column
+        // chunk (zstd's set-up was 8% of a national ingest).
+        let bytes = encode(&mut rows, Purpose::Stored)
             .map_err(|source| self.parquet_error(table, trust, source))?;
         self.staging
             .write(&Self::final_name(table, trust), &bytes)?;
@@ -849,13 +841,13 @@ impl ExportPlan {
         schools_trusts.extend(
             writing
                 .staged
-                .iter()
+                .keys()
                 .filter(|(t, _)| *t == Table::Schools)
                 .map(|(_, trust)| trust.clone()),
         );
         for trust in schools_trusts {
             let partition = (Table::Schools, trust.clone());
-            let staged = writing.staged.contains(&partition);
+            let staged = writing.staged.get(&partition).copied();
             let Some(frame) = writing.current(&partition, staged)? else {
                 continue;
             };
@@ -909,8 +901,8 @@ impl ExportPlan {
 
     /// Every trust the rules may change: those with staged partitions, those holding a
     /// school a bundle holds, and those schools move between.
-    fn affected(&self, staged: &BTreeSet<Partition>) -> BTreeSet<String> {
-        let mut trusts: BTreeSet<String> = staged.iter().map(|(_, t)| t.clone()).collect();
+    fn affected<'p>(&self, staged: impl Iterator<Item = &'p Partition>) -> BTreeSet<String> {
+        let mut trusts: BTreeSet<String> = staged.map(|(_, t)| t.clone()).collect();
         trusts.extend(self.holder.values().map(|(_, t)| t.clone()));
         for moved in &self.moved {
             trusts.insert(moved.from.clone());
