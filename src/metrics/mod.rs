@@ -266,8 +266,7 @@ type Year = (ReportParams, Vec<&'static Query>);
 /// Runs each of `years` slice by slice, reading each slice's rows once for them all.
 ///
 /// No metric of one trust reads another trust's rows, so the store is read a slice of
-/// trusts at a time ([`batching::trusts_per_pass`](crate::batching::trusts_per_pass)),
-/// each scan listing only the slice's partitions: memory is bounded by one slice's rows,
+/// trusts at a time ([`slices_of`]), each read listing only the slice's partitions: memory is bounded by one slice's rows,
 /// however many trusts and years the store holds (one slice at a time). Each
 /// slice's store tables are read once and held, and every year's queries run over them,
 /// so no Parquet file is opened twice. Each slice's results are appended in trust
@@ -284,7 +283,7 @@ fn compute_years(
     let slices: Vec<&[String]> = if trusts.is_empty() {
         vec![&[]]
     } else {
-        trusts.chunks(crate::batching::trusts_per_pass()).collect()
+        slices_of(store, trusts)
     };
     // One slice at a time, each query on every core (polars' own threads). Slices run
     // side by side on rayon's pool were no faster and held more: a thread waiting for
@@ -338,6 +337,33 @@ fn compute_years(
         .collect()
 }
 
+/// `trusts` cut into slices in order, each as many trusts as hold about
+/// [`bytes_per_pass`](crate::batching::bytes_per_pass) of stored Parquet, and at most
+/// [`trusts_per_pass`](crate::batching::trusts_per_pass). The sizes are the committed
+/// ones of the store's version: nothing is read to cut.
+fn slices_of<'t>(store: &Store, trusts: &'t [String]) -> Vec<&'t [String]> {
+    let mut size: BTreeMap<&str, u64> = BTreeMap::new();
+    for ((_, trust), file) in &store.snapshot().files {
+        *size.entry(trust.as_str()).or_default() += file.change.size;
+    }
+    let (most_trusts, most_bytes) = (
+        crate::batching::trusts_per_pass(),
+        crate::batching::bytes_per_pass(),
+    );
+    let mut slices = Vec::new();
+    let (mut start, mut bytes) = (0, 0);
+    for (at, trust) in trusts.iter().enumerate() {
+        let own = size.get(trust.as_str()).copied().unwrap_or(0);
+        if at > start && (at - start >= most_trusts || bytes + own > most_bytes) {
+            slices.push(&trusts[start..at]);
+            (start, bytes) = (at, 0);
+        }
+        bytes += own;
+    }
+    slices.push(&trusts[start..]);
+    slices
+}
+
 /// Each year's queries results in order.
 type PassResults = Vec<Vec<(&'static Query, DataFrame, Duration)>>;
 
@@ -353,12 +379,10 @@ fn run_pass(
     let started = Instant::now();
     let mut store_frames = Vec::with_capacity(Table::ALL.len());
     for table in Table::ALL {
-        let frame = store_table(store, table, trusts)?
-            .collect()
-            .map_err(|source| MetricsError::Query {
-                file: "(reading the store)",
-                source,
-            })?;
+        let frame = match store.read_trusts(table, trusts)? {
+            Some(frame) => frame,
+            None => empty_store_table(table),
+        };
         store_frames.push((table, frame));
     }
     let schools = store_frames
@@ -472,17 +496,14 @@ fn reads(sql: &str, name: &str) -> bool {
     })
 }
 
-/// A store table's rows of `trusts` as a lazy scan with `trust_id` (their partitions
-/// only); an empty frame of the right schema when none of them has the table yet.
-fn store_table(store: &Store, table: Table, trusts: &[String]) -> Result<LazyFrame, MetricsError> {
-    if let Some(scan) = store.scan_trusts(table, trusts)? {
-        return Ok(scan);
-    }
+/// A store table with no rows (none of a pass's trusts has it yet), with the columns a
+/// read of it has.
+fn empty_store_table(table: Table) -> DataFrame {
     let mut schema = crate::store::frame::schema(table);
     schema
         .insert_at_index(0, "trust_id".into(), DataType::String)
         .expect("index 0 exists");
-    Ok(DataFrame::empty_with_schema(&schema).lazy())
+    DataFrame::empty_with_schema(&schema)
 }
 
 /// The URN of every school of `schools` (a store's schools, some trusts' rows, or none
