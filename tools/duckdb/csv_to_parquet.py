@@ -14,6 +14,9 @@ and discussions (a join, as the ingest's reference check is a lookup). Nothing e
 the ingest is done here: no validation, no quarantine, no pseudonyms, no upsert into an
 existing store, no transaction. That is why it is a floor, not a peer doing the same work.
 
+`end_to_end_peer.py` imports the same steps (bundle_files, with_trust, keep_lookup) to
+read the bundles into in-memory tables instead of Parquet.
+
 Usage:
     python3 tools/duckdb/csv_to_parquet.py --data DIR --out DIR [--threads N] [--timings]
 
@@ -64,6 +67,72 @@ def quote_text(text: str) -> str:
     return "'" + text.replace("'", "''") + "'"
 
 
+def bundle_files(data: Path, table: str) -> list[str]:
+    """Every `<table>.csv` of the bundles under `data`: a folder of bundle folders, or one
+    bundle folder itself (`--one-bundle`)."""
+    return sorted(glob.glob(str(data / "*" / f"{table}.csv"))) or sorted(
+        glob.glob(str(data / f"{table}.csv"))
+    )
+
+
+def read_csv(table: str, files: list[str]) -> str:
+    """DuckDB's CSV reader over `files`, as a relation; school URNs (and the schools'
+    trust ids) read as text, never as numbers."""
+    listed = "[" + ", ".join(quote_text(f) for f in files) + "]"
+    if table == "schools":
+        return (
+            f"read_csv({listed}, header = true, all_varchar = false, auto_detect = true, "
+            "types = {'trust_id': 'VARCHAR', 'school_urn': 'VARCHAR'})"
+        )
+    if table in ("staff", "sessions", "cases"):
+        return f"read_csv({listed}, header = true, types = {{'school_urn': 'VARCHAR'}})"
+    return f"read_csv({listed}, header = true)"
+
+
+def with_trust(table: str, files: list[str]) -> str:
+    """The rows of `table` in `files`, each with its trust_id (TRUST_OF), as a query; the
+    tables it joins with must have been kept by `keep_lookup` first, in TRUST_OF's order."""
+    return TRUST_OF[table].format(src=read_csv(table, files))
+
+
+def keep_lookup(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> None:
+    """For a table later tables find their trust through (LOOKUPS), keeps (id, trust_id)
+    of `rows` (a relation holding that table's rows and their trust_id) as a temporary
+    table; nothing for the others."""
+    if table not in LOOKUPS:
+        return
+    name, key = LOOKUPS[table]
+    con.execute(
+        f"CREATE TEMP TABLE {name} AS SELECT {key}, trust_id::VARCHAR AS trust_id FROM {rows}"
+    )
+
+
+def copy(con: duckdb.DuckDBPyConnection, data: Path, out: Path) -> dict[str, float]:
+    """Copies each table of the bundles under `data` to Parquet under `out/<table>/`,
+    partitioned by trust_id, and returns the seconds each took."""
+    took: dict[str, float] = {}
+    for table in TRUST_OF:
+        files = bundle_files(data, table)
+        if not files:
+            continue
+        at = time.perf_counter()
+        target = quote_text(str(out / table))
+        con.execute(
+            f"COPY ({with_trust(table, files)}) TO {target} "
+            "(FORMAT parquet, PARTITION_BY (trust_id), OVERWRITE_OR_IGNORE true, "
+            "COMPRESSION snappy)"
+        )
+        written = quote_text(str(out / table / "*" / "*.parquet"))
+        keep_lookup(
+            con,
+            table,
+            f"read_parquet({written}, hive_partitioning = true, "
+            "hive_types = {'trust_id': VARCHAR})",
+        )
+        took[table] = time.perf_counter() - at
+    return took
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path)
@@ -77,41 +146,7 @@ def main() -> int:
     con.execute("SET preserve_insertion_order = false")
     args.out.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
-    took: dict[str, float] = {}
-    for table, select in TRUST_OF.items():
-        # A folder of bundle folders, or one bundle folder itself (`--one-bundle`).
-        files = sorted(glob.glob(str(args.data / "*" / f"{table}.csv"))) or sorted(
-            glob.glob(str(args.data / f"{table}.csv"))
-        )
-        if not files:
-            continue
-        at = time.perf_counter()
-        src = (
-            "read_csv([" + ", ".join(quote_text(f) for f in files) + "], "
-            "header = true, all_varchar = false, auto_detect = true, "
-            "types = {'trust_id': 'VARCHAR', 'school_urn': 'VARCHAR'})"
-            if table == "schools"
-            else "read_csv(["
-            + ", ".join(quote_text(f) for f in files)
-            + "], header = true, types = {'school_urn': 'VARCHAR'})"
-            if table in ("staff", "sessions", "cases")
-            else "read_csv([" + ", ".join(quote_text(f) for f in files) + "], header = true)"
-        )
-        target = quote_text(str(args.out / table))
-        con.execute(
-            f"COPY ({select.format(src=src)}) TO {target} "
-            "(FORMAT parquet, PARTITION_BY (trust_id), OVERWRITE_OR_IGNORE true, "
-            "COMPRESSION snappy)"
-        )
-        if table in LOOKUPS:
-            name, key = LOOKUPS[table]
-            written = quote_text(str(args.out / table / "*" / "*.parquet"))
-            con.execute(
-                f"CREATE TEMP TABLE {name} AS SELECT {key}, trust_id::VARCHAR AS trust_id "
-                f"FROM read_parquet({written}, hive_partitioning = true, "
-                "hive_types = {'trust_id': VARCHAR})"
-            )
-        took[table] = time.perf_counter() - at
+    took = copy(con, args.data, args.out)
     total = time.perf_counter() - started
     figures = {
         "engine": "duckdb",
