@@ -20,6 +20,9 @@ a store table opens its thousands of Parquet files again):
   `trend.csv` with the earlier years' rows first, oldest first; the report sorts
   them by trust, school and half-term, a sort of a few hundred thousand rows).
 
+The part after the store is loaded is the function `report`, which
+`end_to_end_peer.py` also calls on store tables it reads from the bundles' CSVs.
+
 Not done here, and done by the report: formatting of rates, disclosure control
 (`src/report/published/protect.rs`) and the manifest. Not timed by the benchmark: the
 policy and calendar, resolved by `oversight report --export-inputs` (milliseconds).
@@ -143,6 +146,63 @@ def earlier_years(con: duckdb.DuckDBPyConnection, count: int) -> list[tuple[str,
     return made
 
 
+def read_queries(manifest: dict, queries: Path) -> dict[str, str]:
+    """The SQL of each query the manifest lists, by name, from the folder `queries`."""
+    return {
+        q["name"]: dialect(q["file"], (queries / q["file"]).read_text(encoding="utf-8"))
+        for q in manifest["queries"]
+    }
+
+
+def report(
+    con: duckdb.DuckDBPyConnection,
+    manifest: dict,
+    sqls: dict[str, str],
+    out: Path,
+    earlier_count: int = EARLIER_YEARS,
+) -> dict:
+    """The report's tables, from the store tables already in schema `store` and the
+    inputs in schema `inputs`: every query of the report year (schema `report`), the
+    trend's queries for up to `earlier_count` earlier years, then every restricted and
+    governors' table written as `<out>/<layer>/<name>.csv`. Returns the earlier years
+    and the seconds of each step: {"earlier_years", "queries_s", "earlier_s",
+    "write_s"}."""
+    queries = manifest["queries"]
+    started = time.perf_counter()
+    con.execute("create schema report")
+    use(con, "report")
+    run(con, queries, sqls)
+    computed = time.perf_counter()
+
+    years = earlier_years(con, earlier_count)
+    for _year, schema in years:
+        use(con, schema)
+        run(con, needed(queries, sqls, {"trend"}), sqls)
+    earlier = time.perf_counter()
+
+    use(con, "report")
+    for query in queries:
+        if query["layer"] not in WRITTEN_LAYERS:
+            continue
+        folder = out / query["layer"]
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{query['name']}.csv"
+        # The trend: the earlier years' half-terms first, oldest first, then the
+        # report year's.
+        schemas = [s for _, s in years] if query["name"] == "trend" else []
+        select = " union all ".join(
+            f"({output_select(con, query['name'], schema)})" for schema in schemas + ["report"]
+        )
+        con.execute(f"copy ({select}) to {quote_text(str(path))} (format csv, header)")
+    finished = time.perf_counter()
+    return {
+        "earlier_years": [y for y, _ in years],
+        "queries_s": round(computed - started, 4),
+        "earlier_s": round(earlier - computed, 4),
+        "write_s": round(finished - earlier, 4),
+    }
+
+
 def main() -> int:
     here = Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -159,53 +219,24 @@ def main() -> int:
     started = time.perf_counter()
     manifest = json.loads((args.inputs / "manifest.json").read_text(encoding="utf-8"))
     store = args.store or Path(manifest["store"])
-    queries = manifest["queries"]
-    sqls = {
-        q["name"]: dialect(q["file"], (args.queries / q["file"]).read_text(encoding="utf-8"))
-        for q in queries
-    }
+    sqls = read_queries(manifest, args.queries)
     con = duckdb.connect()
     con.execute(f"set threads = {int(args.threads)}")
     load_store(con, store, manifest)
     load_inputs(con, args.inputs, manifest)
     loaded = time.perf_counter()
-
-    con.execute("create schema report")
-    use(con, "report")
-    run(con, queries, sqls)
-    computed = time.perf_counter()
-
-    years = earlier_years(con, args.earlier_years)
-    for _year, schema in years:
-        use(con, schema)
-        run(con, needed(queries, sqls, {"trend"}), sqls)
-    earlier = time.perf_counter()
-
-    use(con, "report")
-    for query in queries:
-        if query["layer"] not in WRITTEN_LAYERS:
-            continue
-        folder = args.out / query["layer"]
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{query['name']}.csv"
-        # The trend: the earlier years' half-terms first, oldest first, then the
-        # report year's.
-        schemas = [s for _, s in years] if query["name"] == "trend" else []
-        select = " union all ".join(
-            f"({output_select(con, query['name'], schema)})" for schema in schemas + ["report"]
-        )
-        con.execute(f"copy ({select}) to {quote_text(str(path))} (format csv, header)")
+    steps = report(con, manifest, sqls, args.out, args.earlier_years)
     finished = time.perf_counter()
 
     figures = {
         "engine": "duckdb",
         "version": duckdb.__version__,
         "threads": con.execute("select current_setting('threads')").fetchone()[0],
-        "earlier_years": [y for y, _ in years],
+        "earlier_years": steps["earlier_years"],
         "load_s": round(loaded - started, 4),
-        "queries_s": round(computed - loaded, 4),
-        "earlier_s": round(earlier - computed, 4),
-        "write_s": round(finished - earlier, 4),
+        "queries_s": steps["queries_s"],
+        "earlier_s": steps["earlier_s"],
+        "write_s": steps["write_s"],
         "total_s": round(finished - started, 4),
     }
     if args.timings:
