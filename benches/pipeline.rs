@@ -3,14 +3,20 @@
 //! each step's wall time and peak resident memory are its own.
 //!
 //! ```text
-//! cargo bench --bench pipeline                         # all three sizes
+//! cargo bench --bench pipeline                         # all three sizes, then end to end
 //! cargo bench --bench pipeline -- trust national-1y    # some of them
+//! cargo bench --bench pipeline -- one-folder-500x3     # the end-to-end comparison alone
 //! cargo bench --bench pipeline -- --write BENCHMARKS.md
 //! ```
 //! Sizes: `trust` (1 trust, 10 schools, 1 year), `national-1y` (2,500 trusts, 10,000
 //! schools, 1 year), `national-5y` (the same over 5 years). Each size also measures an
 //! incremental re-ingest: one trust's bundle changed and ingested again into the full
 //! store. Data is generated as of a fixed date so runs are comparable.
+//!
+//! End to end (issue #20), `one-folder-500x3`: 500 trusts, 2,000 schools, 3 years
+//! generated as one bundle folder, then `oversight ingest` into an empty store and
+//! `oversight report --tables-only`, against one DuckDB session going from the same CSVs
+//! to the same tables (`tools/duckdb/end_to_end_peer.py`), in the same run.
 //!
 //! Absolute times on a shared machine move by 2x from day to day, so every size also
 //! times peers in the same run (issue #13), and the budgets are read as ratios:
@@ -21,7 +27,10 @@
 //!   into memory, `queries/` run once over the whole store, the trend's earlier years
 //!   too; on the inputs `report --export-inputs` writes);
 //! - for the national sizes, the same data generated as one folder (`generate
-//!   --one-bundle`) and ingested as one bundle, against the folder per trust.
+//!   --one-bundle`) and ingested as one bundle, against the folder per trust;
+//! - end to end, DuckDB reading the CSVs into memory and computing the report's tables
+//!   in one session (`tools/duckdb/end_to_end_peer.py`: no validation, quarantine,
+//!   pseudonyms, store or disclosure control; its docstring says what else it skips).
 //!
 //! The peers need `python3` with the `duckdb` wheel (`.ci/run` installs the pinned one).
 
@@ -62,6 +71,16 @@ const SIZES: [Size; 3] = [
     },
 ];
 
+/// The end-to-end comparisons (issue #20): each generated as one bundle folder, ingested
+/// and reported on, against DuckDB from the same CSVs to the same tables. Run after the
+/// sizes above by default, or by name.
+const END_TO_END: [Size; 1] = [Size {
+    name: "one-folder-500x3",
+    trusts: 500,
+    schools: 2_000,
+    years: 3,
+}];
+
 /// One process's cost.
 #[derive(Clone, Copy)]
 struct Cost {
@@ -97,6 +116,21 @@ struct Outcome {
     one_folder: Option<(Cost, Cost)>,
 }
 
+/// One end-to-end comparison: from one folder of CSVs to the report's tables.
+struct EndToEnd {
+    size: &'static str,
+    trusts: usize,
+    years: u32,
+    input_rows: u64,
+    input_bytes: u64,
+    /// `oversight ingest` into an empty store.
+    ingest: Cost,
+    /// `oversight report --tables-only` from that store.
+    report: Cost,
+    /// `tools/duckdb/end_to_end_peer.py` from the same CSVs.
+    peer: Cost,
+}
+
 fn main() {
     let args: Vec<String> = std::env::args()
         .skip(1)
@@ -119,18 +153,35 @@ fn main() {
         |_| std::env::temp_dir().join("oversight-bench"),
         PathBuf::from,
     );
+    for name in &wanted {
+        assert!(
+            SIZES.iter().chain(&END_TO_END).any(|s| s.name == *name),
+            "no size {name:?}: one of {:?}",
+            SIZES
+                .iter()
+                .chain(&END_TO_END)
+                .map(|s| s.name)
+                .collect::<Vec<_>>()
+        );
+    }
+    let chosen = |size: &&Size| wanted.is_empty() || wanted.contains(&size.name);
     let mut outcomes = Vec::new();
-    for size in SIZES
-        .iter()
-        .filter(|s| wanted.is_empty() || wanted.contains(&s.name))
-    {
+    for size in SIZES.iter().filter(chosen) {
         eprintln!(
             "== {} ({} trusts, {} schools, {} years)",
             size.name, size.trusts, size.schools, size.years
         );
         outcomes.push(bench(size, &work.join(size.name)));
     }
-    let table = table(&outcomes);
+    let mut ends = Vec::new();
+    for size in END_TO_END.iter().filter(chosen) {
+        eprintln!(
+            "== {} (end to end, one folder: {} trusts, {} schools, {} years)",
+            size.name, size.trusts, size.schools, size.years
+        );
+        ends.push(end_to_end(size, &work.join(size.name)));
+    }
+    let table = table(&outcomes, &ends);
     println!("{table}");
     if let Some(path) = write_to {
         write_results(&path, &table);
@@ -238,6 +289,45 @@ fn one_folder(size: &Size, dir: &Path) -> (Cost, Cost) {
     (ingest, floor)
 }
 
+/// Issue #20's end-to-end comparison: `size`'s data generated as one bundle folder, then
+/// `oversight ingest` into an empty store and `oversight report --tables-only`, each
+/// timed as its own process, against `tools/duckdb/end_to_end_peer.py`, one DuckDB
+/// session from the same CSVs to the same tables, on the inputs `report
+/// --export-inputs` writes from that store (not timed, as for [`duckdb_queries`]).
+fn end_to_end(size: &Size, dir: &Path) -> EndToEnd {
+    if dir.exists() {
+        fs::remove_dir_all(dir).expect("clear the benchmark folder");
+    }
+    fs::create_dir_all(dir).expect("make the benchmark folder");
+    let data = dir.join("data");
+    let store = dir.join("store");
+    generate(size, &data, &["--one-bundle"]);
+    let policy = write_policy(dir, size.years);
+    let (input_rows, input_bytes) = count_input(&data);
+    let ingest = run(&["ingest", "--store", path(&store), path(&data)]);
+    let report = run_report(&store, &policy, &dir.join("out"), &["--tables-only"]);
+    let inputs = dir.join("duckdb-inputs");
+    export_inputs(&store, &policy, &inputs);
+    let script = repository().join("tools/duckdb/end_to_end_peer.py");
+    let peer = measure(
+        Command::new("python3")
+            .arg(script)
+            .args(["--data", path(&data), "--inputs", path(&inputs)])
+            .args(["--out", path(&dir.join("duckdb-out"))])
+            .stdout(std::process::Stdio::null()),
+    );
+    EndToEnd {
+        size: size.name,
+        trusts: size.trusts,
+        years: size.years,
+        input_rows,
+        input_bytes,
+        ingest,
+        report,
+        peer,
+    }
+}
+
 /// `oversight generate` of `size`'s data into `data`, with `extra` options.
 fn generate(size: &Size, data: &Path, extra: &[&str]) -> Cost {
     let (trusts, schools, years) = (
@@ -280,6 +370,20 @@ fn duckdb_copy(data: &Path, out: &Path) -> Cost {
 /// milliseconds), writing every restricted and governors' table as CSV.
 fn duckdb_queries(store: &Path, policy: &Path, dir: &Path) -> Cost {
     let inputs = dir.join("duckdb-inputs");
+    export_inputs(store, policy, &inputs);
+    let script = repository().join("tools/duckdb/report_peer.py");
+    measure(
+        Command::new("python3")
+            .arg(script)
+            .args(["--inputs", path(&inputs), "--store", path(store)])
+            .args(["--out", path(&dir.join("duckdb-out"))])
+            .stdout(std::process::Stdio::null()),
+    )
+}
+
+/// `oversight report --export-inputs` of `store` as of [`AS_OF`] into `inputs`: the
+/// policy tables and `report_params` for the DuckDB peers.
+fn export_inputs(store: &Path, policy: &Path, inputs: &Path) {
     run(&[
         "report",
         "--store",
@@ -289,16 +393,8 @@ fn duckdb_queries(store: &Path, policy: &Path, dir: &Path) -> Cost {
         "--as-of",
         AS_OF,
         "--export-inputs",
-        path(&inputs),
+        path(inputs),
     ]);
-    let script = repository().join("tools/duckdb/report_peer.py");
-    measure(
-        Command::new("python3")
-            .arg(script)
-            .args(["--inputs", path(&inputs), "--store", path(store)])
-            .args(["--out", path(&dir.join("duckdb-out"))])
-            .stdout(std::process::Stdio::null()),
-    )
 }
 
 fn repository() -> &'static Path {
@@ -450,14 +546,15 @@ fn measure(command: &mut Command) -> Cost {
     }
 }
 
-/// Data rows (lines less headers) and bytes of every CSV under `dir`.
+/// Data rows (lines less headers) and bytes of every CSV of the bundles under `dir`
+/// (its bundle folders, or `dir` itself as one bundle).
 fn count_input(dir: &Path) -> (u64, u64) {
     let (mut rows, mut bytes) = (0, 0);
-    for bundle in fs::read_dir(dir)
+    let folders = fs::read_dir(dir)
         .unwrap()
         .map(|e| e.unwrap().path())
-        .filter(|p| p.is_dir())
-    {
+        .filter(|p| p.is_dir());
+    for bundle in std::iter::once(dir.to_path_buf()).chain(folders) {
         for file in fs::read_dir(&bundle).unwrap().map(|e| e.unwrap().path()) {
             if file.extension().is_some_and(|e| e == "csv") {
                 let content = fs::read(&file).unwrap();
@@ -503,7 +600,22 @@ fn touch_one_session(bundle: &Path) {
     fs::write(&file, writer.into_inner().unwrap()).unwrap();
 }
 
-fn table(outcomes: &[Outcome]) -> String {
+fn table(outcomes: &[Outcome], ends: &[EndToEnd]) -> String {
+    let mut text = sizes(outcomes);
+    if !ends.is_empty() {
+        if !text.is_empty() {
+            text.push('\n');
+        }
+        text.push_str(&end_to_end_table(ends));
+    }
+    text
+}
+
+/// The sizes' own table, then their peers' (nothing when no size ran).
+fn sizes(outcomes: &[Outcome]) -> String {
+    if outcomes.is_empty() {
+        return String::new();
+    }
     let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
     let secs = |c: Cost| c.wall.as_secs_f64();
     let mut text = String::from(
@@ -583,6 +695,38 @@ fn peers(outcomes: &[Outcome]) -> String {
                 ratio(ingest, floor),
             ));
         }
+    }
+    text
+}
+
+/// The end-to-end comparisons (issue #20): ours is ingest and report, each its own
+/// process, the peer one process; a ratio below 1 is faster than the peer. Our peak is
+/// the larger of the two steps' (they run one after the other).
+fn end_to_end_table(ends: &[EndToEnd]) -> String {
+    let mib = |b: u64| b as f64 / (1024.0 * 1024.0);
+    let secs = |c: Cost| c.wall.as_secs_f64();
+    let mut text = String::from(
+        "| end to end, one folder | trusts x years | input rows | input MiB | ingest s | report --tables-only s | ingest + report s | DuckDB end-to-end peer s | (ingest + report) / DuckDB | ingest peak MiB | report peak MiB | DuckDB peak MiB |\n\
+         |---|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n",
+    );
+    for e in ends {
+        let ours = secs(e.ingest) + secs(e.report);
+        text.push_str(&format!(
+            "| {} | {} x {} | {} | {:.1} | {:.2} | {:.2} | {:.2} | {:.2} | {:.2} | {:.0} | {:.0} | {:.0} |\n",
+            e.size,
+            e.trusts,
+            e.years,
+            e.input_rows,
+            mib(e.input_bytes),
+            secs(e.ingest),
+            secs(e.report),
+            ours,
+            secs(e.peer),
+            ours / secs(e.peer),
+            mib(e.ingest.peak_rss_bytes),
+            mib(e.report.peak_rss_bytes),
+            mib(e.peer.peak_rss_bytes),
+        ));
     }
     text
 }
