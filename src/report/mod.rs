@@ -67,11 +67,19 @@ pub fn write(
     metrics: &Metrics,
     earlier: &[Metrics],
 ) -> anyhow::Result<(Published, Vec<Written>)> {
-    let published = Published::build(metrics, earlier, run.suppress_below())
-        .context("publishing the governors' figures")?;
     let staging = staging::Staging::begin(&run.out)?;
     let out = staging.path();
-    let mut written = restricted::write_all(metrics, out)?;
+    // The governors' figures (disclosure control) and the lead's files need nothing of
+    // each other: they are made side by side.
+    let (published, restricted) = rayon::join(
+        || {
+            Published::build(metrics, earlier, run.suppress_below())
+                .context("publishing the governors' figures")
+        },
+        || restricted::write_all(metrics, out),
+    );
+    let published = published?;
+    let mut written = restricted?;
     for table in published.tables() {
         written.push(csv_file::write_rows(out, table)?);
     }
