@@ -57,7 +57,7 @@ pub fn encode(frame: &mut DataFrame, purpose: Purpose) -> PolarsResult<Vec<u8>> 
         .collect();
     let batches = frame
         .iter_chunks(CompatLevel::newest(), false)
-        .filter(|batch| batch.len() > 0)
+        .filter(|batch| !batch.is_empty())
         .map(Ok);
     let row_groups = RowGroupIterator::try_new(batches, &schema, options, encodings.into())?;
     let mut writer = FileWriter::try_new(Vec::new(), schema, options)?;
