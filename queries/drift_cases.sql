@@ -31,13 +31,20 @@ with open_cases as (
     where c.is_open
 ),
 
+-- Only open cases are judged: their discussions are all the windows below rank.
+open_discussions as (
+    select d.trust_id, d.case_ref, d.session_id, d.held_on, d.escalated, d.safety_score
+    from stg_discussions as d
+    join open_cases as c on c.trust_id = d.trust_id and c.case_ref = d.case_ref
+),
+
 latest_discussion as (
     select trust_id, case_ref, held_on as last_discussed_on, escalated
     from (
         select
             trust_id, case_ref, held_on, escalated,
             row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
-        from stg_discussions
+        from open_discussions
     ) as ranked
     where recency = 1
 ),
@@ -46,7 +53,7 @@ scored as (
     select
         trust_id, case_ref, safety_score,
         row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
-    from stg_discussions
+    from open_discussions
     where safety_score is not null
 ),
 

@@ -26,6 +26,9 @@ pub fn parse_window(text: &str) -> Result<(NaiveDate, NaiveDate), String> {
 }
 
 pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
+    if let Some(date) = iso_date(text) {
+        return Ok(date);
+    }
     let parsed = if text.contains('/') {
         NaiveDate::parse_from_str(text, "%d/%m/%Y")
     } else {
@@ -39,6 +42,24 @@ pub fn parse_date(text: &str) -> Result<NaiveDate, String> {
             excerpt(text)
         )),
     }
+}
+
+/// The date of `text` when it is exactly `YYYY-MM-DD` with a year from 1000 (what
+/// every generated and most real exports write): digits read in place, where chrono's
+/// format parser walks its format string for every cell. Anything else is left to
+/// [`parse_date`]'s chrono path, which gives the same answer for this shape.
+fn iso_date(text: &str) -> Option<NaiveDate> {
+    let b = text.as_bytes();
+    if b.len() != 10 || b[4] != b'-' || b[7] != b'-' || b[0] == b'0' {
+        return None;
+    }
+    let number = |digits: &[u8]| {
+        digits.iter().try_fold(0u32, |n, d| {
+            d.is_ascii_digit().then(|| n * 10 + u32::from(d - b'0'))
+        })
+    };
+    let year = i32::try_from(number(&b[0..4])?).ok()?;
+    NaiveDate::from_ymd_opt(year, number(&b[5..7])?, number(&b[8..10])?)
 }
 
 /// Parses true/false, yes/no, y/n, 1/0 in any case.
@@ -204,6 +225,19 @@ mod tests {
             let date = day(1900, 1, 1) + chrono::TimeDelta::days(days);
             proptest::prop_assert_eq!(parse_date(&date.format("%Y-%m-%d").to_string()), Ok(date));
             proptest::prop_assert_eq!(parse_date(&date.format("%d/%m/%Y").to_string()), Ok(date));
+        }
+
+        #[test]
+        fn the_iso_fast_path_agrees_with_chrono_on_every_ten_character_shape(text in "[0-9+ -]{4}-[0-9+ -]{2}-[0-9+ -]{2}") {
+            // The fast path may only answer what chrono's `%Y-%m-%d` (years 1000-9999)
+            // answers; where it declines, chrono is asked anyway.
+            let chrono = NaiveDate::parse_from_str(&text, "%Y-%m-%d")
+                .ok()
+                .filter(|d| (1000..=9999).contains(&d.year()));
+            if let Some(fast) = iso_date(&text) {
+                proptest::prop_assert_eq!(Some(fast), chrono);
+            }
+            proptest::prop_assert_eq!(parse_date(&text).ok(), chrono);
         }
 
         #[test]
