@@ -90,8 +90,13 @@ pub fn write(
         written.extend(drawn);
         let tool = format!("oversight {}", manifest.version);
         written.extend(pdf::on_typesetting_threads(|| {
-            let mut pages = todo::write(out, metrics, &figures.as_of_text(), &tool)?.to_vec();
-            pages.extend(pack::write(out, &figures, &charts, &manifest, &written)?);
+            // The lead's to-do list beside the packs: neither reads the other.
+            let (todo, packs) = rayon::join(
+                || todo::write(out, metrics, &figures.as_of_text(), &tool),
+                || pack::write(out, &figures, &charts, &manifest, &written),
+            );
+            let mut pages = todo?.to_vec();
+            pages.extend(packs?);
             Ok(pages)
         })?);
     }

@@ -25,7 +25,7 @@ use minijinja::{AutoEscape, Environment};
 use rayon::prelude::*;
 
 use super::charts::ChartSet;
-use super::figures::Figures;
+use super::figures::{Figures, SchoolFigures, TrustFigures};
 use super::manifest::Manifest;
 use super::pdf::{self, Template, Typesetter};
 use super::words::{self, date, name, year};
@@ -176,64 +176,58 @@ pub fn write(
     };
 
     // One pack per trust (spec 03: "A national store never yields one file holding
-    // every trust"), and the index linking them. The trusts' packs are shared out over
-    // the machine's cores and listed in trust order, each HTML before its PDF.
-    let trust_packs = figures
-        .trusts
-        .par_iter()
-        .map(|trust| {
-            let page = Page {
-                title: format!(
-                    "Safeguarding supervision {}: {}: governors' pack",
-                    figures.report_year, trust.name
-                ),
-                heading: format!("Safeguarding supervision: {}", name(&trust.name)),
-                subtitle: format!(
-                    "Governors' pack for {}, figures as of {as_of}",
-                    year(figures.report_year)
-                ),
-                notes: notes.clone(),
-                trusts: vec![TrustView {
-                    name: trust.name.clone(),
-                    id: trust.id.clone(),
-                    headlines: model::headlines(figures, trust),
-                    summary: model::summary_table(trust),
-                    attention: model::attention(figures, trust),
-                    charts: charts
-                        .trusts
-                        .get(&trust.id)
-                        .into_iter()
-                        .flatten()
-                        .map(ChartView::new)
-                        .collect(),
-                }],
-                schools: trust
-                    .schools
-                    .iter()
-                    .map(|school| {
-                        model::school_view(
-                            figures,
-                            trust,
-                            school,
-                            school_charts(&trust.id, &school.urn),
-                            false,
-                        )
-                    })
+    // every trust"), and the index linking them.
+    let governors_pack_of = |trust: &TrustFigures| -> anyhow::Result<[Written; 2]> {
+        let page = Page {
+            title: format!(
+                "Safeguarding supervision {}: {}: governors' pack",
+                figures.report_year, trust.name
+            ),
+            heading: format!("Safeguarding supervision: {}", name(&trust.name)),
+            subtitle: format!(
+                "Governors' pack for {}, figures as of {as_of}",
+                year(figures.report_year)
+            ),
+            notes: notes.clone(),
+            trusts: vec![TrustView {
+                name: trust.name.clone(),
+                id: trust.id.clone(),
+                headlines: model::headlines(figures, trust),
+                summary: model::summary_table(trust),
+                attention: model::attention(figures, trust),
+                charts: charts
+                    .trusts
+                    .get(&trust.id)
+                    .into_iter()
+                    .flatten()
+                    .map(ChartView::new)
                     .collect(),
-                sources: None,
-                tool: tool.clone(),
-            };
-            write_both(
-                out,
-                &env,
-                &typesetter,
-                ("pack.html.j2", Template::GovernorsPack),
-                governors_pack(&trust.id),
-                &page,
-            )
-        })
-        .collect::<anyhow::Result<Vec<[Written; 2]>>>()?;
-    let mut written: Vec<Written> = trust_packs.into_iter().flatten().collect();
+            }],
+            schools: trust
+                .schools
+                .iter()
+                .map(|school| {
+                    model::school_view(
+                        figures,
+                        trust,
+                        school,
+                        school_charts(&trust.id, &school.urn),
+                        false,
+                    )
+                })
+                .collect(),
+            sources: None,
+            tool: tool.clone(),
+        };
+        write_both(
+            out,
+            &env,
+            &typesetter,
+            ("pack.html.j2", Template::GovernorsPack),
+            governors_pack(&trust.id),
+            &page,
+        )
+    };
 
     let link = |path: String| path.trim_start_matches("governors/").to_string();
     let index = model::IndexPage {
@@ -267,27 +261,20 @@ pub fn write(
             .collect(),
         tool: tool.clone(),
     };
-    written.push(write_output(
+    let index = write_output(
         out,
         GOVERNORS_INDEX.to_string(),
         &render(&env, "index.html.j2", &index)?,
-    )?);
+    )?;
 
     let governors_files: Vec<(String, String)> = csv_files
         .iter()
         .filter(|w| w.path.starts_with("governors/"))
         .map(|w| (w.path.clone(), w.sha256.clone()))
         .collect();
-    // Each school's pack is rendered and written on its own; the packs are shared out
-    // over the machine's cores and listed in school order, each HTML before its PDF.
-    let schools: Vec<_> = figures
-        .trusts
-        .iter()
-        .flat_map(|trust| trust.schools.iter().map(move |school| (trust, school)))
-        .collect();
-    let packs = schools
-        .par_iter()
-        .map(|(trust, school)| {
+    // Each school's evidence pack is rendered and written on its own.
+    let evidence_pack_of =
+        |trust: &TrustFigures, school: &SchoolFigures| -> anyhow::Result<[Written; 2]> {
             let page = Page {
                 title: format!(
                     "Safeguarding supervision evidence: {} ({})",
@@ -333,9 +320,35 @@ pub fn write(
                 evidence_path(&trust.id, &school.urn),
                 &page,
             )
+        };
+
+    // Every pack, governors' and evidence, is one job; the jobs are shared out over the
+    // machine's cores together (a trust's governors' pack takes as long as several
+    // evidence packs: run one after the other, one core waited for it) and listed in
+    // order: the governors' packs in trust order, the index, then the evidence packs in
+    // school order, each HTML before its PDF.
+    let jobs: Vec<(&TrustFigures, Option<&SchoolFigures>)> = figures
+        .trusts
+        .iter()
+        .map(|trust| (trust, None))
+        .chain(figures.trusts.iter().flat_map(|trust| {
+            trust
+                .schools
+                .iter()
+                .map(move |school| (trust, Some(school)))
+        }))
+        .collect();
+    let packs = jobs
+        .par_iter()
+        .map(|(trust, school)| match school {
+            None => governors_pack_of(trust),
+            Some(school) => evidence_pack_of(trust, school),
         })
         .collect::<anyhow::Result<Vec<[Written; 2]>>>()?;
     pdf::forget();
-    written.extend(packs.into_iter().flatten());
+    let (governors, evidence) = packs.split_at(figures.trusts.len());
+    let mut written: Vec<Written> = governors.iter().flatten().cloned().collect();
+    written.push(index);
+    written.extend(evidence.iter().flatten().cloned());
     Ok(written)
 }
