@@ -70,7 +70,7 @@ from pathlib import Path
 import duckdb
 
 from csv_to_parquet import TRUST_OF, bundle_files, keep_lookup, with_trust
-from report_peer import EARLIER_YEARS, load_inputs, read_queries, report
+from report_peer import EARLIER_YEARS, load_inputs, print_figures, read_queries, report
 from run_queries import quote_ident
 
 # A store column whose bundle column has another name: the store keeps a case's
@@ -148,10 +148,7 @@ def main() -> int:
         "write_s": steps["write_s"],
         "total_s": round(finished - started, 4),
     }
-    if args.timings:
-        print(json.dumps(figures))
-    else:
-        print(json.dumps(figures), file=sys.stderr)
+    print_figures(figures, args.timings)
     return 0
 
 

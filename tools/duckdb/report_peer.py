@@ -239,11 +239,13 @@ def main() -> int:
         "write_s": steps["write_s"],
         "total_s": round(finished - started, 4),
     }
-    if args.timings:
-        print(json.dumps(figures))
-    else:
-        print(json.dumps(figures), file=sys.stderr)
+    print_figures(figures, args.timings)
     return 0
+
+
+def print_figures(figures: dict, timings: bool) -> None:
+    """The run's figures as one JSON line: on stdout with --timings, else on stderr."""
+    print(json.dumps(figures), file=sys.stdout if timings else sys.stderr)
 
 
 if __name__ == "__main__":
