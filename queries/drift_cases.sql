@@ -62,21 +62,12 @@ latest_discussion as (
         on l.trust_id = d.trust_id and l.case_ref = d.case_ref and l.session_id = d.session_id
 ),
 
-scored_discussions as (
-    select trust_id, case_ref, session_id, held_on, safety_score
+scored as (
+    select
+        trust_id, case_ref, safety_score,
+        row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
     from open_discussions
     where safety_score is not null
-),
-
--- Each scored discussion's place from the latest (1): how many scored discussions of
--- the case are as late or later, by date then session_id. A case has a few, so
--- pairing them costs less than ranking every discussion (issue #20).
-scored as (
-    select s.trust_id, s.case_ref, s.safety_score, count(*) as recency
-    from scored_discussions as s
-    join scored_discussions as later on later.trust_id = s.trust_id and later.case_ref = s.case_ref
-    where later.held_on > s.held_on or (later.held_on = s.held_on and later.session_id >= s.session_id)
-    group by s.trust_id, s.case_ref, s.session_id, s.safety_score
 ),
 
 progress as (
