@@ -61,8 +61,6 @@ without it the same figures go to stderr.
 from __future__ import annotations
 
 import argparse
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -70,7 +68,7 @@ from pathlib import Path
 import duckdb
 
 from csv_to_parquet import TRUST_OF, bundle_files, keep_lookup, with_trust
-from report_peer import EARLIER_YEARS, load_inputs, print_figures, read_queries, report
+from report_peer import add_run_arguments, run_peer
 from run_queries import quote_ident
 
 # A store column whose bundle column has another name: the store keeps a case's
@@ -110,46 +108,20 @@ def load_bundles(con: duckdb.DuckDBPyConnection, data: Path, manifest: dict) -> 
 
 
 def main() -> int:
-    here = Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", required=True, type=Path,
                         help="the bundles: one folder for all trusts, or one per trust")
     parser.add_argument("--inputs", required=True, type=Path,
                         help="the folder `oversight report --export-inputs` wrote")
     parser.add_argument("--out", required=True, type=Path)
-    parser.add_argument("--queries", type=Path, default=here.parent.parent / "queries")
-    parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
-    parser.add_argument("--earlier-years", type=int, default=EARLIER_YEARS)
-    parser.add_argument("--timings", action="store_true")
+    add_run_arguments(parser)
     args = parser.parse_args()
 
-    # The restricted tables name staff and carry case ids: readable by the owner only.
-    os.umask(0o077)
-    started = time.perf_counter()
-    manifest = json.loads((args.inputs / "manifest.json").read_text(encoding="utf-8"))
-    sqls = read_queries(manifest, args.queries)
-    con = duckdb.connect()
-    con.execute(f"set threads = {int(args.threads)}")
-    tables = load_bundles(con, args.data, manifest)
-    load_inputs(con, args.inputs, manifest)
-    loaded = time.perf_counter()
-    steps = report(con, manifest, sqls, args.out, args.earlier_years)
-    finished = time.perf_counter()
+    def load(con: duckdb.DuckDBPyConnection, manifest: dict) -> dict:
+        tables = load_bundles(con, args.data, manifest)
+        return {"tables": {k: round(v, 4) for k, v in tables.items()}}
 
-    figures = {
-        "engine": "duckdb",
-        "version": duckdb.__version__,
-        "threads": con.execute("select current_setting('threads')").fetchone()[0],
-        "earlier_years": steps["earlier_years"],
-        "load_s": round(loaded - started, 4),
-        "tables": {k: round(v, 4) for k, v in tables.items()},
-        "queries_s": steps["queries_s"],
-        "earlier_s": steps["earlier_s"],
-        "write_s": steps["write_s"],
-        "total_s": round(finished - started, 4),
-    }
-    print_figures(figures, args.timings)
-    return 0
+    return run_peer(args, load)
 
 
 if __name__ == "__main__":

@@ -204,25 +204,42 @@ def report(
 
 
 def main() -> int:
-    here = Path(__file__).resolve().parent
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--inputs", required=True, type=Path)
     parser.add_argument("--out", required=True, type=Path)
     parser.add_argument("--store", type=Path)
+    add_run_arguments(parser)
+    args = parser.parse_args()
+
+    def load(con: duckdb.DuckDBPyConnection, manifest: dict) -> dict:
+        load_store(con, args.store or Path(manifest["store"]), manifest)
+        return {}
+
+    return run_peer(args, load)
+
+
+def add_run_arguments(parser: argparse.ArgumentParser) -> None:
+    """The options every report peer takes besides where its inputs are."""
+    here = Path(__file__).resolve().parent
     parser.add_argument("--queries", type=Path, default=here.parent.parent / "queries")
     parser.add_argument("--threads", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--earlier-years", type=int, default=EARLIER_YEARS)
     parser.add_argument("--timings", action="store_true")
-    args = parser.parse_args()
 
+
+def run_peer(args: argparse.Namespace, load) -> int:
+    """A report peer's run: `load(con, manifest)` fills schema `store` (and returns
+    figures of its own for the timings line), then the policy inputs are loaded and
+    `report()` computes and writes every table. Prints one JSON line of timings: on
+    stdout with --timings, else on stderr."""
+    # The restricted tables name staff and carry case refs: readable by the owner only.
     os.umask(0o077)
     started = time.perf_counter()
     manifest = json.loads((args.inputs / "manifest.json").read_text(encoding="utf-8"))
-    store = args.store or Path(manifest["store"])
     sqls = read_queries(manifest, args.queries)
     con = duckdb.connect()
     con.execute(f"set threads = {int(args.threads)}")
-    load_store(con, store, manifest)
+    own = load(con, manifest)
     load_inputs(con, args.inputs, manifest)
     loaded = time.perf_counter()
     steps = report(con, manifest, sqls, args.out, args.earlier_years)
@@ -234,18 +251,14 @@ def main() -> int:
         "threads": con.execute("select current_setting('threads')").fetchone()[0],
         "earlier_years": steps["earlier_years"],
         "load_s": round(loaded - started, 4),
+        **own,
         "queries_s": steps["queries_s"],
         "earlier_s": steps["earlier_s"],
         "write_s": steps["write_s"],
         "total_s": round(finished - started, 4),
     }
-    print_figures(figures, args.timings)
+    print(json.dumps(figures), file=sys.stdout if args.timings else sys.stderr)
     return 0
-
-
-def print_figures(figures: dict, timings: bool) -> None:
-    """The run's figures as one JSON line: on stdout with --timings, else on stderr."""
-    print(json.dumps(figures), file=sys.stdout if timings else sys.stderr)
 
 
 if __name__ == "__main__":
