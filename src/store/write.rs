@@ -79,8 +79,10 @@ type BundleRows = (usize, Vec<Vec<crate::contract::Cell>>);
 /// A write in progress: partitions merged so far wait in the writer's spill file.
 pub struct Writing<'s> {
     store: &'s Store,
-    staging: Staging,
+    /// Before `staging`: closed before the staging folder is removed (fields drop in
+    /// order, and an open file stops a folder's removal on Windows).
     spill: Spill,
+    staging: Staging,
     mode: IngestMode,
     /// Partitions that received rows, spilled with their `_bundle` column: where each
     /// is now (a partition merged again is appended again).
@@ -96,8 +98,8 @@ impl<'s> Writing<'s> {
         let spill = Spill::create(staging.path("merged~partitions.parquet-segments"))?;
         Ok(Writing {
             store,
-            staging,
             spill,
+            staging,
             mode,
             staged: BTreeMap::new(),
             last_bundle: BTreeMap::new(),
