@@ -266,8 +266,9 @@ type Year = (ReportParams, Vec<&'static Query>);
 /// Runs each of `years` slice by slice, reading each slice's rows once for them all.
 ///
 /// No metric of one trust reads another trust's rows, so the store is read a slice of
-/// trusts at a time ([`slices_of`]), each read listing only the slice's partitions: memory is bounded by one slice's rows,
-/// however many trusts and years the store holds (one slice at a time). Each
+/// trusts at a time ([`slices_of`]), each read listing only the slice's partitions:
+/// memory is bounded by one slice's rows, however many trusts and years the store holds
+/// (one slice at a time). Each
 /// slice's store tables are read once and held, and every year's queries run over them,
 /// so no Parquet file is opened twice. Each slice's results are appended in trust
 /// order, and every output is sorted by trust first, so the outputs are the same as from
@@ -429,14 +430,6 @@ fn run_pass(
     Ok((reading, passes))
 }
 
-/// Selects the rows of `trusts` (by the `trust_id` every store table has).
-fn in_trusts(trusts: &[String]) -> Expr {
-    col("trust_id").is_in(
-        lit(Series::new("trusts".into(), trusts.to_vec())).implode(false),
-        false,
-    )
-}
-
 /// Every input of the queries besides the store's tables, by name: the policy tables for
 /// each stored school of `trusts`, and `report_params`.
 fn side_inputs(
@@ -446,8 +439,8 @@ fn side_inputs(
     trusts: &[String],
 ) -> Result<Vec<(&'static str, DataFrame)>, MetricsError> {
     let schools = store
-        .scan(Table::Schools)?
-        .map(|scan| scan.filter(in_trusts(trusts)));
+        .read_trusts(Table::Schools, trusts)?
+        .map(DataFrame::lazy);
     let mut tables = policy_inputs(policy, school_urns(schools)?);
     tables.push(("report_params", params.frame()));
     Ok(tables)

@@ -483,50 +483,6 @@ impl Store {
     pub fn begin_write(&self, mode: IngestMode) -> Result<Writing<'_>, StoreError> {
         Writing::begin(self, mode)
     }
-
-    /// A lazy scan of one table over the trusts of the snapshot, with `trust_id` from
-    /// the partition folders; `None` when no trust has the table. Reads exactly the files
-    /// of the version (checked by [`Store::verify_trusts`] before a report).
-    pub fn scan(&self, table: Table) -> Result<Option<LazyFrame>, StoreError> {
-        self.scan_where(table, |_| true)
-    }
-
-    fn scan_where(
-        &self,
-        table: Table,
-        wanted: impl Fn(&str) -> bool,
-    ) -> Result<Option<LazyFrame>, StoreError> {
-        let paths: Vec<PlRefPath> = self
-            .snapshot
-            .files
-            .iter()
-            .filter(|((t, trust), _)| *t == table && wanted(trust))
-            .map(|(_, file)| {
-                PlRefPath::new(self.root.join(file.relative()).to_string_lossy().as_ref())
-            })
-            .collect();
-        if paths.is_empty() {
-            return Ok(None);
-        }
-        let dir = self.root.join(table.name());
-        // The trust id is text whatever it looks like: `1001` or `007` read as numbers
-        // would break every join on it (issue #11), so nothing is inferred.
-        let partition_columns: Schema =
-            std::iter::once(Field::new("trust_id".into(), DataType::String)).collect();
-        let args = ScanArgsParquet {
-            hive_options: HiveOptions {
-                enabled: Some(true),
-                hive_start_idx: 0,
-                schema: Some(Arc::new(partition_columns)),
-                try_parse_dates: false,
-            },
-            glob: false,
-            ..Default::default()
-        };
-        LazyFrame::scan_parquet_files(paths.into_iter().collect(), args)
-            .map(Some)
-            .map_err(|source| StoreError::Parquet { path: dir, source })
-    }
 }
 
 /// Refuses a store an oversight from before versioned stores wrote (issue #18): its
