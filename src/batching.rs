@@ -4,7 +4,7 @@
 //!
 //! Outputs never depend on the sizes, and the tests prove it by setting them small
 //! through the environment (`OVERSIGHT_INGEST_WINDOW`, `OVERSIGHT_INGEST_CHUNK`,
-//! `OVERSIGHT_TRUSTS_PER_PASS`, `OVERSIGHT_BYTES_PER_PASS`).
+//! `OVERSIGHT_TRUSTS_PER_PASS`, `OVERSIGHT_BYTES_PER_PASS`, `OVERSIGHT_SPILL_COMPACT_FROM`).
 
 /// How many bundles are read and checked before their rows go to the store.
 pub fn ingest_window() -> usize {
@@ -29,6 +29,13 @@ pub fn trusts_per_pass() -> usize {
 /// 0.9 GB and was slower than two (issue #20, BENCHMARKS.md).
 pub fn bytes_per_pass() -> u64 {
     from_env("OVERSIGHT_BYTES_PER_PASS", 40 << 20) as u64
+}
+
+/// How many dead bytes an ingest's spill file may hold (partitions merged again since
+/// they were spilled) before its live ones are copied to a fresh file, if they are also
+/// more than the live ones (`store::spill`).
+pub fn spill_compact_from() -> u64 {
+    from_env("OVERSIGHT_SPILL_COMPACT_FROM", 256 << 20) as u64
 }
 
 fn from_env(name: &str, default: usize) -> usize {

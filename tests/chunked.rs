@@ -60,7 +60,11 @@ fn sample_data_read_in_chunks_gives_the_store_of_every_file_read_whole() {
             &work,
             &store,
             &[&bundles],
-            &[("OVERSIGHT_INGEST_CHUNK", chunk)],
+            // The spill file compacted whenever more of it is dead than live.
+            &[
+                ("OVERSIGHT_INGEST_CHUNK", chunk),
+                ("OVERSIGHT_SPILL_COMPACT_FROM", "1"),
+            ],
         );
         assert_accounted(&work.path().join(&store));
         outcomes.push(outcome(&work.path().join(&store)));
@@ -128,6 +132,7 @@ fn a_generated_single_folder_gives_the_store_of_its_per_trust_folders() {
             &[
                 ("OVERSIGHT_INGEST_CHUNK", chunk),
                 ("OVERSIGHT_INGEST_WINDOW", "2"),
+                ("OVERSIGHT_SPILL_COMPACT_FROM", "1"),
             ],
         );
         assert_accounted(&work.path().join(&store));

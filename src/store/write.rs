@@ -151,12 +151,16 @@ impl<'s> Writing<'s> {
         });
         for (partition, outcome) in outcomes {
             let (last, segment) = outcome?;
-            if self.staged.insert(partition.clone(), segment).is_none() {
-                commit::crash_if_asked("staged", self.staged.len());
+            match self.staged.insert(partition.clone(), segment) {
+                Some(earlier) => self.spill.superseded(earlier),
+                None => commit::crash_if_asked("staged", self.staged.len()),
             }
             self.last_bundle.insert(partition, last);
         }
-        Ok(())
+        self.spill.compact(
+            self.staged.values_mut(),
+            crate::batching::spill_compact_from(),
+        )
     }
 
     /// The partition as the store's version has it, each row marked as stored.
