@@ -64,12 +64,17 @@ pub struct InputRecord {
 impl InputRecord {
     /// Whether the file fed trust `trust_id`'s figures, or may have.
     pub fn feeds(&self, trust_id: &str) -> bool {
-        self.trust_ids.is_empty() || self.trust_ids.split(';').any(|t| t == trust_id)
+        self.feeds_where(|t| t == trust_id)
     }
 
     /// Whether the file fed (or may have fed) any of `trust_ids`' figures.
     pub fn feeds_any(&self, trust_ids: &std::collections::HashSet<&str>) -> bool {
-        self.trust_ids.is_empty() || self.trust_ids.split(';').any(|t| trust_ids.contains(t))
+        self.feeds_where(|t| trust_ids.contains(t))
+    }
+
+    /// A file that records no trusts may have fed any.
+    fn feeds_where(&self, fed: impl Fn(&str) -> bool) -> bool {
+        self.trust_ids.is_empty() || self.trust_ids.split(';').any(fed)
     }
 }
 

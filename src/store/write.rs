@@ -114,10 +114,6 @@ impl<'s> Writing<'s> {
         }
     }
 
-    fn staged_name(partition: &Partition) -> String {
-        format!("{}~{}.parquet", partition.0.name(), partition.1)
-    }
-
     /// Merges batches of rows (in the order the bundles were given; the parts of one
     /// bundle one after another) into the partitions they touch. Each bundle's rows
     /// replace rows of the same key as if the bundles were ingested one after another,
@@ -177,11 +173,16 @@ impl<'s> Writing<'s> {
             .map_err(|source| self.parquet_error(table, trust, source))
     }
 
+    /// A failure to merge or encode the partition of `table` and `trust`, named by its
+    /// folder in the store (its rows in progress are in the spill file, not a file of
+    /// their own).
     fn parquet_error(&self, table: Table, trust: &str, source: PolarsError) -> StoreError {
         StoreError::Parquet {
             path: self
-                .staging
-                .path(&Self::staged_name(&(table, trust.to_string()))),
+                .store
+                .root()
+                .join(table.name())
+                .join(format!("trust_id={trust}")),
             source,
         }
     }
