@@ -5,6 +5,9 @@
 -- staging/stg_actions.sql). "An action belongs to the reporting half-term of its
 -- due_on." Actions are not limited to the report year (spec 02, "Readings settled").
 --
+-- Each action's school is its session's (every session of stg_actions is held by the
+-- as-of date, so the stored sessions serve, as in staging/stg_actions.sql).
+--
 -- Grain: one row per action that is not cancelled.
 with final as (
     select
@@ -20,7 +23,7 @@ with final as (
         a.days_overdue,
         a.period_id
     from stg_actions as a
-    join stg_sessions as s on s.trust_id = a.trust_id and s.session_id = a.session_id
+    join sessions as s on s.trust_id = a.trust_id and s.session_id = a.session_id
     where a.status <> 'cancelled'
 )
 

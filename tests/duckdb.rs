@@ -472,3 +472,71 @@ pub fn duckdb_tool(work: &Workdir, script: &str, args: &[&str]) -> Vec<u8> {
     );
     output.stdout
 }
+
+#[test]
+fn the_earlier_years_share_only_what_is_the_same_every_year_and_match_their_own_reports() {
+    // Issue #20: the trend's earlier years take the report year's staging of what had
+    // happened by the as-of date (`metrics::same_every_year`) instead of computing it
+    // again. Each earlier year must still give what a report of that year alone
+    // (`--year`, same as-of date) gives, table for table.
+    let work = Workdir::new();
+    work.generated_store(&["--trusts", "3", "--schools", "6", "--years", "3"]);
+    let policy = crate::campaign::trust_defaults_policy(&work.path().join("policy"));
+    let case = Case {
+        store: "store",
+        policy: &policy,
+        as_of: "2026-11-23",
+        year: None,
+        trusts: &[],
+    };
+    let run = case.run(&work);
+    let trend = [metrics::QUERIES
+        .iter()
+        .find(|q| q.name == "trend")
+        .cloned()
+        .unwrap()];
+    let (_, earlier) = metrics::compute_with_earlier(&run, 2, &trend).unwrap();
+    assert_eq!(earlier.len(), 2, "two earlier years in the calendar");
+    let params: Vec<&ReportParams> = std::iter::once(&run.params)
+        .chain(earlier.iter().map(|m| &m.params))
+        .collect();
+    let shared = metrics::same_every_year(&params);
+    // The staging of what had happened by the as-of date, and what reads only that.
+    for name in ["stg_staff", "stg_cases", "stg_actions", "actions"] {
+        assert!(
+            shared.contains(name),
+            "{name} is the same every year: {shared:?}"
+        );
+    }
+    // Anything judged by the report year's periods is computed for each year.
+    for name in [
+        "stg_sessions",
+        "stg_in_scope",
+        "frequency",
+        "recording",
+        "trend",
+    ] {
+        assert!(
+            !shared.contains(name),
+            "{name} depends on the year: {shared:?}"
+        );
+    }
+    for year in &earlier {
+        let label = year.params.report_year.to_string();
+        let alone = metrics::compute(&ReportRun {
+            params: year.params.clone(),
+            ..case.run(&work)
+        })
+        .unwrap();
+        let mut compared = 0;
+        for (name, ours) in &year.tables {
+            let theirs = &alone.tables[name];
+            assert!(
+                ours.equals_missing(theirs),
+                "{label}: {name} differs from the year's own report"
+            );
+            compared += ours.height();
+        }
+        assert!(compared > 50, "{label}: only {compared} rows compared");
+    }
+}

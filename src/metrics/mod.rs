@@ -16,7 +16,7 @@
 
 pub mod export;
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::time::{Duration, Instant};
 
 use polars::prelude::*;
@@ -393,8 +393,11 @@ fn run_pass(
     let policy_tables = policy_inputs(policy, school_urns(schools)?);
     let reading = started.elapsed();
 
+    let shared = same_every_year(&years.iter().map(|(params, _)| params).collect::<Vec<_>>());
+    // The results of the first year that the later years take as they are.
+    let mut first_year: BTreeMap<&'static str, DataFrame> = BTreeMap::new();
     let mut passes = Vec::with_capacity(years.len());
-    for (params, queries) in years {
+    for (year, (params, queries)) in years.iter().enumerate() {
         let mut ctx = SQLContext::new();
         for (table, frame) in &store_frames {
             ctx.register(table.name(), frame.clone().lazy());
@@ -410,10 +413,16 @@ fn run_pass(
                 file: query.file,
                 source,
             };
-            let frame = ctx
-                .execute(query.sql)
-                .and_then(LazyFrame::collect)
-                .map_err(fail)?;
+            let frame = match first_year.get(query.name) {
+                Some(frame) if year > 0 => frame.clone(),
+                _ => ctx
+                    .execute(query.sql)
+                    .and_then(LazyFrame::collect)
+                    .map_err(fail)?,
+            };
+            if year == 0 && shared.contains(query.name) {
+                first_year.insert(query.name, frame.clone());
+            }
             // Each result is kept whole and registered for the queries after it, so no
             // query's plan is recomputed by the ones that read it. A staging table is
             // not an output: it goes with this year's context.
@@ -428,6 +437,50 @@ fn run_pass(
         passes.push(results);
     }
     Ok((reading, passes))
+}
+
+/// The queries whose result is the same for every one of `years` (their parameters),
+/// so a pass computes them for the first and the others take its result (issue #20:
+/// the earlier years of the trend are as of the same date, so the staging of what had
+/// happened by that date is theirs too).
+///
+/// The years of a pass differ only in `report_params`, and only in its columns whose
+/// values differ (`as_of` is one date for them all). A query is the same every year
+/// when its SQL names none of those columns as a word, selects no `*` while reading
+/// `report_params` (which would take every column), and reads only queries that are
+/// the same every year. Naming is judged on the text, as [`needed`] judges reading: a
+/// column's name in a comment can only make a query computed again, never shared
+/// wrongly.
+pub fn same_every_year(years: &[&ReportParams]) -> BTreeSet<&'static str> {
+    let mut shared = BTreeSet::new();
+    let Some((first, later)) = years.split_first().filter(|(_, later)| !later.is_empty()) else {
+        return shared;
+    };
+    let first = first.frame();
+    let differing: Vec<String> = first
+        .get_column_names()
+        .into_iter()
+        .filter(|name| {
+            later.iter().any(|params| {
+                params.frame().column(name.as_str()).ok() != first.column(name.as_str()).ok()
+            })
+        })
+        .map(|name| name.to_string())
+        .collect();
+    // A query reads only the queries run before it (and the store's tables, which an
+    // output may share a name with, like `actions`).
+    for (at, query) in QUERIES.iter().enumerate() {
+        let sql = query.sql;
+        let names_differing = differing.iter().any(|column| reads(sql, column));
+        let every_column = reads(sql, "report_params") && sql.replace("count(*)", "").contains('*');
+        let reads_computed = QUERIES[..at]
+            .iter()
+            .any(|earlier| !shared.contains(earlier.name) && reads(sql, earlier.name));
+        if !names_differing && !every_column && !reads_computed {
+            shared.insert(query.name);
+        }
+    }
+    shared
 }
 
 /// Every input of the queries besides the store's tables, by name: the policy tables for

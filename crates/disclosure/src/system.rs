@@ -316,6 +316,10 @@ fn tighten(
     for &(var, coef) in terms {
         match least(var, i128::from(sign * coef), dom) {
             Some(v) => finite += v,
+            // With two terms unbounded below, the row can neither fail nor bound any
+            // term (each has another unbounded term beside it): nothing to do. Most
+            // rows of a large group are like this while its search runs (issue #20).
+            None if unbounded == 1 => return true,
             None => unbounded += 1,
         }
     }
