@@ -347,9 +347,10 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
         trust: &str,
         id: &str,
     ) -> Result<(), LookupError> {
-        match self.known.find_in_trust(table, trust, id)? {
-            Some(_) => Ok(()),
-            None => Err(self.dangling(table, column, id, &excerpt(id))),
+        if self.known.holds_in_trust(table, trust, id)? {
+            Ok(())
+        } else {
+            Err(self.dangling(table, column, id, &excerpt(id)))
         }
     }
 
@@ -357,9 +358,9 @@ impl<'a, 'k> BundleCheck<'a, 'k> {
     /// never the raw case id.
     fn case_in_trust(&mut self, trust: &str, case_id: &str) -> Result<(), LookupError> {
         let case_ref = self.pseudonyms.case_ref(trust, case_id);
-        match self.known.find_in_trust(Table::Cases, trust, &case_ref)? {
-            Some(_) => Ok(()),
-            None => Err(self.dangling(
+        match self.known.holds_in_trust(Table::Cases, trust, &case_ref)? {
+            true => Ok(()),
+            false => Err(self.dangling(
                 Table::Cases,
                 "case_id",
                 &case_ref,

@@ -82,10 +82,16 @@ impl TrustIds {
 }
 
 /// Rows accepted so far by this ingest, by table and id.
+///
+/// Looked up for nearly every row read, so hashed with foldhash (seeded at random per
+/// process, as polars hashes the same ids) rather than SipHash: the lookups were a
+/// quarter of a one-folder ingest's checking thread (issue #20).
 #[derive(Default)]
 pub struct Accepted {
-    rows: HashMap<Table, HashMap<String, Vec<Entry>>>,
+    rows: FastMap<Table, FastMap<String, Vec<Entry>>>,
 }
+
+type FastMap<K, V> = HashMap<K, V, foldhash::fast::RandomState>;
 
 impl Accepted {
     pub fn insert(&mut self, table: Table, id: String, entry: Entry) {
@@ -99,6 +105,13 @@ impl Accepted {
             .get(&table)
             .and_then(|ids| ids.get(id))
             .map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether `trust_id` holds row `id` of `table`.
+    fn holds(&self, table: Table, trust_id: &str, id: &str) -> bool {
+        self.holders(table, id)
+            .iter()
+            .any(|e| e.trust_id == trust_id)
     }
 }
 
@@ -198,8 +211,29 @@ impl Known<'_> {
         self.stored.find(table, trust_id, id)
     }
 
+    /// Whether row `id` of `table` is known within `trust_id` (as [`find_in_trust`],
+    /// without copying what it finds).
+    ///
+    /// [`find_in_trust`]: Known::find_in_trust
+    pub fn holds_in_trust(
+        &mut self,
+        table: Table,
+        trust_id: &str,
+        id: &str,
+    ) -> anyhow::Result<bool> {
+        if self.bundle.holds(table, trust_id, id) || self.earlier.holds(table, trust_id, id) {
+            return Ok(true);
+        }
+        Ok(self.stored.find(table, trust_id, id)?.is_some())
+    }
+
     /// Hands this bundle's accepted rows on to the bundles after it.
     pub fn finish(self) {
+        // The first bundle's rows are all there is: they are handed on whole.
+        if self.earlier.rows.is_empty() {
+            *self.earlier = self.bundle;
+            return;
+        }
         for (table, ids) in self.bundle.rows {
             for (id, entries) in ids {
                 for entry in entries {

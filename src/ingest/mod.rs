@@ -557,36 +557,53 @@ impl LargeFile<'_> {
         held: &mut Vec<HeldSchool>,
     ) -> anyhow::Result<FileOutcome> {
         let (table, repeats) = (self.table, &self.repeats);
-        let mut chunks = read::Chunks::open(table, self.path, self.bounds)?;
         let display = self.path.display().to_string();
         let (mut rows_read, mut rows_stored, mut distinct_stored) = (0, 0, 0);
         let mut quarantined = Vec::new();
         let mut trusts = BTreeSet::new();
-        while let Some(chunk) = chunks.next_chunk(self.chunk)? {
-            rows_read += chunk.rows_read;
-            quarantined.extend(chunk.quarantined);
-            let checked =
-                check.check_rows(table, &display, repeats, chunk.rows, &mut quarantined)?;
-            rows_stored += checked.rows_stored;
-            distinct_stored += checked.accepted.len() as u64;
-            let mut rows = Incoming::new();
-            for row in checked.accepted {
-                if table == Table::Schools {
-                    held.push(held_school(&row.trust_id, &row.cells));
+        let (path, bounds, size) = (self.path, self.bounds, self.chunk);
+        // The next chunk is parsed on a thread of its own while this one is checked
+        // (the checks run in file order, so they stay on this thread): one chunk waits
+        // between them, so at most three are held (issue #20).
+        let (source, dropped_columns) = std::thread::scope(|scope| -> anyhow::Result<_> {
+            let (parsed, chunks) = std::sync::mpsc::sync_channel(1);
+            let reader = scope.spawn(move || -> Result<_, IngestError> {
+                let mut file = read::Chunks::open(table, path, bounds)?;
+                loop {
+                    let chunk = file.next_chunk(size);
+                    let (end, failed) = (matches!(chunk, Ok(None)), chunk.is_err());
+                    // The checks stopped on an error of their own, or get this one:
+                    // nothing more to read.
+                    if parsed.send(chunk.transpose()).is_err() || failed {
+                        return Ok(None);
+                    }
+                    if end {
+                        return file.finish().map(Some);
+                    }
                 }
-                if !trusts.contains(&row.trust_id) {
-                    trusts.insert(row.trust_id.clone());
-                }
-                rows.entry((table, row.trust_id))
-                    .or_default()
-                    .push(row.cells);
+            });
+            for chunk in chunks.iter().map_while(|chunk| chunk) {
+                let chunk = chunk?;
+                rows_read += chunk.rows_read;
+                quarantined.extend(chunk.quarantined);
+                let checked =
+                    check.check_rows(table, &display, repeats, chunk.rows, &mut quarantined)?;
+                rows_stored += checked.rows_stored;
+                distinct_stored += checked.accepted.len() as u64;
+                let mut rows = Incoming::new();
+                file_rows(table, checked.accepted, &mut rows, held, &mut trusts);
+                send(vec![Batch {
+                    bundle: self.bundle,
+                    rows,
+                }])?;
             }
-            send(vec![Batch {
-                bundle: self.bundle,
-                rows,
-            }])?;
-        }
-        let (source, dropped_columns) = chunks.finish()?;
+            match reader.join() {
+                Ok(read) => read?.ok_or_else(|| {
+                    anyhow::anyhow!("{display}: internal error: the file's reading stopped early")
+                }),
+                Err(panic) => std::panic::resume_unwind(panic),
+            }
+        })?;
         quarantined.sort_by_key(|q| q.line);
         let outcome = FileOutcome {
             source,
@@ -627,7 +644,7 @@ fn take(
 ) -> anyhow::Result<()> {
     let table = file.source.table;
     let checked = check.check(file)?;
-    let outcome = FileOutcome {
+    let mut outcome = FileOutcome {
         rows_read: checked.file.rows_read,
         rows_stored: checked.rows_stored,
         distinct_stored: checked.accepted.len() as u64,
@@ -635,23 +652,53 @@ fn take(
         dropped_columns: checked.file.dropped_columns,
         mapped: checked.file.mapped,
         source: checked.file.source,
-        trusts: checked
-            .accepted
-            .iter()
-            .map(|r| r.trust_id.clone())
-            .collect(),
+        trusts: BTreeSet::new(),
     };
+    file_rows(table, checked.accepted, rows, held, &mut outcome.trusts);
     accounted(&outcome)?;
-    for row in checked.accepted {
+    files.push(outcome);
+    Ok(())
+}
+
+/// Files the accepted rows of a file of `table` under their trusts' partitions, in
+/// order, noting the schools a `schools` file holds and the trusts the rows belong to.
+/// Rows come in runs of one trust (an export is one trust's, or sorted by school), so a
+/// run is filed at once rather than a row at a time.
+fn file_rows(
+    table: Table,
+    accepted: Vec<check::StoredRow>,
+    rows: &mut Incoming,
+    held: &mut Vec<HeldSchool>,
+    trusts: &mut BTreeSet<String>,
+) {
+    let mut file_run = |trust: String, run: Vec<Vec<Cell>>| {
+        if !trusts.contains(&trust) {
+            trusts.insert(trust.clone());
+        }
+        let partition = rows.entry((table, trust)).or_default();
+        if partition.is_empty() {
+            *partition = run;
+        } else {
+            partition.extend(run);
+        }
+    };
+    let mut run: Option<(String, Vec<Vec<Cell>>)> = None;
+    for row in accepted {
         if table == Table::Schools {
             held.push(held_school(&row.trust_id, &row.cells));
         }
-        rows.entry((table, row.trust_id))
-            .or_default()
-            .push(row.cells);
+        match &mut run {
+            Some((trust, cells)) if *trust == row.trust_id => cells.push(row.cells),
+            _ => {
+                if let Some((trust, cells)) = run.replace((row.trust_id, vec![row.cells])) {
+                    file_run(trust, cells);
+                }
+            }
+        }
     }
-    files.push(outcome);
-    Ok(())
+    if let Some((trust, cells)) = run {
+        file_run(trust, cells);
+    }
 }
 
 /// The school a `schools` row of a bundle holds.

@@ -264,42 +264,59 @@ impl PseudonymKey {
 
     /// The case ref of `case_id` in `trust_id`.
     pub fn case_ref(&self, trust_id: &str, case_id: &str) -> String {
-        let mut mac =
-            Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes a key of any length");
-        mac.update(trust_id.as_bytes());
-        mac.update(b":");
-        mac.update(case_id.as_bytes());
-        let digest = mac.finalize().into_bytes();
-        let mut case_ref = String::with_capacity(13);
-        case_ref.push('C');
-        case_ref.push_str(&hex::encode(&digest[..6]));
-        case_ref
+        case_ref_with(self.keyed(), trust_id, case_id)
     }
+
+    /// The HMAC with this key set up, to be cloned for each message.
+    fn keyed(&self) -> Hmac<Sha256> {
+        Hmac::<Sha256>::new_from_slice(&self.bytes).expect("HMAC takes a key of any length")
+    }
+}
+
+/// The case ref of `case_id` in `trust_id` by `mac`, the HMAC keyed with the key.
+fn case_ref_with(mut mac: Hmac<Sha256>, trust_id: &str, case_id: &str) -> String {
+    mac.update(trust_id.as_bytes());
+    mac.update(b":");
+    mac.update(case_id.as_bytes());
+    let digest = mac.finalize().into_bytes();
+    let mut case_ref = String::with_capacity(13);
+    case_ref.push('C');
+    case_ref.push_str(&hex::encode(&digest[..6]));
+    case_ref
 }
 
 /// Pseudonymises each distinct `(trust, case id)` once, however often it appears.
 pub struct Pseudonymiser<'k> {
-    key: &'k PseudonymKey,
-    known: HashMap<(String, String), String>,
+    /// The HMAC keyed once (keying hashes the key's two pads: as much again as a case
+    /// id's own hashing).
+    keyed: Hmac<Sha256>,
+    /// Case refs by trust, then case id: looked up without making a key.
+    known: HashMap<String, HashMap<String, String>>,
+    _key: std::marker::PhantomData<&'k PseudonymKey>,
 }
 
 impl<'k> Pseudonymiser<'k> {
     pub fn new(key: &'k PseudonymKey) -> Self {
         Pseudonymiser {
-            key,
+            keyed: key.keyed(),
             known: HashMap::new(),
+            _key: std::marker::PhantomData,
         }
     }
 
     pub fn case_ref(&mut self, trust_id: &str, case_id: &str) -> String {
-        if let Some(known) = self.known.get(&(trust_id.to_string(), case_id.to_string())) {
+        if let Some(known) = self
+            .known
+            .get(trust_id)
+            .and_then(|cases| cases.get(case_id))
+        {
             return known.clone();
         }
-        let case_ref = self.key.case_ref(trust_id, case_id);
-        self.known.insert(
-            (trust_id.to_string(), case_id.to_string()),
-            case_ref.clone(),
-        );
+        let case_ref = case_ref_with(self.keyed.clone(), trust_id, case_id);
+        self.known
+            .entry(trust_id.to_string())
+            .or_default()
+            .insert(case_id.to_string(), case_ref.clone());
         case_ref
     }
 }
