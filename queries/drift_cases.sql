@@ -62,12 +62,30 @@ latest_discussion as (
         on l.trust_id = d.trust_id and l.case_ref = d.case_ref and l.session_id = d.session_id
 ),
 
-scored as (
+-- Each scored discussion's recency (1 = the case's latest): its place in one ordering of
+-- every scored discussion, case by case and latest first within a case, less the place
+-- of its case's first. Numbering each case's discussions on their own (row_number over a
+-- partition) sorted every case apart and cost four times as much (issue #20). The
+-- ordering is all descending only because polars' OVER cannot mix directions; within a
+-- case it is latest first either way.
+scored_in_order as (
     select
         trust_id, case_ref, safety_score,
-        row_number() over (partition by trust_id, case_ref order by held_on desc, session_id desc) as recency
+        row_number() over (order by trust_id desc, case_ref desc, held_on desc, session_id desc) as place
     from open_discussions
     where safety_score is not null
+),
+
+first_places as (
+    select trust_id, case_ref, min(place) as first_place
+    from scored_in_order
+    group by trust_id, case_ref
+),
+
+scored as (
+    select s.trust_id, s.case_ref, s.safety_score, s.place - f.first_place + 1 as recency
+    from scored_in_order as s
+    join first_places as f on f.trust_id = s.trust_id and f.case_ref = s.case_ref
 ),
 
 progress as (

@@ -42,6 +42,18 @@ impl Protection {
 /// (every candidate has `may_complement == false`), and, as a guard, when the
 /// final audit still finds a pinned cell.
 pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, DisclosureError> {
+    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
+    protect_on(set, suppress_below, workers, workers * SHARES_PER_WORKER)
+}
+
+/// [`protect`] on `workers` threads, the set cut into up to `count` shares: the result
+/// does not depend on either.
+pub(crate) fn protect_on(
+    set: &PublishedSet,
+    suppress_below: u32,
+    workers: usize,
+    count: usize,
+) -> Result<Protection, DisclosureError> {
     check_threshold(suppress_below)?;
     let cells = set.cells();
     let primaries: Vec<bool> = cells
@@ -54,24 +66,39 @@ pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, Di
     // preference for a unit with a suppressed cell stays within the unit): the set is
     // cut into such parts, dealt out to the cores, and each worker runs the same steps
     // over its parts as over the whole, in the same order within each part.
-    let workers = std::thread::available_parallelism().map_or(1, |n| n.get());
-    let shares = shares(set, workers);
-    let masks: Vec<Result<Vec<bool>, DisclosureError>> = if shares.len() > 1 {
-        std::thread::scope(|scope| {
-            let running: Vec<_> = shares
-                .iter()
-                .map(|share| scope.spawn(|| complements(set, suppress_below, &primaries, share)))
-                .collect();
-            running
-                .into_iter()
-                .map(|worker| worker.join().expect("a disclosure worker panicked"))
-                .collect()
-        })
+    // More shares than workers, each taken by whichever worker is free: parts differ in
+    // cost, not only in size, and one fixed share per worker left a core idle while the
+    // other finished (issue #20). The masks are taken in share order, so the first
+    // error is the same however the shares were run.
+    let shares = shares(set, count);
+    let run = |share: &Vec<usize>| complements(set, suppress_below, &primaries, share);
+    let masks: Vec<Result<Vec<bool>, DisclosureError>> = if workers > 1 && shares.len() > 1 {
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let mut done: Vec<(usize, Result<Vec<bool>, DisclosureError>)> =
+            std::thread::scope(|scope| {
+                let running: Vec<_> = (0..workers.min(shares.len()))
+                    .map(|_| {
+                        scope.spawn(|| {
+                            let mut done = Vec::new();
+                            loop {
+                                let at = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                                let Some(share) = shares.get(at) else {
+                                    return done;
+                                };
+                                done.push((at, run(share)));
+                            }
+                        })
+                    })
+                    .collect();
+                running
+                    .into_iter()
+                    .flat_map(|worker| worker.join().expect("a disclosure worker panicked"))
+                    .collect()
+            });
+        done.sort_by_key(|(at, _)| *at);
+        done.into_iter().map(|(_, mask)| mask).collect()
     } else {
-        shares
-            .iter()
-            .map(|share| complements(set, suppress_below, &primaries, share))
-            .collect()
+        shares.iter().map(run).collect()
     };
     let mut suppressed = primaries;
     for mask in masks {
@@ -95,10 +122,13 @@ pub fn protect(set: &PublishedSet, suppress_below: u32) -> Result<Protection, Di
     })
 }
 
-/// The cells of `set` dealt out to up to `workers` shares, each a union of whole parts
+/// How many shares of the set each worker has on average (see [`protect`]).
+const SHARES_PER_WORKER: usize = 8;
+
+/// The cells of `set` dealt out to up to `count` shares, each a union of whole parts
 /// (cells linked by relations or a unit, transitively), by part size, largest first,
 /// each to the smallest share so far; every share's cells in cell order.
-fn shares(set: &PublishedSet, workers: usize) -> Vec<Vec<usize>> {
+fn shares(set: &PublishedSet, count: usize) -> Vec<Vec<usize>> {
     let n = set.len();
     let mut parent: Vec<usize> = (0..n).collect();
     fn root(parent: &mut [usize], mut c: usize) -> usize {
@@ -135,7 +165,7 @@ fn shares(set: &PublishedSet, workers: usize) -> Vec<Vec<usize>> {
     }
     let mut parts: Vec<Vec<usize>> = parts.into_values().collect();
     parts.sort_by_key(|part| std::cmp::Reverse(part.len()));
-    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); workers.clamp(1, parts.len().max(1))];
+    let mut shares: Vec<Vec<usize>> = vec![Vec::new(); count.clamp(1, parts.len().max(1))];
     for part in parts {
         let smallest = (0..shares.len())
             .min_by_key(|&i| shares[i].len())

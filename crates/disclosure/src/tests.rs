@@ -872,3 +872,68 @@ proptest! {
         check_protected(&schools, suppress_below)?;
     }
 }
+
+/// Many trusts' sets in one, as a national report builds it: parts no relation or unit
+/// links.
+fn trusts_set(trusts: &[Vec<SchoolDraw>]) -> PublishedSet {
+    let mut set = PublishedSet::new();
+    for schools in trusts {
+        let one = trust_set(schools);
+        let first = set.len();
+        for spec in one.cells() {
+            set.add_cell(CellSpec {
+                unit: spec.unit.map(|u| u + first),
+                ..spec.clone()
+            })
+            .unwrap();
+        }
+        let at = |c: &CellId| CellId(c.0 + first);
+        let all = |cs: &[CellId]| cs.iter().map(at).collect::<Vec<_>>();
+        for relation in one.relations() {
+            set.relate(match relation {
+                Relation::Sum { whole, parts } => Relation::Sum {
+                    whole: at(whole),
+                    parts: all(parts),
+                },
+                Relation::PartsAtMost {
+                    whole,
+                    parts,
+                    exact,
+                } => Relation::PartsAtMost {
+                    whole: at(whole),
+                    parts: all(parts),
+                    exact: *exact,
+                },
+                Relation::AtMost { part, whole } => Relation::AtMost {
+                    part: at(part),
+                    whole: at(whole),
+                },
+                Relation::AtMostSumOf { whole, parts } => Relation::AtMostSumOf {
+                    whole: at(whole),
+                    parts: all(parts),
+                },
+            })
+            .unwrap();
+        }
+    }
+    set
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+
+    /// Parts are protected alone, so however the set is cut into shares and whichever
+    /// worker takes which, the pattern is the one a single share on one thread gives
+    /// (issue #20: shares are taken by whichever worker is free).
+    #[test]
+    fn the_pattern_does_not_depend_on_the_shares_or_workers(
+        trusts in proptest::collection::vec(proptest::collection::vec(school_draw(), 1..=8), 2..=12),
+        suppress_below in prop_oneof![Just(3u32), Just(5u32)],
+        count in 2usize..=24,
+    ) {
+        let set = trusts_set(&trusts);
+        let alone = super::complement::protect_on(&set, suppress_below, 1, 1).unwrap();
+        let shared = super::complement::protect_on(&set, suppress_below, 2, count).unwrap();
+        prop_assert_eq!(alone.suppressed, shared.suppressed);
+    }
+}
