@@ -168,7 +168,7 @@ pub(crate) fn audit_with(
 pub(crate) fn group_of(set: &PublishedSet, suppressed: &[bool], seed: usize) -> Vec<usize> {
     // A set of the group's cells, not a flag per cell of the set: a group is a few
     // cells of one trust, the set a whole country's, and this runs for every trial.
-    let mut in_group = std::collections::HashSet::from([seed]);
+    let mut in_group: foldhash::HashSet<usize> = [seed].into_iter().collect();
     let mut stack = vec![seed];
     let mut group = Vec::new();
     while let Some(cell) = stack.pop() {
@@ -246,7 +246,7 @@ pub(crate) fn audit_some(
     let selected: Vec<bool> = match only {
         None => vec![true; n],
         Some(cells) => {
-            let wanted: std::collections::HashSet<usize> = cells.iter().copied().collect();
+            let wanted: foldhash::HashSet<usize> = cells.iter().copied().collect();
             sys.cells.iter().map(|c| wanted.contains(c)).collect()
         }
     };

@@ -11,7 +11,9 @@
 //! that already has a suppressed cell, then to the cheaper class, then to the
 //! lower cell id, so the result is deterministic.
 
-use std::collections::{BTreeSet, HashSet};
+use std::collections::BTreeSet;
+
+use foldhash::{HashMap, HashSet};
 
 use super::audit::{CellBounds, Mode, audit, audit_some, check_threshold, group_of, is_small};
 use super::error::DisclosureError;
@@ -151,7 +153,7 @@ fn shares(set: &PublishedSet, count: usize) -> Vec<Vec<usize>> {
             }
         }
     }
-    let mut unit_cell: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    let mut unit_cell: HashMap<usize, usize> = HashMap::default();
     for (cell, spec) in set.cells().iter().enumerate() {
         if let Some(unit) = spec.unit {
             let first = *unit_cell.entry(unit).or_insert(cell);

@@ -64,7 +64,7 @@ pub(crate) enum Prefer {
 impl System {
     /// The system of the suppressed `cells` (one group), shown cells folded in.
     pub fn build(set: &PublishedSet, suppressed: &[bool], cells: Vec<usize>) -> System {
-        let index: std::collections::HashMap<usize, usize> =
+        let index: foldhash::HashMap<usize, usize> =
             cells.iter().enumerate().map(|(i, &c)| (c, i)).collect();
         let local = |cell: usize| index.get(&cell).copied();
         let mut row_ids: Vec<usize> = cells
