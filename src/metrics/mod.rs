@@ -41,6 +41,8 @@ pub enum MetricsError {
     Params(#[from] ParamsError),
     #[error("queries/{file}: its result was asked for, but the query was not run")]
     NotRun { file: &'static str },
+    #[error("could not start a thread to run a query: {0}")]
+    Thread(std::io::Error),
 }
 
 /// Which layer a query belongs to.
@@ -398,45 +400,151 @@ fn run_pass(
     let mut first_year: BTreeMap<&'static str, DataFrame> = BTreeMap::new();
     let mut passes = Vec::with_capacity(years.len());
     for (year, (params, queries)) in years.iter().enumerate() {
-        let mut ctx = SQLContext::new();
+        let mut inputs: Vec<(&str, LazyFrame)> = Vec::new();
         for (table, frame) in &store_frames {
-            ctx.register(table.name(), frame.clone().lazy());
+            inputs.push((table.name(), frame.clone().lazy()));
         }
         for (name, frame) in &policy_tables {
-            ctx.register(name, frame.clone().lazy());
+            inputs.push((name, frame.clone().lazy()));
         }
-        ctx.register("report_params", params.frame().lazy());
-        let mut results = Vec::with_capacity(queries.len());
-        for &query in queries {
-            let started = Instant::now();
-            let fail = |source| MetricsError::Query {
-                file: query.file,
-                source,
-            };
-            let frame = match first_year.get(query.name) {
-                Some(frame) if year > 0 => frame.clone(),
-                _ => ctx
-                    .execute(query.sql)
-                    .and_then(LazyFrame::collect)
-                    .map_err(fail)?,
-            };
-            if year == 0 && shared.contains(query.name) {
-                first_year.insert(query.name, frame.clone());
+        inputs.push(("report_params", params.frame().lazy()));
+        let taken = |query: &Query| first_year.get(query.name).filter(|_| year > 0).cloned();
+        let results = run_queries(&inputs, queries, taken)?;
+        if year == 0 {
+            for (query, frame, _) in &results {
+                if shared.contains(query.name) {
+                    first_year.insert(query.name, frame.clone());
+                }
             }
-            // Each result is kept whole and registered for the queries after it, so no
-            // query's plan is recomputed by the ones that read it. A staging table is
-            // not an output: it goes with this year's context.
-            ctx.register(query.name, frame.clone().lazy());
-            let kept = if query.layer == Layer::Staging {
-                DataFrame::empty()
-            } else {
-                frame
-            };
-            results.push((query, kept, started.elapsed()));
         }
-        passes.push(results);
+        // A staging table is not an output: it goes with this year's queries.
+        let kept = results
+            .into_iter()
+            .map(|(query, frame, took)| {
+                let frame = if query.layer == Layer::Staging {
+                    DataFrame::empty()
+                } else {
+                    frame
+                };
+                (query, frame, took)
+            })
+            .collect();
+        passes.push(kept);
     }
     Ok((reading, passes))
+}
+
+/// How many queries of a year run at once (each on every core, through polars' own
+/// threads): a query alone left a fifth of two cores idle (issue #20).
+const QUERIES_AT_ONCE: usize = 2;
+
+/// The stack of a thread running a query: a main thread's.
+const QUERY_STACK: usize = 8 << 20;
+
+/// Runs `queries` (in run order, each reading only queries before it) over `inputs`
+/// (the store's tables, the policy tables and `report_params`), giving each query's
+/// result and how long it took. A query whose result `taken` gives is not run.
+///
+/// Each query runs as soon as the queries it reads have their results, beside up to
+/// [`QUERIES_AT_ONCE`] others, each in a context of its own: `inputs`, then the results
+/// of the queries it reads, in run order (so a result named like a store table, as
+/// `actions` is, hides it from the queries after it, as when run one by one). Each result
+/// is kept whole and registered for the queries that read it, so no query's plan is
+/// recomputed by them. The results are the same as one by one; only the timings overlap.
+fn run_queries(
+    inputs: &[(&str, LazyFrame)],
+    queries: &[&'static Query],
+    taken: impl Fn(&Query) -> Option<DataFrame>,
+) -> Result<Vec<(&'static Query, DataFrame, Duration)>, MetricsError> {
+    let reads_from: Vec<Vec<usize>> = queries
+        .iter()
+        .enumerate()
+        .map(|(at, query)| {
+            (0..at)
+                .filter(|&earlier| reads(query.sql, queries[earlier].name))
+                .collect()
+        })
+        .collect();
+    let mut done: Vec<Option<(DataFrame, Duration)>> = queries
+        .iter()
+        .map(|query| taken(query).map(|frame| (frame, Duration::ZERO)))
+        .collect();
+    let mut started = vec![false; queries.len()];
+    let mut failed: Option<(usize, MetricsError)> = None;
+    std::thread::scope(|scope| {
+        let (finished, finishes) = std::sync::mpsc::channel();
+        let mut running = 0;
+        loop {
+            // Start what can start, in run order, while nothing has failed.
+            for at in 0..queries.len() {
+                if running >= QUERIES_AT_ONCE || failed.is_some() {
+                    break;
+                }
+                let ready = reads_from[at]
+                    .iter()
+                    .all(|&earlier| done[earlier].is_some());
+                if started[at] || done[at].is_some() || !ready {
+                    continue;
+                }
+                started[at] = true;
+                running += 1;
+                let query = queries[at];
+                let mut ctx = SQLContext::new();
+                for (name, frame) in inputs {
+                    ctx.register(name, frame.clone());
+                }
+                for &earlier in &reads_from[at] {
+                    let (frame, _) = done[earlier].as_ref().expect("read only when done");
+                    ctx.register(queries[earlier].name, frame.clone().lazy());
+                }
+                let finished = finished.clone();
+                // Plain threads, not rayon's: a rayon thread waiting on polars' pool
+                // would take up other work meanwhile (see `Store::read_trusts`). With
+                // the main thread's stack, for the planner (see `planner_stack`).
+                let run = move || {
+                    let clock = Instant::now();
+                    let result = ctx.execute(query.sql).and_then(LazyFrame::collect);
+                    let _ = finished.send((at, result, clock.elapsed()));
+                };
+                if let Err(e) = std::thread::Builder::new()
+                    .stack_size(QUERY_STACK)
+                    .spawn_scoped(scope, run)
+                {
+                    failed = Some((at, MetricsError::Thread(e)));
+                    running -= 1;
+                }
+            }
+            if running == 0 {
+                break;
+            }
+            let (at, result, took) = finishes.recv().expect("a running query reports");
+            running -= 1;
+            match result {
+                Ok(frame) => done[at] = Some((frame, took)),
+                Err(source) => {
+                    let error = MetricsError::Query {
+                        file: queries[at].file,
+                        source,
+                    };
+                    // The first failing query in run order is the one named.
+                    if failed.as_ref().is_none_or(|(first, _)| at < *first) {
+                        failed = Some((at, error));
+                    }
+                }
+            }
+        }
+    });
+    if let Some((_, error)) = failed {
+        return Err(error);
+    }
+    Ok(queries
+        .iter()
+        .zip(done)
+        .map(|(&query, result)| {
+            let (frame, took) = result.expect("every query ran or was taken");
+            (query, frame, took)
+        })
+        .collect())
 }
 
 /// The queries whose result is the same for every one of `years` (their parameters),
