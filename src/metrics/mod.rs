@@ -380,14 +380,11 @@ fn run_pass(
     years: &[Year],
 ) -> Result<(Duration, PassResults), MetricsError> {
     let started = Instant::now();
-    let mut store_frames = Vec::with_capacity(Table::ALL.len());
-    for table in Table::ALL {
-        let frame = match store.read_trusts(table, trusts)? {
-            Some(frame) => frame,
-            None => empty_store_table(table),
-        };
-        store_frames.push((table, frame));
-    }
+    let store_frames: Vec<(Table, DataFrame)> = Table::ALL
+        .into_iter()
+        .zip(store.read_tables(&Table::ALL, trusts)?)
+        .map(|(table, frame)| (table, frame.unwrap_or_else(|| empty_store_table(table))))
+        .collect();
     let schools = store_frames
         .iter()
         .find(|(table, _)| *table == Table::Schools)

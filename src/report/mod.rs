@@ -35,6 +35,7 @@ use std::io::Write;
 use std::path::Path;
 
 use anyhow::Context;
+use rayon::prelude::*;
 use sha2::{Digest, Sha256};
 
 /// The disclosure engine (`crates/disclosure`).
@@ -80,8 +81,14 @@ pub fn write(
     );
     let published = published?;
     let mut written = restricted?;
-    for table in published.tables() {
-        written.push(csv_file::write_rows(out, table)?);
+    // The governors' files side by side (the first failure in file order is reported).
+    let governors: Vec<anyhow::Result<Written>> = published
+        .tables()
+        .into_par_iter()
+        .map(|table| csv_file::write_rows(out, table))
+        .collect();
+    for file in governors {
+        written.push(file?);
     }
     let mut manifest = Manifest::new(run, &published.disclosure)?;
     if run.draw == Draw::Everything {

@@ -421,30 +421,44 @@ impl Store {
     }
 
     /// The rows of `table` for `trusts`, with `trust_id` first, in trust order; `None`
-    /// when none of them has the table. Each file is checked against its commit and
-    /// decoded from the bytes checked, on every core: one read per file, where a lazy
-    /// scan would open each again after the check (a national report reads twenty
-    /// thousand small files; the scan's set-up per file cost more than the decoding).
+    /// when none of them has the table (as [`Store::read_tables`] reads them).
     pub fn read_trusts(
         &self,
         table: Table,
         trusts: &[String],
     ) -> Result<Option<DataFrame>, StoreError> {
+        Ok(self.read_tables(&[table], trusts)?.remove(0))
+    }
+
+    /// The rows of each of `tables` for `trusts`, with `trust_id` first, in trust order;
+    /// `None` for a table none of them has. Each file is checked against its commit and
+    /// decoded from the bytes checked, every file of every table side by side on every
+    /// core: one read per file, where a lazy scan would open each again after the check
+    /// (a national report reads twenty thousand small files; the scan's set-up per file
+    /// cost more than the decoding), and all tables at once, where one table at a time
+    /// left a core idle while each table's files were put together (issue #20).
+    pub fn read_tables(
+        &self,
+        tables: &[Table],
+        trusts: &[String],
+    ) -> Result<Vec<Option<DataFrame>>, StoreError> {
         use rayon::prelude::*;
         let wanted: BTreeSet<&str> = trusts.iter().map(String::as_str).collect();
-        let files: Vec<(&str, &LiveFile)> = self
-            .snapshot
-            .files
+        let wanted = &wanted;
+        let files: Vec<(usize, &str, &LiveFile)> = tables
             .iter()
-            .filter(|((t, trust), _)| *t == table && wanted.contains(trust.as_str()))
-            .map(|((_, trust), file)| (trust.as_str(), file))
+            .enumerate()
+            .flat_map(|(at, &table)| {
+                self.snapshot
+                    .files
+                    .iter()
+                    .filter(move |((t, trust), _)| *t == table && wanted.contains(trust.as_str()))
+                    .map(move |((_, trust), file)| (at, trust.as_str(), file))
+            })
             .collect();
-        if files.is_empty() {
-            return Ok(None);
-        }
         let frames = files
             .into_par_iter()
-            .map(|(trust, file)| {
+            .map(|(at, trust, file)| {
                 let bytes = self.read_checked(file)?;
                 let fail = |source| StoreError::Parquet {
                     path: self.root.join(file.relative()),
@@ -459,22 +473,29 @@ impl Store {
                     .map_err(fail)?;
                 let trust_id = Column::new("trust_id".into(), vec![trust; frame.height()]);
                 frame.insert_column(0, trust_id).map_err(fail)?;
-                Ok(frame)
+                Ok((at, frame))
             })
-            .collect::<Result<Vec<DataFrame>, StoreError>>()?;
-        let dir = self.root.join(table.name());
-        let mut frames = frames.into_iter();
-        let mut whole = frames.next().expect("at least one file");
-        for frame in frames {
-            whole
-                .vstack_mut_owned(frame)
-                .map_err(|source| StoreError::Parquet {
-                    path: dir.clone(),
-                    source,
-                })?;
+            .collect::<Result<Vec<(usize, DataFrame)>, StoreError>>()?;
+        let mut wholes: Vec<Option<DataFrame>> = vec![None; tables.len()];
+        for (at, frame) in frames {
+            match &mut wholes[at] {
+                None => wholes[at] = Some(frame),
+                Some(whole) => {
+                    whole
+                        .vstack_mut_owned(frame)
+                        .map_err(|source| StoreError::Parquet {
+                            path: self.root.join(tables[at].name()),
+                            source,
+                        })?;
+                }
+            }
         }
-        whole.rechunk_mut_par();
-        Ok(Some(whole))
+        // Into one chunk per column, each table on every core (polars' pool, called
+        // from this thread and not from rayon's: see above).
+        for whole in wholes.iter_mut().flatten() {
+            whole.rechunk_mut_par();
+        }
+        Ok(wholes)
     }
 
     /// Starts writing the next version: rows are merged in with [`Writing::apply`], one

@@ -56,7 +56,7 @@ pub enum PublishError {
 
 /// The rows of one published table, whatever its type: what disclosure control and the
 /// CSV writer read of it.
-pub trait PublishedRows {
+pub trait PublishedRows: Sync {
     /// The query's name: the CSV's stem.
     fn name(&self) -> &'static str;
     fn columns(&self) -> &'static [&'static str];
@@ -75,7 +75,7 @@ pub trait PublishedRows {
     fn record(&self, row: usize) -> Vec<String>;
 }
 
-impl<T: OutputTable> PublishedRows for Vec<T> {
+impl<T: OutputTable + Sync> PublishedRows for Vec<T> {
     fn name(&self) -> &'static str {
         T::QUERY.name
     }
