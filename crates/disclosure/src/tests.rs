@@ -60,6 +60,27 @@ fn column(values: &[u64], total: u64) -> (PublishedSet, Vec<CellId>, CellId) {
     (set, schools, whole)
 }
 
+// A primary that a reader who knows the primaries can pin whatever is hidden next
+// to it is given up (docs/decisions.md), and no complement is spent on it: drifting
+// 1, 1, 0, 0 with TOTAL 2 and suppress_below 3. The 1s and the TOTAL's 2 are primary;
+// knowing each is in 1..2, a reader has 2 = 1 + 1 + 0 + 0 whether or not the two 0s
+// are hidden too, so neither 0 (the only candidates) frees them, alone or together.
+#[test]
+fn a_pin_no_single_complement_frees_is_given_up_without_complements() {
+    let (set, schools, total) = column(&[1, 1, 0, 0], 2);
+    let p = protect(&set, S3).unwrap();
+    assert_eq!(
+        p.suppressed,
+        mask(&set, &[schools[0], schools[1], total]),
+        "only the primaries are hidden"
+    );
+    assert_eq!((p.primary, p.complements), (3, 0));
+    assert!(
+        p.audit.pinned.is_empty(),
+        "nothing is pinned under spec 02's rule"
+    );
+}
+
 // Spec 02 relation 1: "a trust TOTAL row ... is the sum of its schools' cells".
 // The North Star example: drifting 13, c, c, 4, 3 with TOTAL 24.
 #[test]
