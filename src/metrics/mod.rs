@@ -468,13 +468,14 @@ fn run_queries(
         .collect();
     let mut started = vec![false; queries.len()];
     let mut failed: Option<(usize, MetricsError)> = None;
+    let mut panicked = None;
     std::thread::scope(|scope| {
         let (finished, finishes) = std::sync::mpsc::channel();
         let mut running = 0;
         loop {
             // Start what can start, in run order, while nothing has failed.
             for at in 0..queries.len() {
-                if running >= QUERIES_AT_ONCE || failed.is_some() {
+                if running >= QUERIES_AT_ONCE || failed.is_some() || panicked.is_some() {
                     break;
                 }
                 let ready = reads_from[at]
@@ -498,9 +499,13 @@ fn run_queries(
                 // Plain threads, not rayon's: a rayon thread waiting on polars' pool
                 // would take up other work meanwhile (see `Store::read_trusts`). With
                 // the main thread's stack, for the planner (see `planner_stack`).
+                // A panic inside polars is caught and reported too: a query that never
+                // reported would leave this loop waiting for it.
                 let run = move || {
                     let clock = Instant::now();
-                    let result = ctx.execute(query.sql).and_then(LazyFrame::collect);
+                    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+                        ctx.execute(query.sql).and_then(LazyFrame::collect)
+                    }));
                     let _ = finished.send((at, result, clock.elapsed()));
                 };
                 if let Err(e) = std::thread::Builder::new()
@@ -517,8 +522,12 @@ fn run_queries(
             let (at, result, took) = finishes.recv().expect("a running query reports");
             running -= 1;
             match result {
-                Ok(frame) => done[at] = Some((frame, took)),
-                Err(source) => {
+                Ok(Ok(frame)) => done[at] = Some((frame, took)),
+                // Raised again once the queries still running have stopped.
+                Err(panic) => {
+                    panicked.get_or_insert(panic);
+                }
+                Ok(Err(source)) => {
                     let error = MetricsError::Query {
                         file: queries[at].file,
                         source,
@@ -531,6 +540,9 @@ fn run_queries(
             }
         }
     });
+    if let Some(panic) = panicked {
+        std::panic::resume_unwind(panic);
+    }
     if let Some((_, error)) = failed {
         return Err(error);
     }
@@ -679,4 +691,59 @@ fn school_urns(schools: Option<LazyFrame>) -> Result<Vec<String>, MetricsError> 
     let mut urns: Vec<String> = urns.iter().flatten().map(str::to_string).collect();
     urns.sort();
     Ok(urns)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const fn query(name: &'static str, sql: &'static str) -> Query {
+        Query {
+            name,
+            file: name,
+            layer: Layer::Restricted,
+            sql,
+        }
+    }
+
+    static NUMBERS: Query = query("numbers", "select n from input where n > 1");
+    static DOUBLED: Query = query("doubled", "select n * 2 as n from numbers");
+    static BROKEN: Query = query("broken", "select n from no_such_table");
+    static AFTER_BROKEN: Query = query("after_broken", "select n from broken");
+    static ALONE: Query = query("alone", "select count(*) as rows from input");
+
+    fn inputs() -> Vec<(&'static str, LazyFrame)> {
+        let input = df!("n" => [1i64, 2, 3]).unwrap();
+        vec![("input", input.lazy())]
+    }
+
+    #[test]
+    fn queries_run_side_by_side_give_what_each_reads_in_run_order() {
+        let queries = [&NUMBERS, &ALONE, &DOUBLED];
+        let results = run_queries(&inputs(), &queries, |_| None).unwrap();
+        let names: Vec<&str> = results.iter().map(|(q, _, _)| q.name).collect();
+        assert_eq!(names, ["numbers", "alone", "doubled"]);
+        let doubled = results[2].1.column("n").unwrap().i64().unwrap().clone();
+        assert_eq!(doubled.iter().flatten().collect::<Vec<_>>(), [4, 6]);
+    }
+
+    #[test]
+    fn a_taken_result_is_not_run_again() {
+        // `numbers` taken as the first year's: `doubled` reads it as given.
+        let given = df!("n" => [10i64]).unwrap();
+        let taken = |q: &Query| (q.name == "numbers").then(|| given.clone());
+        let results = run_queries(&inputs(), &[&NUMBERS, &DOUBLED], taken).unwrap();
+        let doubled = results[1].1.column("n").unwrap().i64().unwrap().clone();
+        assert_eq!(doubled.iter().flatten().collect::<Vec<_>>(), [20]);
+    }
+
+    #[test]
+    fn a_failing_query_is_named_and_what_reads_it_is_not_run() {
+        let queries = [&NUMBERS, &BROKEN, &ALONE, &AFTER_BROKEN];
+        let error = run_queries(&inputs(), &queries, |_| None).unwrap_err();
+        assert!(
+            matches!(error, MetricsError::Query { file: "broken", .. }),
+            "{error}"
+        );
+    }
 }
