@@ -45,15 +45,15 @@ pub struct CheckedRows {
 }
 
 /// Checks the files of one bundle, in table order.
-pub struct BundleCheck<'a, 'k> {
+pub struct BundleCheck<'a> {
     pub known: Known<'a>,
-    pub pseudonyms: &'a mut Pseudonymiser<'k>,
+    pub pseudonyms: &'a mut Pseudonymiser,
     /// Ids quarantined in this bundle, with where: so dependent rows can say why.
     quarantined_ids: HashMap<(Table, String), String>,
 }
 
-impl<'a, 'k> BundleCheck<'a, 'k> {
-    pub fn new(known: Known<'a>, pseudonyms: &'a mut Pseudonymiser<'k>) -> Self {
+impl<'a> BundleCheck<'a> {
+    pub fn new(known: Known<'a>, pseudonyms: &'a mut Pseudonymiser) -> Self {
         BundleCheck {
             known,
             pseudonyms,

@@ -402,8 +402,8 @@ pub fn check_bundles(
 }
 
 /// The state of the checks across bundles.
-struct Checking<'s, 'k> {
-    pseudonyms: pseudonym::Pseudonymiser<'k>,
+struct Checking<'s> {
+    pseudonyms: pseudonym::Pseudonymiser,
     /// Rows accepted from earlier bundles, which later ones may name.
     earlier: known::Accepted,
     /// The trust ids stored and accepted so far (a trust id re-typed in another case).
@@ -417,7 +417,7 @@ struct Checking<'s, 'k> {
     chunk: usize,
 }
 
-impl Checking<'_, '_> {
+impl Checking<'_> {
     /// Reads the bundles of `window` (the first being bundle `first` of the ingest) in
     /// parallel, checks them in order, and sends on the accepted rows of each.
     fn window(
@@ -552,7 +552,7 @@ impl LargeFile<'_> {
     /// before reading the next; returns what it gave.
     fn take(
         self,
-        check: &mut check::BundleCheck<'_, '_>,
+        check: &mut check::BundleCheck<'_>,
         send: &mut dyn FnMut(Vec<Batch>) -> anyhow::Result<()>,
         held: &mut Vec<HeldSchool>,
     ) -> anyhow::Result<FileOutcome> {
@@ -636,7 +636,7 @@ fn accounted(outcome: &FileOutcome) -> anyhow::Result<()> {
 
 /// Checks one file read from a bundle and files its rows and its outcome.
 fn take(
-    check: &mut check::BundleCheck<'_, '_>,
+    check: &mut check::BundleCheck<'_>,
     file: read::ReadFile,
     rows: &mut Incoming,
     files: &mut Vec<FileOutcome>,

@@ -286,21 +286,19 @@ fn case_ref_with(mut mac: Hmac<Sha256>, trust_id: &str, case_id: &str) -> String
 }
 
 /// Pseudonymises each distinct `(trust, case id)` once, however often it appears.
-pub struct Pseudonymiser<'k> {
+pub struct Pseudonymiser {
     /// The HMAC keyed once (keying hashes the key's two pads: as much again as a case
     /// id's own hashing).
     keyed: Hmac<Sha256>,
     /// Case refs by trust, then case id: looked up without making a key.
     known: HashMap<String, HashMap<String, String>>,
-    _key: std::marker::PhantomData<&'k PseudonymKey>,
 }
 
-impl<'k> Pseudonymiser<'k> {
-    pub fn new(key: &'k PseudonymKey) -> Self {
+impl Pseudonymiser {
+    pub fn new(key: &PseudonymKey) -> Self {
         Pseudonymiser {
             keyed: key.keyed(),
             known: HashMap::new(),
-            _key: std::marker::PhantomData,
         }
     }
 

@@ -359,33 +359,19 @@ impl State<'_> {
         cand: usize,
         target: usize,
     ) -> Result<Vec<CellBounds>, DisclosureError> {
-        self.trial_all(suppressed, &[cand], target)
-    }
-
-    /// `trial` with several candidates (shown cells) suppressed at once: set in
-    /// `suppressed` for the audit and shown again after it (a copy of a national
-    /// mask for each trial would cost more than the audit).
-    fn trial_all(
-        &self,
-        suppressed: &mut [bool],
-        cands: &[usize],
-        target: usize,
-    ) -> Result<Vec<CellBounds>, DisclosureError> {
-        debug_assert!(cands.iter().all(|&c| !suppressed[c]));
-        for &cand in cands {
-            suppressed[cand] = true;
-        }
-        let audited = self.audit_trial(suppressed, cands, target);
-        for &cand in cands {
-            suppressed[cand] = false;
-        }
+        // Set in `suppressed` for the audit and shown again after it (a copy of a
+        // national mask for each trial would cost more than the audit).
+        debug_assert!(!suppressed[cand]);
+        suppressed[cand] = true;
+        let audited = self.audit_trial(suppressed, cand, target);
+        suppressed[cand] = false;
         audited
     }
 
     fn audit_trial(
         &self,
         trial: &[bool],
-        cands: &[usize],
+        cand: usize,
         target: usize,
     ) -> Result<Vec<CellBounds>, DisclosureError> {
         let merged = group_of(self.set, trial, target);
@@ -393,7 +379,7 @@ impl State<'_> {
             .iter()
             .copied()
             .filter(|&c| {
-                cands.contains(&c)
+                c == cand
                     || c == target
                     || self.bounds[c].as_ref().is_none_or(|b| {
                         b.is_pinned()
